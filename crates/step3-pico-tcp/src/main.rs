@@ -1,0 +1,139 @@
+//! Step 3 — our own TCP listener, with tiny_http still speaking HTTP.
+//!
+//! [`PicoTcpServer`] opens the listening socket; `tiny_http::Server::from_listener`
+//! takes it and runs the accept loop on threads of its own; we receive requests
+//! it has already parsed and answer each one with a file or an error page.
+//! Run it with `cargo run -p step3-pico-tcp`, then open http://127.0.0.1:8000/.
+
+use std::fs::File;
+use std::io::Read;
+use std::process::ExitCode;
+
+use log::{debug, info, warn};
+use step3_pico_tcp::docroot::{DocRoot, Refusal};
+use step3_pico_tcp::server::PicoTcpServer;
+use step3_pico_tcp::{cli, content_type, status};
+use tiny_http::{Header, Method, Request, Response, ResponseBox, Server};
+
+fn main() -> ExitCode {
+    let args = match cli::from_env() {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    cli::init_logging();
+    let root = match cli::open_root(&args) {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
+
+    // ANCHOR: server
+    let pico = match PicoTcpServer::bind(args.address()) {
+        Ok(pico) => pico,
+        Err(error) => {
+            eprintln!("{}", cli::bind_error(args.address(), &error));
+            return ExitCode::FAILURE;
+        }
+    };
+    let address = pico.local_addr().unwrap_or(args.address());
+    // From here on tiny_http accepts on our socket and parses HTTP, as in step 1.
+    let server = match Server::from_listener(pico.into_listener(), None) {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!("error: cannot serve on {address}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    cli::announce(address, &root);
+
+    for request in server.incoming_requests() {
+        serve(request, &root);
+    }
+    // ANCHOR_END: server
+    ExitCode::SUCCESS
+}
+
+// ANCHOR: serve
+/// Answers one request and logs it, in the same words every stage uses.
+fn serve(request: Request, root: &DocRoot) {
+    debug!(
+        "request head (as tiny_http parsed it): {:?}",
+        head_of(&request)
+    );
+    // The connection is tiny_http's: it keeps an HTTP/1.1 connection open for
+    // a next request and drops any `Connection` header we add. Step 4, which
+    // owns its connections, closes each one after one response, as the article does.
+    let response = respond_to(&request, root);
+    let peer = request
+        .remote_addr()
+        .map_or("-".to_string(), |a| a.to_string());
+    info!(
+        "{peer} \"{} {} HTTP/{}\" {} {}",
+        request.method(),
+        request.url(),
+        request.http_version(),
+        response.status_code().0,
+        response.data_length().unwrap_or(0)
+    );
+    if let Err(error) = request.respond(response) {
+        warn!("{peer}: could not send the response: {error}");
+    }
+}
+
+/// The article's policy: GET and HEAD serve files, POST is forbidden, anything
+/// else is not allowed. The method is checked before the path, so that
+/// `DELETE /missing` is a 405 and not the article's 404.
+fn respond_to(request: &Request, root: &DocRoot) -> ResponseBox {
+    let resolved = match request.method() {
+        Method::Get | Method::Head => root.resolve(request.url()),
+        Method::Post => return error(403, "POST is not allowed: this server only serves files"),
+        _ => {
+            let response = error(405, "only GET and HEAD are allowed");
+            return with_header(response, "Allow", "GET, HEAD");
+        }
+    };
+    let opened = resolved.and_then(|path| match File::open(&path) {
+        Ok(file) => Ok((file, content_type::for_path(&path))),
+        Err(_) => Err(Refusal::NotFound),
+    });
+    match opened {
+        // `from_file` streams the file and sets Content-Length from its size.
+        // tiny_http would switch to chunked transfer coding above 32 KiB; the
+        // threshold keeps Content-Length on every file, as the other stages do.
+        // For HEAD, tiny_http sends the same head and leaves the body out.
+        Ok((file, media_type)) => {
+            let response = Response::from_file(file).with_chunked_threshold(usize::MAX);
+            with_header(response, "Content-Type", media_type).boxed()
+        }
+        Err(refusal) => error(refusal.status(), refusal.reason()),
+    }
+}
+// ANCHOR_END: serve
+
+/// An error response with a small HTML page saying what went wrong.
+fn error(code: u16, detail: &str) -> ResponseBox {
+    let response = Response::from_string(status::error_page(code, detail)).with_status_code(code);
+    with_header(response, "Content-Type", "text/html; charset=utf-8").boxed()
+}
+
+/// Adds a header of our own making.
+fn with_header<R: Read>(mut response: Response<R>, name: &str, value: &str) -> Response<R> {
+    // `from_bytes` only fails on bytes that are not ASCII; ours are constants.
+    if let Ok(header) = Header::from_bytes(name, value) {
+        response.add_header(header);
+    }
+    response
+}
+
+/// The request head rebuilt from tiny_http's parsed parts, for the debug log.
+fn head_of(request: &Request) -> String {
+    let mut head = format!(
+        "{} {} HTTP/{}\r\n",
+        request.method(),
+        request.url(),
+        request.http_version()
+    );
+    for header in request.headers() {
+        head.push_str(&format!("{}: {}\r\n", header.field, header.value));
+    }
+    head + "\r\n"
+}

@@ -1,0 +1,320 @@
+//! What every HTTP stage (1, 3 and 4) does alike, checked against the real
+//! binary over a real socket. The same file sits in each of those crates.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::net::TcpListener;
+use std::process::Command;
+
+use common::{BINARY, SECRET, Server, Site, big_file_contents};
+
+#[test]
+fn serves_each_file_with_its_type_and_exact_length() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let cases = [
+        ("/index.html", "index.html", "text/html; charset=utf-8"),
+        ("/style.css", "style.css", "text/css; charset=utf-8"),
+        ("/app.js", "app.js", "text/javascript; charset=utf-8"),
+        ("/data.json", "data.json", "application/json"),
+        ("/logo.svg", "logo.svg", "image/svg+xml"),
+        ("/favicon.ico", "favicon.ico", "image/x-icon"),
+        ("/notes.txt", "notes.txt", "text/plain; charset=utf-8"),
+        ("/blob.unknown", "blob.unknown", "application/octet-stream"),
+        ("/a%20b.txt", "a b.txt", "text/plain; charset=utf-8"),
+        ("/style.css?v=2", "style.css", "text/css; charset=utf-8"),
+    ];
+    for (target, file, media_type) in cases {
+        let response = server.get(target);
+        assert_eq!(response.status, 200, "{target}");
+        assert_eq!(response.status_line, "HTTP/1.1 200 OK", "{target}");
+        assert_eq!(
+            response.header("Content-Type"),
+            Some(media_type),
+            "{target}"
+        );
+        let length = site.file(file).len().to_string();
+        assert_eq!(
+            response.header("Content-Length"),
+            Some(length.as_str()),
+            "{target}"
+        );
+        assert_eq!(response.body, site.file(file), "{target}");
+    }
+}
+
+#[test]
+fn streams_a_large_file_whole_with_content_length() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let response = server.get("/big.bin");
+    assert_eq!(response.status, 200);
+    let expected = big_file_contents();
+    assert_eq!(
+        response.header("Content-Length"),
+        Some(expected.len().to_string().as_str())
+    );
+    assert_eq!(response.header("Transfer-Encoding"), None);
+    assert!(response.body == expected, "the body differs from big.bin");
+}
+
+#[test]
+fn a_directory_is_served_by_its_index() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    for (target, file) in [
+        ("/", "index.html"),
+        ("/sub", "sub/index.html"),
+        ("/sub/", "sub/index.html"),
+    ] {
+        let response = server.get(target);
+        assert_eq!(response.status, 200, "{target}");
+        assert_eq!(
+            response.header("Content-Type"),
+            Some("text/html; charset=utf-8")
+        );
+        assert_eq!(response.body, site.file(file), "{target}");
+    }
+}
+
+#[test]
+fn what_is_missing_is_404_with_a_page_saying_so() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    for target in [
+        "/missing",
+        "/sub/missing.html",
+        "/empty",
+        "/empty/",
+        "/style.css/",
+    ] {
+        let response = server.get(target);
+        assert_eq!(response.status_line, "HTTP/1.1 404 Not Found", "{target}");
+        assert_eq!(
+            response.header("Content-Type"),
+            Some("text/html; charset=utf-8")
+        );
+        assert!(response.text().contains("404 Not Found"), "{target}");
+    }
+}
+
+#[test]
+fn head_sends_the_headers_of_get_and_no_body() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    for target in ["/style.css", "/big.bin", "/missing"] {
+        let get = server.get(target);
+        let head = server.exchange_and_close(
+            format!("HEAD {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        );
+        assert_eq!(head.status, get.status, "{target}");
+        assert_eq!(
+            head.header("Content-Type"),
+            get.header("Content-Type"),
+            "{target}"
+        );
+        assert_eq!(
+            head.header("Content-Length"),
+            get.header("Content-Length"),
+            "{target}"
+        );
+        assert!(head.body.is_empty(), "{target}");
+    }
+}
+
+#[test]
+fn post_is_forbidden_whatever_the_path() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    for target in ["/", "/missing", "/../secret.txt"] {
+        let request = format!(
+            "POST {target} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"
+        );
+        let response = server.exchange(request.as_bytes());
+        assert_eq!(response.status_line, "HTTP/1.1 403 Forbidden", "{target}");
+    }
+}
+
+#[test]
+fn other_methods_are_405_with_allow_whatever_the_path() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    for method in ["DELETE", "PUT", "PATCH", "OPTIONS", "BREW"] {
+        for target in ["/", "/missing"] {
+            let response = server.exchange(
+                format!("{method} {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            );
+            assert_eq!(
+                response.status_line, "HTTP/1.1 405 Method Not Allowed",
+                "{method} {target}"
+            );
+            assert_eq!(response.header("Allow"), Some("GET, HEAD"), "{method}");
+        }
+    }
+}
+
+#[test]
+fn never_serves_a_byte_from_outside_the_directory() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let targets = [
+        "/../secret.txt",
+        "/sub/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "/../site-secret/key.txt",
+        "//../secret.txt",
+        "/%2F..%2Fsecret.txt",
+        "/secret.txt%00.html",
+        "/%c0%ae%c0%ae/secret.txt",
+        "/escape",
+        "http://localhost/../secret.txt",
+        "../secret.txt",
+    ];
+    for target in targets {
+        let response = server.get(target);
+        assert!(
+            [400, 403, 404].contains(&response.status),
+            "{target}: {}",
+            response.status_line
+        );
+        assert!(
+            !response.text().contains(SECRET),
+            "{target} leaked the secret"
+        );
+    }
+    // And the server is still there.
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_is_followed_only_while_it_stays_inside() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    assert_eq!(server.get("/inside").body, site.file("style.css"));
+    assert_eq!(server.get("/escape").status, 403);
+}
+
+#[test]
+fn every_response_has_a_date_a_type_and_a_length() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    for target in ["/", "/missing", "/../secret.txt"] {
+        let response = server.get(target);
+        let date = response.header("Date").unwrap_or_default();
+        assert!(
+            date.len() == 29 && date.ends_with(" GMT"),
+            "{target}: Date {date:?}"
+        );
+        assert!(response.header("Content-Type").is_some(), "{target}");
+        let length: usize = response.header("Content-Length").unwrap().parse().unwrap();
+        assert_eq!(length, response.body.len(), "{target}");
+    }
+}
+
+#[test]
+fn serves_the_workspace_www_by_default_and_says_so() {
+    let mut child = Command::new(BINARY)
+        .args(["0", "--bind", "127.0.0.1"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut lines = String::new();
+    use std::io::BufRead;
+    stdout.read_line(&mut lines).unwrap();
+    stdout.read_line(&mut lines).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let www = std::fs::canonicalize(concat!(env!("CARGO_MANIFEST_DIR"), "/../../www")).unwrap();
+    assert!(
+        lines.contains(&format!("Serving files from {}", www.display())),
+        "{lines}"
+    );
+}
+
+#[test]
+fn the_banner_names_the_port_it_really_got() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let port = server.address.port();
+    assert!(port != 0);
+    let expected =
+        format!("Serving HTTP on 127.0.0.1 port {port} (http://127.0.0.1:{port}/) ...\n");
+    assert!(server.banner.starts_with(&expected), "{:?}", server.banner);
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(BINARY).args(args).output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_port_in_use_is_one_clear_line_and_exit_1() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = Site::new();
+    let root = site.root();
+    let (code, _, stderr) = run(&[
+        &port,
+        "--bind",
+        "127.0.0.1",
+        "--directory",
+        root.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("port {port} is already in use")),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn a_missing_directory_is_a_clear_error_and_exit_1() {
+    let (code, _, stderr) = run(&["0", "--directory", "/no/such/directory/anywhere"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("cannot serve directory /no/such/directory/anywhere"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_arguments_print_usage_and_exit_2() {
+    for args in [
+        &["--bogus"][..],
+        &["eighty"],
+        &["70000"],
+        &["--bind"],
+        &["--bind", "nowhere"],
+        &["1", "2"],
+    ] {
+        let (code, _, stderr) = run(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(stderr.contains("usage: "), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn help_prints_usage_and_exits_0() {
+    for flag in ["-h", "--help"] {
+        let (code, stdout, _) = run(&[flag]);
+        assert_eq!(code, 0);
+        assert!(stdout.starts_with("usage: "), "{stdout}");
+        assert!(stdout.contains("--directory"), "{stdout}");
+    }
+}

@@ -1,0 +1,306 @@
+//! Reading the request head: the request line, then the header fields, then an
+//! empty line (RFC 9112 §2.1). The article's `_parse_request`, made safe.
+//!
+//! ```text
+//! GET /index.html HTTP/1.1\r\n        request line: method SP target SP version
+//! Host: 127.0.0.1:8000\r\n            header field: name ":" OWS value OWS
+//! Accept: text/html\r\n
+//! \r\n                                end of the head; a body would follow
+//! ```
+//!
+//! The article splits the first line on spaces and indexes `[1]`, so an empty
+//! or one-word request line crashes the handler, and it reads lines with no
+//! limit, so one endless line eats all the memory. Here every way a head can be
+//! wrong ends in a [`ParseError`] that names the 4xx status to answer with, and
+//! every line has a size limit, as in nginx and Python's `http.server`.
+//!
+//! The parser reads from any [`BufRead`], so tests can feed it bytes directly;
+//! the handler gives it the socket wrapped in a read deadline.
+
+use std::io::{self, BufRead, Read};
+
+/// Longest request line, its line ending included; longer ones get 414.
+pub const MAX_REQUEST_LINE: usize = 8 * 1024;
+/// Largest header section (all field lines and their line endings); larger gets 431.
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// Most header field lines in one request; more gets 431.
+pub const MAX_HEADER_FIELDS: usize = 100;
+
+/// A parsed request head. Names and values are kept as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: String,
+    pub target: String,
+    pub version: String,
+    pub headers: Vec<(String, String)>,
+    /// The head as received, for the debug log.
+    pub raw_head: String,
+}
+
+impl Request {
+    /// The value of the first field called `name` (field names are case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(field, _)| field.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Whether a body follows the head (RFC 9112 §6.1–6.3). We never read one,
+    /// but the connection must then be closed with care (see `server.rs`).
+    pub fn announces_body(&self) -> bool {
+        self.header("Transfer-Encoding").is_some()
+            || self
+                .header("Content-Length")
+                .is_some_and(|n| n.trim() != "0")
+    }
+
+    /// `GET /path HTTP/1.1`, as the access log shows it.
+    pub fn line(&self) -> String {
+        format!("{} {} {}", self.method, self.target, self.version)
+    }
+}
+
+/// Why no request could be read, and so which status answers it.
+#[derive(Debug)]
+pub enum ParseError {
+    /// The client closed the connection without sending a byte: nothing to answer.
+    Closed,
+    /// 400: the head breaks the grammar.
+    BadRequest(&'static str),
+    /// 414: the request line is longer than [`MAX_REQUEST_LINE`].
+    UriTooLong,
+    /// 431: too many header bytes or fields.
+    HeadersTooLarge(&'static str),
+    /// 505: a well-formed version other than HTTP/1.x.
+    VersionNotSupported,
+    /// 408: the head did not arrive before the deadline.
+    Timeout,
+    /// The connection failed (for example, reset by the client).
+    Io(io::Error),
+}
+
+impl ParseError {
+    /// The status code to answer with, if the client is still there to read it.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ParseError::BadRequest(_) => Some(400),
+            ParseError::UriTooLong => Some(414),
+            ParseError::HeadersTooLarge(_) => Some(431),
+            ParseError::VersionNotSupported => Some(505),
+            ParseError::Timeout => Some(408),
+            ParseError::Closed | ParseError::Io(_) => None,
+        }
+    }
+
+    /// A sentence for the error page.
+    pub fn detail(&self) -> &'static str {
+        match self {
+            ParseError::BadRequest(why) | ParseError::HeadersTooLarge(why) => why,
+            ParseError::UriTooLong => "the request line is longer than 8 KiB",
+            ParseError::VersionNotSupported => "this server speaks HTTP/1.0 and HTTP/1.1 only",
+            ParseError::Timeout => "the request did not arrive in time",
+            ParseError::Closed | ParseError::Io(_) => "the connection was closed",
+        }
+    }
+}
+
+/// Reads and parses one request head from `reader`.
+pub fn parse_request(reader: &mut impl BufRead) -> Result<Request, ParseError> {
+    let mut raw = Vec::new();
+    let (method, target, version) = read_request_line(reader, &mut raw)?;
+    let headers = read_header_fields(reader, &mut raw)?;
+    Ok(Request {
+        method,
+        target,
+        version,
+        headers,
+        raw_head: String::from_utf8_lossy(&raw).into_owned(),
+    })
+}
+
+fn read_request_line(
+    reader: &mut impl BufRead,
+    raw: &mut Vec<u8>,
+) -> Result<(String, String, String), ParseError> {
+    let mut line = read_line(reader, MAX_REQUEST_LINE, raw).map_err(|e| match e {
+        LineError::TooLong => ParseError::UriTooLong,
+        LineError::Eof if raw.is_empty() => ParseError::Closed,
+        other => other.into(),
+    })?;
+    // RFC 9112 §2.2: a server should ignore at least one empty line before the
+    // request line (some old clients send a CRLF after a POST body). Only one:
+    // a client sending nothing but empty lines gets a 400, not an endless read.
+    if line.is_empty() {
+        line = read_line(reader, MAX_REQUEST_LINE, raw).map_err(|e| match e {
+            LineError::TooLong => ParseError::UriTooLong,
+            other => other.into(),
+        })?;
+    }
+    parse_request_line(&line)
+}
+
+/// Splits `METHOD SP TARGET SP VERSION` (RFC 9112 §3). Exactly one space
+/// between the parts and no other whitespace: lenient splitting is how
+/// requests get understood one way by a proxy and another way by the server.
+fn parse_request_line(line: &[u8]) -> Result<(String, String, String), ParseError> {
+    if line.is_empty() {
+        return Err(ParseError::BadRequest("the request line is empty"));
+    }
+    if !line.iter().all(|&b| b == b' ' || b.is_ascii_graphic()) {
+        return Err(ParseError::BadRequest(
+            "the request line may only hold visible ASCII characters and single spaces",
+        ));
+    }
+    // Only visible ASCII and spaces are left, so this is valid UTF-8.
+    let line = String::from_utf8_lossy(line);
+    let parts: Vec<&str> = line.split(' ').collect();
+    let [method, target, version] = parts[..] else {
+        return Err(ParseError::BadRequest(
+            "a request line is METHOD TARGET VERSION, separated by single spaces",
+        ));
+    };
+    if method.is_empty() || target.is_empty() || version.is_empty() {
+        return Err(ParseError::BadRequest("a request line part is empty"));
+    }
+    if !method.bytes().all(is_token_char) {
+        return Err(ParseError::BadRequest("the method is not a token"));
+    }
+    check_version(version)?;
+    Ok((method.to_string(), target.to_string(), version.to_string()))
+}
+
+/// `HTTP/1.0` and `HTTP/1.1` are served (and `HTTP/1.x` as 1.1, RFC 9110
+/// §6.2); another major version is 505; anything else is not a version at all.
+fn check_version(version: &str) -> Result<(), ParseError> {
+    match version.strip_prefix("HTTP/").map(str::as_bytes) {
+        Some([b'1', b'.', minor]) if minor.is_ascii_digit() => Ok(()),
+        Some([major, b'.', minor]) if major.is_ascii_digit() && minor.is_ascii_digit() => {
+            Err(ParseError::VersionNotSupported)
+        }
+        _ => Err(ParseError::BadRequest(
+            "the version must look like HTTP/1.1",
+        )),
+    }
+}
+
+fn read_header_fields(
+    reader: &mut impl BufRead,
+    raw: &mut Vec<u8>,
+) -> Result<Vec<(String, String)>, ParseError> {
+    let section_start = raw.len();
+    let mut headers = Vec::new();
+    loop {
+        let budget = MAX_HEADER_BYTES.saturating_sub(raw.len() - section_start);
+        let line = read_line(reader, budget, raw).map_err(|e| match e {
+            LineError::TooLong => ParseError::HeadersTooLarge("the header section is over 64 KiB"),
+            other => other.into(),
+        })?;
+        if line.is_empty() {
+            return Ok(headers);
+        }
+        if headers.len() == MAX_HEADER_FIELDS {
+            return Err(ParseError::HeadersTooLarge(
+                "there are more than 100 header fields",
+            ));
+        }
+        headers.push(parse_field_line(&line)?);
+    }
+}
+
+/// `name: value` (RFC 9112 §5). The name is a token, directly followed by the
+/// colon; the value is trimmed of spaces and tabs.
+fn parse_field_line(line: &[u8]) -> Result<(String, String), ParseError> {
+    if line.starts_with(b" ") || line.starts_with(b"\t") {
+        // Line folding was removed from HTTP; RFC 9112 §5.2 lets a server reject it.
+        return Err(ParseError::BadRequest(
+            "folded header lines (obs-fold) are not accepted",
+        ));
+    }
+    let colon = line
+        .iter()
+        .position(|&b| b == b':')
+        .ok_or(ParseError::BadRequest("a header field line has no ':'"))?;
+    let (name, value) = (&line[..colon], &line[colon + 1..]);
+    // RFC 9112 §5.1: whitespace before the colon must be rejected with 400.
+    if name.is_empty() || !name.iter().copied().all(is_token_char) {
+        return Err(ParseError::BadRequest("a header field name is not a token"));
+    }
+    if value.iter().any(|&b| b.is_ascii_control() && b != b'\t') {
+        return Err(ParseError::BadRequest(
+            "a header field value holds a control character",
+        ));
+    }
+    let value = value.trim_ascii();
+    Ok((
+        String::from_utf8_lossy(name).into_owned(),
+        String::from_utf8_lossy(value).into_owned(),
+    ))
+}
+
+/// `tchar` of RFC 9110 §5.6.2: the characters of methods and field names.
+fn is_token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// Why a line could not be read.
+enum LineError {
+    TooLong,
+    Eof,
+    Io(io::Error),
+}
+
+impl From<LineError> for ParseError {
+    fn from(error: LineError) -> ParseError {
+        match error {
+            LineError::TooLong => ParseError::HeadersTooLarge("a line is too long"),
+            LineError::Eof => ParseError::BadRequest("the connection closed before the head ended"),
+            LineError::Io(e) if is_timeout(&e) => ParseError::Timeout,
+            LineError::Io(e) => ParseError::Io(e),
+        }
+    }
+}
+
+/// A read timeout shows up as `WouldBlock` on Unix and `TimedOut` on Windows.
+fn is_timeout(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// Reads one line of at most `limit` bytes (its ending included), appends it to
+/// `raw` and returns it without its ending. The ending is CRLF, or a bare LF,
+/// which RFC 9112 §2.2 allows a server to accept (the article quotes why).
+fn read_line(
+    reader: &mut impl BufRead,
+    limit: usize,
+    raw: &mut Vec<u8>,
+) -> Result<Vec<u8>, LineError> {
+    let mut line = Vec::new();
+    // `take` bounds the read: a line without end stops at `limit + 1` bytes.
+    let read = reader
+        .by_ref()
+        .take(limit as u64 + 1)
+        .read_until(b'\n', &mut line);
+    raw.extend_from_slice(&line);
+    read.map_err(LineError::Io)?;
+    if line.last() != Some(&b'\n') {
+        return Err(if line.len() > limit {
+            LineError::TooLong
+        } else {
+            LineError::Eof
+        });
+    }
+    if line.len() > limit {
+        return Err(LineError::TooLong);
+    }
+    line.pop();
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok(line)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,95 @@
+//! Tests of the response writer: the bytes of the head and the body, and the date.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::*;
+use std::time::Duration;
+
+fn at(seconds: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(seconds)
+}
+
+#[test]
+fn formats_dates_as_imf_fixdate() {
+    let cases = [
+        (0, "Thu, 01 Jan 1970 00:00:00 GMT"),
+        (784_111_777, "Sun, 06 Nov 1994 08:49:37 GMT"), // RFC 9110's own example
+        (951_782_400, "Tue, 29 Feb 2000 00:00:00 GMT"), // a leap day of a 400th year
+        (1_709_251_199, "Thu, 29 Feb 2024 23:59:59 GMT"),
+        (4_107_542_400, "Mon, 01 Mar 2100 00:00:00 GMT"), // 2100 is not a leap year
+    ];
+    for (seconds, expected) in cases {
+        assert_eq!(http_date(at(seconds)), expected, "{seconds}");
+    }
+}
+
+#[test]
+fn every_day_for_a_thousand_years_has_a_valid_date() {
+    let mut previous = (1969, 12, 31);
+    for days in 0..366_000 {
+        let (y, m, d) = civil_from_days(days);
+        let next_day = (previous.0, previous.1, previous.2 + 1);
+        let next_month = (previous.0, previous.1 + 1, 1);
+        let next_year = (previous.0 + 1, 1, 1);
+        assert!(
+            [next_day, next_month, next_year].contains(&(y, m, d)),
+            "day {days}: {y}-{m}-{d}"
+        );
+        assert!(d <= 31 && (1..=12).contains(&m));
+        previous = (y, m, d);
+    }
+}
+
+fn sent(response: Response) -> String {
+    let head = response.head();
+    let mut out = Vec::new();
+    response.send(&head, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn an_error_response_has_every_header_and_its_page() {
+    let text = sent(Response::error(405, "only GET and HEAD").with_header("Allow", "GET, HEAD"));
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let lines: Vec<&str> = head.split("\r\n").collect();
+    assert_eq!(lines[0], "HTTP/1.1 405 Method Not Allowed");
+    assert!(lines[1].starts_with("Date: ") && lines[1].ends_with(" GMT"));
+    assert_eq!(lines[2], "Content-Type: text/html; charset=utf-8");
+    assert_eq!(lines[3], format!("Content-Length: {}", body.len()));
+    assert_eq!(lines[4], "Connection: close");
+    assert_eq!(lines[5], "Allow: GET, HEAD");
+    assert!(body.contains("only GET and HEAD"));
+}
+
+#[test]
+fn a_file_is_sent_whole_and_a_head_response_stops_after_the_head() {
+    let path = std::env::temp_dir().join(format!("response-test-{}.txt", std::process::id()));
+    let contents = "x".repeat(3 * COPY_BUFFER + 17);
+    std::fs::write(&path, &contents).unwrap();
+    let open = || {
+        Response::file(
+            File::open(&path).unwrap(),
+            contents.len() as u64,
+            "text/plain",
+        )
+    };
+
+    let text = sent(open());
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    assert!(head.contains(&format!("Content-Length: {}", contents.len())));
+    assert_eq!(body, contents);
+
+    let text = sent(open().without_body());
+    assert!(text.ends_with("\r\n\r\n"));
+    assert!(text.contains(&format!("Content-Length: {}", contents.len())));
+
+    // A file shorter than promised is an error, not a silently short body.
+    let short = Response::file(
+        File::open(&path).unwrap(),
+        contents.len() as u64 + 1,
+        "text/plain",
+    );
+    let head = short.head();
+    assert!(short.send(&head, &mut Vec::new()).is_err());
+    std::fs::remove_file(&path).unwrap();
+}
