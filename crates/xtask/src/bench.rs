@@ -1,0 +1,7 @@
+//! `bench`: not written yet.
+
+use std::process::ExitCode;
+
+pub(crate) fn run(_args: &[String]) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("'bench' is not written yet")
+}

@@ -1,0 +1,7 @@
+//! `compare`: not written yet.
+
+use std::process::ExitCode;
+
+pub(crate) fn run(_args: &[String]) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("'compare' is not written yet")
+}

@@ -1,0 +1,7 @@
+//! `diff`: not written yet.
+
+use std::process::ExitCode;
+
+pub(crate) fn run(_args: &[String]) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("'diff' is not written yet")
+}

@@ -1,0 +1,60 @@
+//! `xtask`: the workspace's own tooling, in the cargo-xtask convention.
+//!
+//! The `just` recipes call `cargo run -q -p xtask -- <command>`. Nothing here
+//! is a chapter of the book: the stages are in `crates/step*`, and this crate
+//! only builds, runs, compares and measures them.
+
+use std::process::ExitCode;
+
+mod bench;
+mod book;
+mod compare;
+mod diff;
+mod exercises;
+mod soak;
+mod stages;
+mod trace;
+
+const USAGE: &str = "\
+usage: cargo run -p xtask -- <command> [args]
+
+commands:
+  diff A B            what changed from stage A to stage B
+  compare [PATH ...]  the same requests against every HTTP stage, side by side
+  trace N             the system calls of stage N serving one request
+  bench               the performance benchmark (release build)
+  soak                100,000 mixed requests against step 4
+  exercise(s) ...     classroom exercises: list, check, hint
+  book ...            book checks and transcripts";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = match command.as_str() {
+        "diff" => diff::run(rest),
+        "compare" => compare::run(rest),
+        "trace" => trace::run(rest),
+        "bench" => bench::run(rest),
+        "soak" => soak::run(rest),
+        "exercise" | "exercises" => exercises::run(command, rest),
+        "book" => book::run(rest),
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        other => {
+            eprintln!("error: unknown command '{other}'\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! `soak`: not written yet.
+
+use std::process::ExitCode;
+
+pub(crate) fn run(_args: &[String]) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("'soak' is not written yet")
+}

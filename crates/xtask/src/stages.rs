@@ -1,0 +1,271 @@
+//! The stages as programs: where the workspace is, how to build a stage, how
+//! to start one (or `python3 -m http.server`) on a free port, and how to talk
+//! to a running server with raw bytes. Every xtask command starts servers
+//! through this module.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+/// One stage crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stage {
+    pub number: u8,
+    /// Package (and binary) name.
+    pub package: &'static str,
+    /// Whether it is an HTTP server (steps 1, 3 and 4).
+    pub http: bool,
+}
+
+pub(crate) const STAGES: [Stage; 4] = [
+    Stage { number: 1, package: "step1-oneliner", http: true },
+    Stage { number: 2, package: "step2-echo", http: false },
+    Stage { number: 3, package: "step3-pico-tcp", http: true },
+    Stage { number: 4, package: "step4-pico-http", http: true },
+];
+
+/// The stage numbered `number` (1 to 4).
+pub(crate) fn stage(number: &str) -> Result<Stage> {
+    STAGES
+        .iter()
+        .find(|s| s.number.to_string() == number.trim())
+        .copied()
+        .with_context(|| format!("'{number}' is not a stage: use 1, 2, 3 or 4"))
+}
+
+/// The HTTP stages, in order.
+pub(crate) fn http_stages() -> impl Iterator<Item = Stage> {
+    STAGES.into_iter().filter(|s| s.http)
+}
+
+/// The top of the workspace.
+pub(crate) fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.ancestors().nth(2).map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
+}
+
+/// The sample site every stage serves by default.
+pub(crate) fn www() -> PathBuf {
+    workspace_root().join("www")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Profile {
+    Debug,
+    Release,
+}
+
+/// Builds `packages` with cargo (quietly), so that their binaries exist.
+pub(crate) fn build(packages: &[&str], profile: Profile) -> Result<()> {
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cargo.current_dir(workspace_root()).args(["build", "-q"]);
+    if profile == Profile::Release {
+        cargo.arg("--release");
+    }
+    for package in packages {
+        cargo.args(["-p", package]);
+    }
+    let status = cargo.status().context("cannot run cargo")?;
+    if !status.success() {
+        bail!("cargo build failed for {packages:?}");
+    }
+    Ok(())
+}
+
+/// Where cargo puts `binary` for `profile`.
+pub(crate) fn binary(binary: &str, profile: Profile) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
+    let dir = match profile {
+        Profile::Debug => "debug",
+        Profile::Release => "release",
+    };
+    target.join(dir).join(format!("{binary}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// A server process started by us, killed when dropped (also on error paths).
+#[derive(Debug)]
+pub(crate) struct Running {
+    child: Child,
+    pub address: SocketAddr,
+    pub name: String,
+}
+
+impl Running {
+    /// Starts `command`, which must print the `python -m http.server` banner
+    /// ("Serving HTTP on ADDR port PORT ...") as its first line on stdout.
+    pub(crate) fn start(name: &str, mut command: Command) -> Result<Running> {
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start {name}"))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut stdout = BufReader::new(stdout);
+        let mut banner = String::new();
+        let port = stdout
+            .read_line(&mut banner)
+            .ok()
+            .and_then(|_| banner.split_whitespace().skip_while(|w| *w != "port").nth(1)?.parse().ok());
+        let Some(port) = port else {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("{name} did not start (it printed {banner:?})");
+        };
+        // Keep reading stdout so that the server never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        Ok(Running { child, address: SocketAddr::from(([127, 0, 0, 1], port)), name: name.to_string() })
+    }
+
+    /// Starts an HTTP stage on a free port serving `directory`, with its log
+    /// (stderr) going to `log` if given and nowhere otherwise.
+    pub(crate) fn stage(
+        stage: Stage,
+        directory: &Path,
+        extra: &[&str],
+        profile: Profile,
+        log: Option<&Path>,
+    ) -> Result<Running> {
+        let mut command = Command::new(binary(stage.package, profile));
+        command.args(["0", "--bind", "127.0.0.1", "--directory"]).arg(directory).args(extra);
+        command.stderr(log_target(log)?);
+        Running::start(&format!("step {}", stage.number), command)
+    }
+
+    /// Starts `python3 -m http.server`, the article's starting point, or
+    /// returns `None` when `python3` is not on the PATH.
+    pub(crate) fn python(directory: &Path, log: Option<&Path>) -> Result<Option<Running>> {
+        if Command::new("python3").arg("--version").output().is_err() {
+            return Ok(None);
+        }
+        let mut command = Command::new("python3");
+        // -u: unbuffered, or the banner sits in Python's buffer when piped.
+        command.args(["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory"]).arg(directory);
+        command.stderr(log_target(log)?);
+        Running::start("python http.server", command).map(Some)
+    }
+
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn log_target(log: Option<&Path>) -> Result<Stdio> {
+    Ok(match log {
+        Some(path) => Stdio::from(
+            std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+        ),
+        None => Stdio::null(),
+    })
+}
+
+/// One request/response exchange, as raw bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Exchange {
+    /// Everything the server sent for this request: head and body.
+    pub response: Vec<u8>,
+    /// Whether the server closed the connection after the response.
+    pub closed: bool,
+}
+
+impl Exchange {
+    /// The head (status line and headers) as text, without the final empty line.
+    pub(crate) fn head(&self) -> String {
+        let end = find(&self.response, b"\r\n\r\n").unwrap_or(self.response.len());
+        String::from_utf8_lossy(&self.response[..end]).into_owned()
+    }
+
+    /// The body: what follows the head.
+    pub(crate) fn body(&self) -> &[u8] {
+        find(&self.response, b"\r\n\r\n").map_or(&[][..], |end| &self.response[end + 4..])
+    }
+
+    /// The status code, or 0 when the server sent no status line.
+    pub(crate) fn status(&self) -> u16 {
+        self.head().split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+    }
+}
+
+/// Sends `raw` on a new connection to `address` and reads one response: the
+/// head, then `Content-Length` bytes of body (none after a HEAD request). Then
+/// waits up to `linger` to see whether the server closes the connection.
+/// Nothing here waits longer than `timeout` for a byte.
+pub(crate) fn exchange(address: SocketAddr, raw: &[u8], timeout: Duration, linger: Duration) -> Result<Exchange> {
+    let mut stream = TcpStream::connect_timeout(&address, timeout)
+        .with_context(|| format!("cannot connect to {address}"))?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    stream.write_all(raw)?;
+    let head_request = raw.starts_with(b"HEAD ");
+    let mut response = Vec::new();
+    let mut chunk = [0; 64 * 1024];
+    let mut closed = false;
+    let mut expected_end = None;
+    loop {
+        if let Some(end) = expected_end {
+            if response.len() >= end {
+                break;
+            }
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => {
+                closed = true;
+                break;
+            }
+            Ok(n) => response.extend_from_slice(&chunk[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => {
+                closed = true;
+                break;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        if expected_end.is_none() {
+            if let Some(head_end) = find(&response, b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&response[..head_end]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok());
+                let body = if head_request { 0 } else { length.unwrap_or(usize::MAX - head_end - 4) };
+                expected_end = Some(head_end + 4 + body);
+            }
+        }
+    }
+    if !closed {
+        stream.set_read_timeout(Some(linger))?;
+        let deadline = Instant::now() + linger;
+        while Instant::now() < deadline {
+            match stream.read(&mut chunk) {
+                Ok(0) => {
+                    closed = true;
+                    break;
+                }
+                Ok(n) => response.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == ErrorKind::ConnectionReset => {
+                    closed = true;
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+    }
+    Ok(Exchange { response, closed })
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
