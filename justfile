@@ -26,6 +26,68 @@ step3 port="8000":
 step4 port="8000":
     cargo run -p step4-pico-http -- {{port}}
 
+# What changed from stage A to stage B, only the replaced layer (e.g. `just diff 3 4`).
+diff *stages:
+    cargo run -q -p xtask -- diff {{stages}}
+
+# Write the consecutive diffs the book links to into docs/src/diffs/.
+diffs:
+    cargo run -q -p xtask -- diff --all
+
+# The same requests to steps 1, 3, 4 and python3 -m http.server, side by side (e.g. `just compare /about/`).
+[positional-arguments]
+compare *args:
+    cargo run -q -p xtask -- compare "$@"
+
+# The system calls stage N makes to serve one request, seen with strace (Linux; e.g. `just trace 1`).
+trace *stage:
+    cargo run -q -p xtask -- trace {{stage}}
+
+# 100,000 mixed requests to step 4 (release); reports requests/s, errors, descriptors and memory (not in CI).
+soak *requests:
+    cargo run -q -p xtask -- soak {{requests}}
+
+# Check the book's includes and links, then build it into docs/book/ (needs mdBook, see README).
+docs:
+    cargo run -q -p xtask -- book check
+    mdbook build docs
+
+# Build the book and serve it with our own step 4 at http://127.0.0.1:3000/.
+docs-serve: docs
+    cargo run -p step4-pico-http -- 3000 --directory docs/book
+
+# The finale's picture: step 4 on www/ in headless Chromium, saved as docs/src/img/finale.png.
+screenshot:
+    cargo run -q -p xtask -- book screenshot
+
+# Re-record the book's terminal sessions (docs/transcripts.txt -> docs/src/out/); `--check` only compares.
+transcripts *args:
+    cargo run -q -p xtask -- book transcripts {{args}}
+
+# Classroom exercises: every one, solved or not.
+exercises:
+    cargo run -q -p xtask -- exercises
+
+# Check one exercise, each test a line of its rubric (e.g. `just exercise ch4-ranges`).
+exercise name:
+    cargo run -q -p xtask -- exercise {{name}}
+
+# The next hint of an exercise, one more each time (`just hint NAME --reset` hides them).
+hint name *reset:
+    cargo run -q -p xtask -- exercises hint {{name}} {{reset}}
+
+# CI's proof: each check fails as shipped and passes with docs/solutions/NAME.patch.
+exercises-prove *names:
+    cargo run -q -p xtask -- exercises prove {{names}}
+
+# Re-base docs/solutions/*.patch on the current stages (patch --fuzz, rustfmt, diff).
+exercises-refresh *names:
+    cargo run -q -p xtask -- exercises refresh {{names}}
+
+# Write the book's Exercises pages from crates/xtask/src/exercises/catalog.rs.
+exercises-book:
+    cargo run -q -p xtask -- exercises book
+
 # Run every test of the workspace.
 test:
     cargo test --workspace

@@ -66,9 +66,12 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "-h" | "--help" => return Ok(Command::Help),
             "-b" | "--bind" => {
                 let value = args.next().ok_or("--bind needs an address")?;
-                settings.bind = value.parse().map_err(|_| {
-                    format!("--bind: '{value}' is not an IP address (try 127.0.0.1 or 0.0.0.0)")
-                })?;
+                settings.bind = match value.as_str() {
+                    "localhost" => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                    ip => ip.parse().map_err(|_| {
+                        format!("--bind: '{value}' is not an IP address (try 127.0.0.1 or 0.0.0.0)")
+                    })?,
+                };
             }
             "-d" | "--directory" => {
                 let value = args.next().ok_or("--directory needs a path")?;
@@ -201,6 +204,10 @@ mod tests {
         assert_eq!(args.bind, IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         assert_eq!(args.directory, PathBuf::from("/srv"));
         assert_eq!(serve("-d x --bind ::1").bind.to_string(), "::1");
+        assert_eq!(
+            serve("--bind localhost").bind,
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::path::Path;
 /// browsers download instead of rendering.
 pub const UNKNOWN: &str = "application/octet-stream";
 
+// ANCHOR: for_path
 /// The media type for `path`, by its extension (case-insensitive).
 pub fn for_path(path: &Path) -> &'static str {
     let extension = path
@@ -51,6 +52,7 @@ pub fn for_path(path: &Path) -> &'static str {
         _ => UNKNOWN,
     }
 }
+// ANCHOR_END: for_path
 
 #[cfg(test)]
 mod tests {

@@ -38,7 +38,11 @@ fn main() -> ExitCode {
         }
     };
     let address = server.server_addr().to_ip().unwrap_or(args.address());
+    debug!("listening socket bound to {address} (by tiny_http)");
     cli::announce(address, &root);
+    // Step 4 logs each accepted and closed connection; here tiny_http accepts
+    // and closes them on its own threads, where we cannot see them.
+    debug!("connections are accepted and closed inside tiny_http (`just trace` shows them)");
 
     for request in server.incoming_requests() {
         serve(request, &root);
@@ -58,6 +62,10 @@ fn serve(request: Request, root: &DocRoot) {
     // a next request and drops any `Connection` header we add. Step 4, which
     // owns its connections, closes each one after one response, as the article does.
     let response = respond_to(&request, root);
+    debug!(
+        "response head (tiny_http adds Server, Date, Content-Length): {:?}",
+        response_head_of(&request, &response)
+    );
     let peer = request
         .remote_addr()
         .map_or("-".to_string(), |a| a.to_string());
@@ -117,6 +125,21 @@ fn with_header<R: Read>(mut response: Response<R>, name: &str, value: &str) -> R
         response.add_header(header);
     }
     response
+}
+
+/// The status line and the headers we set, for the debug log. tiny_http adds
+/// its own headers when it writes the response.
+fn response_head_of(request: &Request, response: &ResponseBox) -> String {
+    let code = response.status_code().0;
+    let mut head = format!(
+        "HTTP/{} {code} {}\r\n",
+        request.http_version(),
+        status::reason(code)
+    );
+    for header in response.headers() {
+        head.push_str(&format!("{}: {}\r\n", header.field, header.value));
+    }
+    head + "\r\n"
 }
 
 /// The request head rebuilt from tiny_http's parsed parts, for the debug log.

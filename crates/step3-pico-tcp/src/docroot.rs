@@ -75,6 +75,7 @@ impl DocRoot {
         &self.root
     }
 
+    // ANCHOR: resolve
     /// Maps a request target (`/css/site.css?v=2`) to a regular file inside the root.
     pub fn resolve(&self, target: &str) -> Result<PathBuf, Refusal> {
         let path = strip_to_path(target);
@@ -121,6 +122,7 @@ impl DocRoot {
             ))
         }
     }
+    // ANCHOR_END: resolve
 }
 
 /// The path part of a request target. Besides the usual `/path?query`

@@ -24,6 +24,7 @@ use std::net::{SocketAddr, TcpListener};
 
 use log::debug;
 
+// ANCHOR: pico_tcp_server
 /// Our TCP server: for now, just its listening socket.
 #[derive(Debug)]
 pub struct PicoTcpServer {
@@ -52,3 +53,4 @@ impl PicoTcpServer {
         self.listener
     }
 }
+// ANCHOR_END: pico_tcp_server

@@ -41,6 +41,11 @@ impl PicoHttpRequestHandler {
         PicoHttpRequestHandler { root, timeout }
     }
 
+    /// The deadline for a request head, and for each write.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     // ANCHOR: handle
     /// Reads one request from `stream` and writes its response.
     pub fn handle(&self, stream: &TcpStream, peer: SocketAddr) -> io::Result<Ending> {

@@ -19,12 +19,14 @@
 
 use std::io::{self, BufRead, Read};
 
+// ANCHOR: limits
 /// Longest request line, its line ending included; longer ones get 414.
 pub const MAX_REQUEST_LINE: usize = 8 * 1024;
 /// Largest header section (all field lines and their line endings); larger gets 431.
 pub const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// Most header field lines in one request; more gets 431.
 pub const MAX_HEADER_FIELDS: usize = 100;
+// ANCHOR_END: limits
 
 /// A parsed request head. Names and values are kept as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +142,7 @@ fn read_request_line(
     parse_request_line(&line)
 }
 
+// ANCHOR: request_line
 /// Splits `METHOD SP TARGET SP VERSION` (RFC 9112 §3). Exactly one space
 /// between the parts and no other whitespace: lenient splitting is how
 /// requests get understood one way by a proxy and another way by the server.
@@ -183,6 +186,7 @@ fn check_version(version: &str) -> Result<(), ParseError> {
         )),
     }
 }
+// ANCHOR_END: request_line
 
 fn read_header_fields(
     reader: &mut impl BufRead,
@@ -269,6 +273,7 @@ fn is_timeout(error: &io::Error) -> bool {
     )
 }
 
+// ANCHOR: read_line
 /// Reads one line of at most `limit` bytes (its ending included), appends it to
 /// `raw` and returns it without its ending. The ending is CRLF, or a bare LF,
 /// which RFC 9112 §2.2 allows a server to accept (the article quotes why).
@@ -301,6 +306,7 @@ fn read_line(
     }
     Ok(line)
 }
+// ANCHOR_END: read_line
 
 #[cfg(test)]
 mod tests;

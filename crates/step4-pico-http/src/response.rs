@@ -13,7 +13,7 @@
 //! ```
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, Read, Write};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::status;
@@ -88,6 +88,7 @@ impl Response {
         self.content_length
     }
 
+    // ANCHOR: head
     /// The status line and header fields, each ending in CRLF, then the empty line.
     pub fn head(&self) -> String {
         let mut head = format!(
@@ -104,37 +105,65 @@ impl Response {
         head.push_str("\r\n");
         head
     }
+    // ANCHOR_END: head
 
+    // ANCHOR: send
     /// Writes `head` and the body to `out`, and flushes: the article forgets to
     /// flush its error responses, so they only leave when the next client comes.
-    pub fn send(self, head: &str, out: impl Write) -> io::Result<()> {
-        // One buffer for head and body: a small file leaves in one `write`
-        // system call together with its head, instead of a write for each.
-        let capacity = (head.len() as u64 + self.content_length).min(COPY_BUFFER as u64);
-        let mut out = BufWriter::with_capacity(capacity as usize, out);
-        out.write_all(head.as_bytes())?;
+    pub fn send(self, head: &str, mut out: impl Write) -> io::Result<()> {
         match self.body {
-            Body::Omitted => {}
-            Body::Page(page) => out.write_all(page.as_bytes())?,
-            Body::File(file) => {
-                // `io::copy` reads straight into the BufWriter's buffer. `take`
-                // never sends more than Content-Length promised, even if the
-                // file grows while we send it.
-                let sent = io::copy(&mut file.take(self.content_length), &mut out)?;
-                if sent < self.content_length {
-                    return Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        format!(
-                            "the file shrank: sent {sent} of {} bytes",
-                            self.content_length
-                        ),
-                    ));
-                }
-            }
+            Body::Omitted => out.write_all(head.as_bytes())?,
+            // One write for head and page: each `write` on a TCP socket is a
+            // system call and usually a segment of its own.
+            Body::Page(page) => out.write_all(&[head.as_bytes(), page.as_bytes()].concat())?,
+            Body::File(file) => send_file(head.as_bytes(), file, self.content_length, &mut out)?,
         }
         out.flush()
     }
+    // ANCHOR_END: send
 }
+
+// ANCHOR: send_file
+/// Writes `head`, then `length` bytes of `file`, through one buffer of at most
+/// `COPY_BUFFER` bytes whose first fill starts with the head.
+///
+/// So a small file leaves in a single `write` together with its head: one
+/// system call and one TCP segment instead of two (measured: the 1.1 KiB page
+/// went from about 8,500 to 9,600 requests/s, see the book's performance
+/// page). `std::io::copy` into a `BufWriter` cannot do that on Linux: it
+/// flushes the buffered head before copying. A large file goes out in
+/// `COPY_BUFFER` chunks: one `read` and one `write` each.
+fn send_file(head: &[u8], mut file: File, length: u64, out: &mut impl Write) -> io::Result<()> {
+    let capacity = (head.len() as u64 + length).min(COPY_BUFFER as u64) as usize;
+    let mut buffer = vec![0; capacity.max(head.len())];
+    buffer[..head.len()].copy_from_slice(head);
+    let mut filled = head.len();
+    let mut left = length;
+    while left > 0 {
+        let room = (buffer.len() - filled).min(usize::try_from(left).unwrap_or(usize::MAX));
+        // Never more than Content-Length promised, even if the file grows
+        // while we send it.
+        let n = file.read(&mut buffer[filled..filled + room])?;
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("the file shrank: sent {} of {length} bytes", length - left),
+            ));
+        }
+        filled += n;
+        left -= n as u64;
+        if filled == buffer.len() || left == 0 {
+            out.write_all(&buffer[..filled])?;
+            filled = 0;
+        }
+    }
+    if filled > 0 {
+        // An empty file: the head alone.
+        out.write_all(&buffer[..filled])?;
+    }
+    Ok(())
+}
+// ANCHOR_END: send_file
 
 /// The `Date` header's format, IMF-fixdate (RFC 9110 §5.6.7):
 /// `Sun, 06 Nov 1994 08:49:37 GMT`. An origin server with a clock must send

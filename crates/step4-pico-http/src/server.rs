@@ -77,7 +77,7 @@ fn serve_connection(stream: &TcpStream, peer: SocketAddr, handler: &PicoHttpRequ
     debug!("Accepted connection from {peer}");
     match handler.handle(stream, peer) {
         Ok(Ending::Done) => {}
-        Ok(Ending::InputLeft) => close_gently(stream),
+        Ok(Ending::InputLeft) => close_gently(stream, handler.timeout()),
         // Most often the client went away mid-response (reset, broken pipe)
         // or stopped reading until the write timeout.
         Err(error) => warn!("{peer}: connection failed: {error}"),
@@ -98,12 +98,13 @@ const LINGER_TIME: Duration = Duration::from_secs(2);
 /// destroy the response before the client has read it. RFC 9112 §9.6 says what
 /// to do: half-close (send FIN after the response), then read and discard until
 /// the client closes too. We bound that by time and bytes, so a client that
-/// never stops cannot keep the server busy.
-fn close_gently(stream: &TcpStream) {
+/// never stops cannot keep the server busy: never longer than the server's
+/// `timeout`, the most any one client may hold it.
+fn close_gently(stream: &TcpStream, timeout: Duration) {
     if stream.shutdown(Shutdown::Write).is_err() {
         return;
     }
-    let deadline = Instant::now() + LINGER_TIME;
+    let deadline = Instant::now() + LINGER_TIME.min(timeout);
     let mut discarded = 0;
     let mut sink = [0; 16 * 1024];
     let mut stream = stream;

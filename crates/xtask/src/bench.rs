@@ -1,7 +1,386 @@
-//! `bench`: not written yet.
+//! `bench`: step 4 against step 1, step 3, `python3 -m http.server`, nginx
+//! and the floor (the cheapest possible server), in one interleaved run.
+//!
+//! Every round measures every scenario on every server, and each round starts
+//! with a different server (A B C, B C A, ...), so that whatever the machine
+//! does meanwhile hits all of them alike. Each measurement gets a freshly
+//! started server, so the peak memory figure is that of one scenario. The
+//! table gives the median of the rounds, their range, and step 4 ÷ each other
+//! server. The servers run with their default log level, logging to files
+//! under `target/bench/logs`. Not part of CI: it takes minutes and its
+//! numbers depend on the machine. The book's performance page explains them.
 
-use std::process::ExitCode;
+mod clients;
+mod floor;
+mod report;
+mod servers;
 
-pub(crate) fn run(_args: &[String]) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'bench' is not written yet")
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use crate::stages::{self, Profile};
+use report::{Metric, Samples};
+use servers::{Docroot, Server};
+
+const USAGE: &str = "\
+usage: cargo run --release -p xtask -- bench [--quick] [--rounds N] [--only LIST]
+
+  --quick      3 rounds, 5,000 requests per run, a 256 MiB file (about 3 minutes)
+  --rounds N   how many rounds (at least 3 for a median worth the name)
+  --only LIST  some scenarios only, comma-separated: small,64k,c8,large,stall";
+
+/// The scenarios, as `--only` names them.
+const SCENARIOS: [&str; 5] = ["small", "64k", "c8", "large", "stall"];
+
+/// How big and how long: the full run or `--quick`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Plan {
+    rounds: u32,
+    /// Requests per `ab` run...
+    requests: u32,
+    /// ...unless this time is up first (python needs it).
+    ab_limit: Duration,
+    large_mib: u64,
+    /// How long the slow download runs while the probe asks for the small file.
+    stall_window: Duration,
+    /// Which of `SCENARIOS` to run.
+    only: [bool; 5],
+}
+
+impl Plan {
+    fn runs(&self, scenario: &str) -> bool {
+        SCENARIOS
+            .iter()
+            .position(|s| *s == scenario)
+            .is_some_and(|i| self.only[i])
+    }
+}
+
+const FULL: Plan = Plan {
+    rounds: 5,
+    requests: 20_000,
+    ab_limit: Duration::from_secs(6),
+    large_mib: 1024,
+    stall_window: Duration::from_secs(2),
+    only: [true; 5],
+};
+
+const QUICK: Plan = Plan {
+    rounds: 3,
+    requests: 5_000,
+    ab_limit: Duration::from_secs(3),
+    large_mib: 256,
+    stall_window: Duration::from_secs(1),
+    only: [true; 5],
+};
+
+/// The slow download's pace: 50 MB/s, a fast client on a real network.
+const SLOW_RATE: f64 = 50e6;
+
+/// Pause between two probes of the head-of-line scenario.
+const PROBE_INTERVAL: Duration = Duration::from_millis(20);
+
+pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
+    if args.first().map(String::as_str) == Some("--floor-server") {
+        return floor::serve();
+    }
+    let plan = match parse_args(args) {
+        Ok(plan) => plan,
+        Err(message) => {
+            eprintln!("{message}\n\n{USAGE}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "note: xtask is a debug build, so the floor server and the download client are slow; \
+             use `just bench` (cargo run --release -p xtask -- bench)"
+        );
+    }
+    if std::env::var_os("RUST_LOG").is_some() {
+        eprintln!("note: RUST_LOG is set; the stages log more than by default");
+    }
+    let have_ab = Command::new("ab").arg("-V").output().is_ok();
+    if !have_ab {
+        eprintln!("ab not found (apt-get install apache2-utils): skipping the request-rate scenarios");
+    }
+
+    let packages: Vec<&str> = stages::http_stages().map(|s| s.package).collect();
+    stages::build(&packages, Profile::Release)?;
+    let work = target_dir().join("bench");
+    let logs = work.join("logs");
+    std::fs::create_dir_all(&logs)?;
+    let docroot = servers::docroot(&work, plan.large_mib)?;
+    let (servers, missing) = servers::available();
+    for message in &missing {
+        eprintln!("not found: {message}");
+    }
+
+    let mut samples = Samples::new(servers.iter().map(|s| s.name.clone()));
+    for round in 0..plan.rounds {
+        let mut order = servers.clone();
+        let first = round as usize % order.len();
+        order.rotate_left(first);
+        let names: Vec<&str> = order.iter().map(|s| s.name.as_str()).collect();
+        eprintln!("round {}/{}: {}", round + 1, plan.rounds, names.join(", "));
+        let context = Round {
+            plan,
+            docroot: &docroot,
+            work: &work,
+            logs: &logs,
+        };
+        if have_ab {
+            context.rates(&order, &mut samples)?;
+        }
+        context.large(&order, &mut samples)?;
+        context.stall(&order, &mut samples)?;
+    }
+
+    let mut out = format!("## `just bench` results\n\n{}", machine(&plan));
+    out.push_str(&samples.tables());
+    out.push_str(&report::verdicts(&samples));
+    for message in &missing {
+        let _ = writeln!(out, "\nNot measured: {message}");
+    }
+    println!("{out}");
+    let saved = work.join("results.md");
+    std::fs::write(&saved, &out)?;
+    eprintln!("saved to {}; server logs in {}", saved.display(), logs.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_args(args: &[String]) -> Result<Plan, String> {
+    let mut plan = FULL;
+    let mut rounds = None;
+    let mut only = [true; 5];
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => plan = QUICK,
+            "--rounds" => {
+                let value = args.next().ok_or("--rounds needs a number")?;
+                rounds = Some(
+                    value
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or(format!("--rounds: '{value}' is not a positive number"))?,
+                );
+            }
+            "--only" => {
+                let list = args.next().ok_or("--only needs a list of scenarios")?;
+                only = [false; 5];
+                for name in list.split(',') {
+                    let i = SCENARIOS
+                        .iter()
+                        .position(|s| *s == name)
+                        .ok_or(format!("--only: '{name}' is not one of {}", SCENARIOS.join(",")))?;
+                    only[i] = true;
+                }
+            }
+            other => return Err(format!("unknown argument '{other}'")),
+        }
+    }
+    if let Some(rounds) = rounds {
+        plan.rounds = rounds;
+    }
+    plan.only = only;
+    Ok(plan)
+}
+
+/// What one round needs to know.
+struct Round<'a> {
+    plan: Plan,
+    docroot: &'a Docroot,
+    work: &'a PathBuf,
+    logs: &'a PathBuf,
+}
+
+impl Round<'_> {
+    /// Starts `server` for one scenario, its log named after both.
+    fn start(&self, server: &Server, scenario: &str) -> Result<servers::Live> {
+        let slug = server.name.replace([' ', '.'], "-");
+        let log = self.logs.join(format!("{slug}-{scenario}.log"));
+        servers::start(server, &self.docroot.dir, self.work, &log)
+            .with_context(|| format!("starting {}", server.name))
+    }
+
+    /// The three `ab` scenarios: small file, 64 KiB file, 8 clients.
+    fn rates(&self, order: &[Server], samples: &mut Samples) -> Result<()> {
+        let scenarios = [
+            ("small", self.docroot.small, 1, Metric::SmallRate, Metric::SmallLatency),
+            ("64k", self.docroot.medium, 1, Metric::MediumRate, Metric::MediumLatency),
+            ("c8", self.docroot.small, 8, Metric::ConcurrentRate, Metric::ConcurrentLatency),
+        ];
+        for (scenario, path, clients, rate, latency) in scenarios {
+            if !self.plan.runs(scenario) {
+                continue;
+            }
+            for server in order {
+                if path != self.docroot.small && !server.serves_files() {
+                    continue;
+                }
+                let live = self.start(server, scenario)?;
+                let url = format!("http://{}{path}", live.address());
+                let result = clients::ab(&url, self.plan.requests, clients, self.plan.ab_limit)?;
+                eprintln!(
+                    "  {scenario:5} {:20} {:8.0} req/s  {:.3} ms",
+                    server.name, result.requests_per_second, result.mean_ms
+                );
+                samples.add(rate, &server.name, result.requests_per_second);
+                samples.add(latency, &server.name, result.mean_ms);
+            }
+        }
+        Ok(())
+    }
+
+    /// One download of the large file: MB/s, then the server's peak memory.
+    fn large(&self, order: &[Server], samples: &mut Samples) -> Result<()> {
+        if !self.plan.runs("large") {
+            return Ok(());
+        }
+        for server in order.iter().filter(|s| s.serves_files()) {
+            let live = self.start(server, "large")?;
+            let (bytes, time) = clients::download(live.address(), &self.docroot.large)?;
+            if bytes != self.docroot.large_bytes {
+                bail!("{}: {bytes} bytes instead of {}", server.name, self.docroot.large_bytes);
+            }
+            let rate = bytes as f64 / 1e6 / time.as_secs_f64();
+            samples.add(Metric::LargeThroughput, &server.name, rate);
+            let status = std::fs::read_to_string(format!("/proc/{}/status", live.pid()));
+            let peak = status.ok().and_then(|s| report::parse_vm_hwm(&s));
+            if let Some(kib) = peak {
+                samples.add(Metric::LargePeakMemory, &server.name, kib as f64 / 1024.0);
+            }
+            eprintln!(
+                "  large {:20} {rate:8.0} MB/s  peak {}",
+                server.name,
+                peak.map_or_else(|| "unknown (no /proc)".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+            );
+        }
+        Ok(())
+    }
+
+    /// Head-of-line blocking: while a slow client downloads the large file,
+    /// another one asks for the small file again and again; its longest wait.
+    fn stall(&self, order: &[Server], samples: &mut Samples) -> Result<()> {
+        if !self.plan.runs("stall") {
+            return Ok(());
+        }
+        for server in order.iter().filter(|s| s.serves_files()) {
+            let live = self.start(server, "stall")?;
+            let address = live.address();
+            let done = AtomicBool::new(false);
+            let (flowing, wait_for_flow) = mpsc::channel();
+            let longest = thread::scope(|scope| -> Result<Duration> {
+                let slow = scope.spawn(|| {
+                    let result = clients::slow_download(
+                        address,
+                        &self.docroot.large,
+                        SLOW_RATE,
+                        self.plan.stall_window,
+                        flowing,
+                    );
+                    done.store(true, Ordering::SeqCst);
+                    result
+                });
+                // Probe only once the body flows: the server is busy with it.
+                let _ = wait_for_flow.recv();
+                let mut longest = Duration::ZERO;
+                while !done.load(Ordering::SeqCst) {
+                    longest = longest.max(clients::probe(address, self.docroot.small)?);
+                    thread::sleep(PROBE_INTERVAL);
+                }
+                slow.join()
+                    .map_err(|_| anyhow::anyhow!("the slow download panicked"))??;
+                Ok(longest)
+            })?;
+            let ms = longest.as_secs_f64() * 1000.0;
+            eprintln!("  stall {:20} {ms:8.1} ms", server.name);
+            samples.add(Metric::Stall, &server.name, ms);
+        }
+        Ok(())
+    }
+}
+
+/// Where cargo builds: `CARGO_TARGET_DIR`, or `target/` in the workspace.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| stages::workspace_root().join("target"), PathBuf::from)
+}
+
+/// The machine and the tools, for the record.
+fn machine(plan: &Plan) -> String {
+    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+    let cpuinfo = read("/proc/cpuinfo");
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .map_or("unknown CPU".to_string(), |m| m.trim().to_string());
+    let cores = thread::available_parallelism().map_or(0, |n| n.get());
+    let memory = read("/proc/meminfo")
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|l| l.split_whitespace().next()?.parse::<u64>().ok())
+        .map_or("?".to_string(), |kib| format!("{} GiB", kib / 1024 / 1024));
+    let kernel = read("/proc/sys/kernel/osrelease");
+    let version = |program: &str, arg: &str| {
+        Command::new(program).arg(arg).output().ok().map_or_else(
+            || "not installed".to_string(),
+            |o| {
+                let text = [o.stdout, o.stderr].concat();
+                String::from_utf8_lossy(&text).lines().next().unwrap_or_default().trim().to_string()
+            },
+        )
+    };
+    format!(
+        "- machine: {cpu}, {cores} cores, {memory} RAM, Linux {}\n\
+         - tools: {}; {}; {}; {}\n\
+         - plan: {} rounds; ab runs of {} requests (or {} s); a {} MiB file; \
+           slow download at 50 MB/s for {} s\n",
+        kernel.trim(),
+        version("rustc", "-V"),
+        version("ab", "-V"),
+        version(servers::NGINX, "-v"),
+        version("python3", "--version"),
+        plan.rounds,
+        plan.requests,
+        plan.ab_limit.as_secs(),
+        plan.large_mib,
+        plan.stall_window.as_secs(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn plans_from_the_command_line() {
+        assert_eq!(parse_args(&[]).unwrap(), FULL);
+        assert_eq!(parse_args(&args("--quick")).unwrap(), QUICK);
+        let plan = parse_args(&args("--quick --rounds 7")).unwrap();
+        assert_eq!((plan.rounds, plan.requests), (7, QUICK.requests));
+        assert!(parse_args(&args("--rounds 0")).is_err());
+        assert!(parse_args(&args("--rounds")).is_err());
+        assert!(parse_args(&args("--fast")).is_err());
+        let only = parse_args(&args("--only small,stall")).unwrap();
+        assert!(only.runs("small") && only.runs("stall"));
+        assert!(!only.runs("64k") && !only.runs("large"));
+        assert!(parse_args(&args("--only huge")).is_err());
+    }
 }

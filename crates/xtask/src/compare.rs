@@ -1,7 +1,710 @@
-//! `compare`: not written yet.
+//! `just compare [PATH ...]`: the same requests to every HTTP stage, side by side.
+//!
+//! Starts steps 1, 3 and 4 (and `python3 -m http.server`, the article's
+//! starting point, when `python3` is on the PATH) on free ports serving `www/`,
+//! sends each the same raw requests over new connections, and prints one block
+//! per request with a row per server: the status line, the headers, the body's
+//! length and digest, and whether the server closed the connection. Values
+//! that change from run to run are masked, so the same tree gives the same
+//! output: the book shows it and a test checks it.
+//!
+//! Every server is a [`Running`], killed when dropped: on success, on error,
+//! and on Ctrl-C too, since the terminal sends SIGINT to the servers as well
+//! (they run in our process group).
 
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
-pub(crate) fn run(_args: &[String]) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'compare' is not written yet")
+use anyhow::Result;
+
+use crate::stages::{self, Exchange, Profile, Running};
+
+const USAGE: &str = "\
+usage: just compare [PATH ...] [--request 'RAW'] [--raw] [--no-python]
+
+  PATH             also send `GET PATH`
+  --request 'RAW'  also send RAW as it is; write \\r\\n for CRLF (and \\n, \\t, \\\\, \\xNN)
+  --raw            print every response byte for byte, \\r\\n visible, nothing masked
+  --no-python      leave python3 -m http.server out";
+
+/// Longest wait for a byte of a response. Generous, so that a busy machine
+/// does not turn a slow answer into "no response".
+const TIMEOUT: Duration = Duration::from_secs(2);
+/// How long after a response we watch whether the server closes the
+/// connection: the servers that close do so at once.
+const LINGER: Duration = Duration::from_millis(500);
+/// Widest a headers line gets before it wraps.
+const WIDTH: usize = 100;
+/// Most body bytes `--raw` prints.
+const RAW_BODY: usize = 160;
+
+/// One request to send to every server.
+#[derive(Debug, Clone)]
+struct Probe {
+    label: String,
+    raw: Vec<u8>,
+}
+
+impl Probe {
+    fn new(label: &str, raw: &str) -> Probe {
+        Probe {
+            label: label.to_string(),
+            raw: raw.as_bytes().to_vec(),
+        }
+    }
+
+    fn get(path: &str) -> Probe {
+        Probe::new(
+            &format!("GET {path}"),
+            &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+        )
+    }
+}
+
+/// The default requests: what a browser sends, what the policy refuses, and
+/// two malformed heads.
+fn default_probes() -> Vec<Probe> {
+    let mut probes: Vec<Probe> = [
+        "/",
+        "HEAD /",
+        "/style.css",
+        "/missing",
+        "POST /",
+        "DELETE /",
+        "/../Cargo.toml",
+    ]
+    .iter()
+    .map(|target| match target.split_once(' ') {
+        Some((method, path)) => Probe::new(
+            target,
+            &format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+        ),
+        None => Probe::get(target),
+    })
+    .collect();
+    // RFC 9112 §2.2 lets a server skip one empty line before the request
+    // line; the second one is where the request line should be.
+    probes.push(Probe::new("empty request line", "\r\n\r\n"));
+    // RFC 9112 §2.2 also says a server may accept a bare LF as a line ending.
+    probes.push(Probe::new(
+        "GET / with bare \\n line endings",
+        "GET / HTTP/1.1\nHost: localhost\n\n",
+    ));
+    probes
+}
+
+#[derive(Debug, Default)]
+struct Options {
+    probes: Vec<Probe>,
+    raw: bool,
+    python: bool,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        probes: default_probes(),
+        raw: false,
+        python: true,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--raw" => options.raw = true,
+            "--no-python" => options.python = false,
+            "--request" => {
+                let raw = args
+                    .next()
+                    .ok_or("--request needs the raw request, e.g. 'GET / HTTP/1.0\\r\\n\\r\\n'")?;
+                let bytes = unescape(raw)?;
+                let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+                let label = escape(first_line.strip_suffix(b"\r").unwrap_or(first_line));
+                options.probes.push(Probe {
+                    label: format!("--request {label}"),
+                    raw: bytes,
+                });
+            }
+            flag if flag.starts_with('-') => return Err(format!("unknown option '{flag}'")),
+            path => options.probes.push(Probe::get(path)),
+        }
+    }
+    Ok(options)
+}
+
+pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let options = match parse(args) {
+        Ok(options) => options,
+        Err(problem) => {
+            eprintln!("error: {problem}\n{USAGE}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+
+    let packages: Vec<&str> = stages::http_stages().map(|s| s.package).collect();
+    stages::build(&packages, Profile::Debug)?;
+    let www = stages::www();
+    let mut servers = Vec::new();
+    let mut notes = Vec::new();
+    if options.python {
+        match Running::python(&www, None)? {
+            Some(python) => servers.push(("python".to_string(), python)),
+            None => notes.push("python3 is not on the PATH: comparing steps 1, 3 and 4 only."),
+        }
+    }
+    for stage in stages::http_stages() {
+        let running = Running::stage(stage, &www, &[], Profile::Debug, None)?;
+        servers.push((format!("step {}", stage.number), running));
+    }
+
+    let addresses: Vec<SocketAddr> = servers.iter().map(|(_, running)| running.address).collect();
+    let results = ask_all(&addresses, &options.probes);
+    let names: Vec<String> = servers.iter().map(|(name, _)| name.clone()).collect();
+    // Stop the servers before printing: nothing more to ask them.
+    drop(servers);
+
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let text = if options.raw {
+        render_raw(&names, &options.probes, &results)
+    } else {
+        render(&names, &options.probes, &results, &notes, colour)
+    };
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What each server answered to each probe: `results[server][probe]`. The
+/// servers are asked in parallel, each one probe after the other.
+fn ask_all(addresses: &[SocketAddr], probes: &[Probe]) -> Vec<Vec<Result<Exchange, String>>> {
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = addresses
+            .iter()
+            .map(|address| {
+                scope.spawn(move || {
+                    probes
+                        .iter()
+                        .map(|probe| {
+                            stages::exchange(*address, &probe.raw, TIMEOUT, LINGER)
+                                .map_err(|e| format!("{e:#}"))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|_| vec![Err("the probe thread panicked".into()); probes.len()])
+            })
+            .collect()
+    })
+}
+
+/// One server's answer, reduced to what the report shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Answer {
+    /// The status line, or a sentence saying why there is none.
+    status: String,
+    /// `Name: value` with varying values masked.
+    headers: Vec<(String, String)>,
+    body: String,
+    connection: &'static str,
+}
+
+impl Answer {
+    fn of(result: &Result<Exchange, String>) -> Answer {
+        let exchange = match result {
+            Ok(exchange) => exchange,
+            Err(error) => {
+                return Answer {
+                    status: format!("(error: {error})"),
+                    headers: vec![],
+                    body: String::new(),
+                    connection: "",
+                };
+            }
+        };
+        let connection = if exchange.closed { "closed" } else { "open" };
+        if exchange.response.is_empty() {
+            let status = if exchange.closed {
+                "(closed without a response)".to_string()
+            } else {
+                format!("(no response within {})", spelled(TIMEOUT))
+            };
+            return Answer {
+                status,
+                headers: vec![],
+                body: String::new(),
+                connection,
+            };
+        }
+        let head = exchange.head();
+        let mut lines = head.split("\r\n");
+        let status = lines.next().unwrap_or_default().to_string();
+        let headers = lines
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.to_string(), mask(name, value.trim())))
+            .collect();
+        let body = exchange.body();
+        let body = if body.is_empty() {
+            "no body".to_string()
+        } else {
+            format!("{} bytes fnv1a {:08x}", body.len(), fnv1a(body))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+            connection,
+        }
+    }
+
+    /// The (masked) value of header `name`, matched case-insensitively.
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A header value with what changes from run to run replaced by `*`: dates,
+/// and version numbers in `Server` (Python's differs between machines).
+fn mask(name: &str, value: &str) -> String {
+    match name.to_ascii_lowercase().as_str() {
+        "date" | "last-modified" | "expires" => "*".to_string(),
+        "server" => {
+            let mut masked = String::new();
+            let mut in_version = false;
+            for c in value.chars() {
+                match c {
+                    '/' => {
+                        masked.push('/');
+                        in_version = true;
+                    }
+                    ' ' => {
+                        if in_version {
+                            masked.push('*');
+                        }
+                        masked.push(' ');
+                        in_version = false;
+                    }
+                    _ if in_version => {}
+                    _ => masked.push(c),
+                }
+            }
+            if in_version {
+                masked.push('*');
+            }
+            masked
+        }
+        _ => value.to_string(),
+    }
+}
+
+/// FNV-1a, 32 bits (Fowler, Noll, Vo): a tiny, well-known hash, enough to see
+/// at a glance whether two bodies are the same bytes. Not for security.
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |hash, byte| {
+        (hash ^ u32::from(*byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The report: one block per probe, one row per server, then what differs
+/// between the Rust stages.
+fn render(
+    names: &[String],
+    probes: &[Probe],
+    results: &[Vec<Result<Exchange, String>>],
+    notes: &[&str],
+    colour: bool,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "The same requests to {}, all serving www/.",
+        names.join(", ")
+    );
+    for note in notes {
+        let _ = writeln!(out, "{note}");
+    }
+    let _ = writeln!(
+        out,
+        "Dates and version numbers are masked as *. body: length and FNV-1a (32-bit) digest.\n\
+         open/closed: whether the server closed the connection within {} of its response.",
+        spelled(LINGER)
+    );
+    let status_width = results
+        .iter()
+        .flatten()
+        .map(|result| Answer::of(result).status.len())
+        .filter(|len| *len <= 30)
+        .max()
+        .unwrap_or(0);
+    for (index, probe) in probes.iter().enumerate() {
+        let answers: Vec<Answer> = results
+            .iter()
+            .map(|per_server| Answer::of(&per_server[index]))
+            .collect();
+        let steps: Vec<usize> = (0..names.len())
+            .filter(|i| names[*i].starts_with("step"))
+            .collect();
+        let step_answers: Vec<&Answer> = steps.iter().map(|i| &answers[*i]).collect();
+        let differences = differences(&step_answers);
+        let _ = writeln!(
+            out,
+            "\n{}    {}",
+            bold(&probe.label, colour),
+            escape(&probe.raw)
+        );
+        for (name, answer) in names.iter().zip(&answers) {
+            let is_step = name.starts_with("step");
+            let flag = |field: &str, text: &str| {
+                highlight(
+                    text,
+                    colour && is_step && differences.iter().any(|d| d == field),
+                )
+            };
+            let _ = writeln!(
+                out,
+                "  {name:<6}  {}  {}  {}",
+                flag("status", &format!("{:<status_width$}", answer.status)),
+                flag("body", &format!("{:<24}", answer.body)),
+                flag("connection", answer.connection),
+            );
+            let headers: Vec<String> = answer
+                .headers
+                .iter()
+                .map(|(n, v)| {
+                    flag(
+                        &format!("header {}", n.to_ascii_lowercase()),
+                        &format!("{n}: {v}"),
+                    )
+                })
+                .collect();
+            for line in wrap(&headers, " | ", WIDTH - 10) {
+                let _ = writeln!(out, "          {line}");
+            }
+        }
+        let step_names: Vec<&str> = steps
+            .iter()
+            .map(|i| names[*i].trim_start_matches("step "))
+            .collect();
+        let which = format!("steps {}", step_names.join(", "));
+        let verdict = if differences.is_empty() {
+            format!("  = {which}: the same answer")
+        } else {
+            let shown: Vec<String> = differences
+                .iter()
+                .map(|d| display_difference(d, &step_answers))
+                .collect();
+            format!("  ≠ {which} differ in {}", shown.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "{}",
+            highlight(&verdict, colour && !differences.is_empty())
+        );
+    }
+    out
+}
+
+/// A duration in words ("1 second", "300 milliseconds"), which the book's
+/// transcripts do not mistake for a timing that varies from run to run.
+fn spelled(duration: Duration) -> String {
+    match (duration.as_secs(), duration.subsec_millis()) {
+        (1, 0) => "1 second".to_string(),
+        (secs, 0) => format!("{secs} seconds"),
+        _ => format!("{} milliseconds", duration.as_millis()),
+    }
+}
+
+/// The fields (`status`, `body`, `connection`, `header NAME`) in which the
+/// answers are not all the same.
+fn differences(answers: &[&Answer]) -> Vec<String> {
+    let Some(first) = answers.first() else {
+        return vec![];
+    };
+    let mut found = Vec::new();
+    if answers.iter().any(|a| a.status != first.status) {
+        found.push("status".to_string());
+    }
+    if answers.iter().any(|a| a.body != first.body) {
+        found.push("body".to_string());
+    }
+    if answers.iter().any(|a| a.connection != first.connection) {
+        found.push("connection".to_string());
+    }
+    let mut names: Vec<String> = Vec::new();
+    for answer in answers {
+        for (name, _) in &answer.headers {
+            let name = name.to_ascii_lowercase();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    for name in names {
+        if answers
+            .iter()
+            .any(|a| a.header(&name) != first.header(&name))
+        {
+            found.push(format!("header {name}"));
+        }
+    }
+    found
+}
+
+/// A difference as the reader sees it: `connection`, or a header's name as
+/// the servers spelled it (`Content-Type`).
+fn display_difference(field: &str, answers: &[&Answer]) -> String {
+    match field.strip_prefix("header ") {
+        Some(name) => {
+            let spelled = answers
+                .iter()
+                .flat_map(|a| &a.headers)
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map_or(name, |(n, _)| n.as_str());
+            spelled.to_string()
+        }
+        None => field.to_string(),
+    }
+}
+
+/// Joins `items` with `separator` into lines no wider than `width`.
+fn wrap(items: &[String], separator: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for item in items {
+        if !line.is_empty() && visible_len(&line) + separator.len() + visible_len(item) > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push_str(separator);
+        }
+        line.push_str(item);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Length without ANSI colour codes.
+fn visible_len(text: &str) -> usize {
+    let mut len = 0;
+    let mut in_escape = false;
+    for c in text.chars() {
+        match c {
+            '\x1b' => in_escape = true,
+            'm' if in_escape => in_escape = false,
+            _ if in_escape => {}
+            _ => len += 1,
+        }
+    }
+    len
+}
+
+fn highlight(text: &str, on: bool) -> String {
+    if on {
+        format!("\x1b[1;33m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn bold(text: &str, on: bool) -> String {
+    if on {
+        format!("\x1b[1m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// `--raw`: each request and every response, byte for byte, `\r\n` visible.
+fn render_raw(
+    names: &[String],
+    probes: &[Probe],
+    results: &[Vec<Result<Exchange, String>>],
+) -> String {
+    let mut out = String::new();
+    for (index, probe) in probes.iter().enumerate() {
+        let _ = writeln!(out, "=== {}\n>>> {}", probe.label, escape(&probe.raw));
+        for (name, per_server) in names.iter().zip(results) {
+            match &per_server[index] {
+                Ok(exchange) => {
+                    let head_end = exchange.response.len() - exchange.body().len();
+                    let shown = head_end + exchange.body().len().min(RAW_BODY);
+                    let mut text = escape(&exchange.response[..shown]).replace("\\n", "\\n\n    ");
+                    if shown < exchange.response.len() {
+                        let _ =
+                            write!(text, "... ({} more bytes)", exchange.response.len() - shown);
+                    }
+                    let state = if exchange.closed { "closed" } else { "open" };
+                    let _ = writeln!(out, "--- {name} ({state})\n    {}", text.trim_end());
+                }
+                Err(error) => {
+                    let _ = writeln!(out, "--- {name}: {error}");
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Bytes as text with `\r`, `\n`, `\t`, `\\` and non-ASCII bytes escaped.
+fn escape(bytes: &[u8]) -> String {
+    bytes
+        .escape_ascii()
+        .to_string()
+        .replace("\\'", "'")
+        .replace("\\\"", "\"")
+}
+
+/// The inverse of [`escape`] for `--request`: `\r`, `\n`, `\t`, `\\`, `\xNN`.
+fn unescape(text: &str) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            let mut buffer = [0; 4];
+            bytes.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
+            continue;
+        }
+        match chars.next() {
+            Some('r') => bytes.push(b'\r'),
+            Some('n') => bytes.push(b'\n'),
+            Some('t') => bytes.push(b'\t'),
+            Some('\\') => bytes.push(b'\\'),
+            Some('x') => {
+                let hex: String = chars.by_ref().take(2).collect();
+                let byte = u8::from_str_radix(&hex, 16)
+                    .map_err(|_| format!("'\\x{hex}' is not a hex byte"))?;
+                bytes.push(byte);
+            }
+            other => {
+                return Err(format!(
+                    "unknown escape '\\{}' (use \\r, \\n, \\t, \\\\ or \\xNN)",
+                    other.unwrap_or(' ')
+                ));
+            }
+        }
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_the_published_test_vectors() {
+        assert_eq!(fnv1a(b""), 0x811c_9dc5);
+        assert_eq!(fnv1a(b"a"), 0xe40c_292c);
+        assert_eq!(fnv1a(b"foobar"), 0xbf9c_f968);
+    }
+
+    #[test]
+    fn masks_what_varies_from_run_to_run() {
+        assert_eq!(mask("Date", "Tue, 24 Nov 2026 05:14:20 GMT"), "*");
+        assert_eq!(mask("last-modified", "x"), "*");
+        assert_eq!(
+            mask("Server", "SimpleHTTP/0.6 Python/3.11.7"),
+            "SimpleHTTP/* Python/*"
+        );
+        assert_eq!(mask("Server", "tiny-http (Rust)"), "tiny-http (Rust)");
+        assert_eq!(mask("Content-Length", "4088"), "4088");
+    }
+
+    #[test]
+    fn durations_are_spelled_out() {
+        assert_eq!(spelled(Duration::from_secs(1)), "1 second");
+        assert_eq!(spelled(Duration::from_secs(5)), "5 seconds");
+        assert_eq!(spelled(Duration::from_millis(300)), "300 milliseconds");
+    }
+
+    #[test]
+    fn escapes_and_unescapes_line_endings() {
+        assert_eq!(
+            escape(b"GET / HTTP/1.1\r\n\r\n"),
+            "GET / HTTP/1.1\\r\\n\\r\\n"
+        );
+        assert_eq!(
+            unescape("GET / HTTP/1.0\\r\\n\\r\\n").unwrap(),
+            b"GET / HTTP/1.0\r\n\r\n"
+        );
+        assert_eq!(unescape("a\\x00\\\\").unwrap(), b"a\0\\");
+        assert!(unescape("\\q").is_err());
+        assert!(unescape("\\xZZ").is_err());
+    }
+
+    #[test]
+    fn arguments_add_requests() {
+        let args: Vec<String> = [
+            "/about/",
+            "--request",
+            "BREW / HTTP/1.1\\r\\n\\r\\n",
+            "--raw",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let options = parse(&args).unwrap();
+        let defaults = default_probes().len();
+        assert_eq!(options.probes.len(), defaults + 2);
+        assert_eq!(
+            options.probes[defaults].raw,
+            b"GET /about/ HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        );
+        assert_eq!(options.probes[defaults + 1].raw, b"BREW / HTTP/1.1\r\n\r\n");
+        assert!(options.raw && options.python);
+        assert!(parse(&["--bogus".to_string()]).is_err());
+        assert!(parse(&["--request".to_string()]).is_err());
+    }
+
+    #[test]
+    fn differences_name_the_fields() {
+        let answer = |connection, server: &str| Answer {
+            status: "HTTP/1.1 200 OK".into(),
+            headers: vec![
+                ("Server".into(), server.into()),
+                ("Content-Length".into(), "3".into()),
+            ],
+            body: "3 bytes".into(),
+            connection,
+        };
+        let (a, b) = (answer("open", "tiny-http"), answer("closed", "tiny-http"));
+        assert_eq!(differences(&[&a, &a]), Vec::<String>::new());
+        assert_eq!(differences(&[&a, &b]), vec!["connection"]);
+        let mut c = answer("open", "x");
+        c.headers.push(("Connection".into(), "close".into()));
+        assert_eq!(
+            differences(&[&a, &c]),
+            vec!["header server", "header connection"]
+        );
+    }
+
+    #[test]
+    fn wraps_long_header_lines() {
+        let items: Vec<String> = (0..5).map(|i| format!("Header-{i}: value")).collect();
+        let lines = wrap(&items, " | ", 40);
+        assert_eq!(
+            lines,
+            vec![
+                "Header-0: value | Header-1: value",
+                "Header-2: value | Header-3: value",
+                "Header-4: value"
+            ]
+        );
+    }
 }

@@ -24,10 +24,26 @@ pub(crate) struct Stage {
 }
 
 pub(crate) const STAGES: [Stage; 4] = [
-    Stage { number: 1, package: "step1-oneliner", http: true },
-    Stage { number: 2, package: "step2-echo", http: false },
-    Stage { number: 3, package: "step3-pico-tcp", http: true },
-    Stage { number: 4, package: "step4-pico-http", http: true },
+    Stage {
+        number: 1,
+        package: "step1-oneliner",
+        http: true,
+    },
+    Stage {
+        number: 2,
+        package: "step2-echo",
+        http: false,
+    },
+    Stage {
+        number: 3,
+        package: "step3-pico-tcp",
+        http: true,
+    },
+    Stage {
+        number: 4,
+        package: "step4-pico-http",
+        http: true,
+    },
 ];
 
 /// The stage numbered `number` (1 to 4).
@@ -47,7 +63,10 @@ pub(crate) fn http_stages() -> impl Iterator<Item = Stage> {
 /// The top of the workspace.
 pub(crate) fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.ancestors().nth(2).map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
+    manifest
+        .ancestors()
+        .nth(2)
+        .map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
 }
 
 /// The sample site every stage serves by default.
@@ -86,7 +105,9 @@ pub(crate) fn binary(binary: &str, profile: Profile) -> PathBuf {
         Profile::Debug => "debug",
         Profile::Release => "release",
     };
-    target.join(dir).join(format!("{binary}{}", std::env::consts::EXE_SUFFIX))
+    target
+        .join(dir)
+        .join(format!("{binary}{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// A server process started by us, killed when dropped (also on error paths).
@@ -109,10 +130,14 @@ impl Running {
         let stdout = child.stdout.take().context("no stdout")?;
         let mut stdout = BufReader::new(stdout);
         let mut banner = String::new();
-        let port = stdout
-            .read_line(&mut banner)
-            .ok()
-            .and_then(|_| banner.split_whitespace().skip_while(|w| *w != "port").nth(1)?.parse().ok());
+        let port = stdout.read_line(&mut banner).ok().and_then(|_| {
+            banner
+                .split_whitespace()
+                .skip_while(|w| *w != "port")
+                .nth(1)?
+                .parse()
+                .ok()
+        });
         let Some(port) = port else {
             let _ = child.kill();
             let _ = child.wait();
@@ -120,7 +145,11 @@ impl Running {
         };
         // Keep reading stdout so that the server never blocks on a full pipe.
         std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        Ok(Running { child, address: SocketAddr::from(([127, 0, 0, 1], port)), name: name.to_string() })
+        Ok(Running {
+            child,
+            address: SocketAddr::from(([127, 0, 0, 1], port)),
+            name: name.to_string(),
+        })
     }
 
     /// Starts an HTTP stage on a free port serving `directory`, with its log
@@ -133,7 +162,10 @@ impl Running {
         log: Option<&Path>,
     ) -> Result<Running> {
         let mut command = Command::new(binary(stage.package, profile));
-        command.args(["0", "--bind", "127.0.0.1", "--directory"]).arg(directory).args(extra);
+        command
+            .args(["0", "--bind", "127.0.0.1", "--directory"])
+            .arg(directory)
+            .args(extra);
         command.stderr(log_target(log)?);
         Running::start(&format!("step {}", stage.number), command)
     }
@@ -146,7 +178,17 @@ impl Running {
         }
         let mut command = Command::new("python3");
         // -u: unbuffered, or the banner sits in Python's buffer when piped.
-        command.args(["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory"]).arg(directory);
+        command
+            .args([
+                "-u",
+                "-m",
+                "http.server",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(directory);
         command.stderr(log_target(log)?);
         Running::start("python http.server", command).map(Some)
     }
@@ -166,7 +208,8 @@ impl Drop for Running {
 fn log_target(log: Option<&Path>) -> Result<Stdio> {
     Ok(match log {
         Some(path) => Stdio::from(
-            std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
         ),
         None => Stdio::null(),
     })
@@ -195,7 +238,11 @@ impl Exchange {
 
     /// The status code, or 0 when the server sent no status line.
     pub(crate) fn status(&self) -> u16 {
-        self.head().split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+        self.head()
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0)
     }
 }
 
@@ -203,7 +250,12 @@ impl Exchange {
 /// head, then `Content-Length` bytes of body (none after a HEAD request). Then
 /// waits up to `linger` to see whether the server closes the connection.
 /// Nothing here waits longer than `timeout` for a byte.
-pub(crate) fn exchange(address: SocketAddr, raw: &[u8], timeout: Duration, linger: Duration) -> Result<Exchange> {
+pub(crate) fn exchange(
+    address: SocketAddr,
+    raw: &[u8],
+    timeout: Duration,
+    linger: Duration,
+) -> Result<Exchange> {
     let mut stream = TcpStream::connect_timeout(&address, timeout)
         .with_context(|| format!("cannot connect to {address}"))?;
     stream.set_read_timeout(Some(timeout))?;
@@ -240,7 +292,11 @@ pub(crate) fn exchange(address: SocketAddr, raw: &[u8], timeout: Duration, linge
                     .lines()
                     .find_map(|l| l.strip_prefix("content-length:"))
                     .and_then(|v| v.trim().parse::<usize>().ok());
-                let body = if head_request { 0 } else { length.unwrap_or(usize::MAX - head_end - 4) };
+                let body = if head_request {
+                    0
+                } else {
+                    length.unwrap_or(usize::MAX - head_end - 4)
+                };
                 expected_end = Some(head_end + 4 + body);
             }
         }

@@ -1,7 +1,472 @@
-//! `trace`: not written yet.
+//! `just trace N`: the system calls stage N makes to serve one request.
+//!
+//! Runs the stage under `strace -f` (Linux only), sends it `GET /`, and prints
+//! the calls from the first `socket` on, with a legend. What the program does
+//! before (the dynamic loader mapping libraries, the standard library reading
+//! `/proc/self/maps`) and its writes to the terminal are left out, so that
+//! what is left is the article's socket life cycle: `socket`, `setsockopt`,
+//! `bind`, `listen`, `accept4`, `recvfrom`, `sendto`, `close`. Step 1 and step 4
+//! make nearly the same calls; step 1's come from tiny_http's threads (`-f`
+//! follows them), step 4's from one thread, in the order our code makes them.
 
-use std::process::ExitCode;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
 
-pub(crate) fn run(_args: &[String]) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'trace' is not written yet")
+use anyhow::{Context, Result};
+
+use crate::stages::{self, Profile, Running, Stage};
+
+const USAGE: &str =
+    "usage: just trace N    the system calls of stage N (1, 3 or 4) serving one request";
+
+/// The calls traced: the network ones (`%network`: socket, bind, listen,
+/// accept4, recvfrom, sendto, shutdown...), the ones that move bytes through a
+/// file descriptor, and thread creation, so that tiny_http's threads show.
+const SYSCALLS: &str = "%network,read,write,readv,writev,sendfile,openat,close,fcntl,clone,clone3";
+
+/// The request sent, as a browser would send it (no `Connection: close`: the
+/// trace shows who closes).
+const REQUEST: &str = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+/// Longest wait for the server to finish with the connection.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+/// What each call is for, in the words of the article's socket life cycle.
+const LEGEND: &[(&str, &str)] = &[
+    ("socket", "a new TCP endpoint (a file descriptor)"),
+    ("setsockopt", "an option, e.g. SO_REUSEADDR or a timeout"),
+    ("bind", "claim the address and port"),
+    ("listen", "make it a listening socket with an accept queue"),
+    ("getsockname", "which port bind got"),
+    ("clone3", "start a thread"),
+    ("accept4", "take one connection from the queue: a new fd"),
+    ("getpeername", "the client's address"),
+    ("fcntl", "F_DUPFD: a second fd for the same connection"),
+    ("recvfrom", "read request bytes"),
+    ("openat", "open the file to serve"),
+    ("read", "read from a file (or socket)"),
+    ("sendto", "write response bytes"),
+    ("write", "write bytes"),
+    ("sendfile", "copy a file to the socket in the kernel"),
+    ("shutdown", "end one direction of a connection"),
+    ("close", "give a file descriptor back"),
+];
+
+pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
+    let stage = match args {
+        [n] if n == "-h" || n == "--help" => {
+            println!("{USAGE}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        [n] => match stages::stage(n) {
+            Ok(stage) if stage.http => stage,
+            Ok(_) => {
+                return Ok(usage(
+                    "step 2 is the echo pair, not an HTTP server: trace 1, 3 or 4",
+                ));
+            }
+            Err(error) => return Ok(usage(&error.to_string())),
+        },
+        _ => return Ok(usage("expected one stage number")),
+    };
+    if !strace_installed() {
+        eprintln!(
+            "error: `just trace` needs strace, a Linux tool that shows the system calls of a program.\n\
+             Install it with: sudo apt-get install strace   (Debian, Ubuntu; `dnf install strace` on Fedora)"
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    stages::build(&[stage.package], Profile::Debug)?;
+    let text = trace(stage)?;
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("error: {problem}\n{USAGE}");
+    ExitCode::from(2)
+}
+
+/// Whether `strace` can be run at all.
+pub(crate) fn strace_installed() -> bool {
+    Command::new("strace")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// Runs `stage` under strace for one request; returns the report.
+pub(crate) fn trace(stage: Stage) -> Result<String> {
+    let scratch = Scratch::new()?;
+    let log = scratch.0.join("strace.txt");
+    let errors = scratch.0.join("stderr.txt");
+    let mut command = Command::new("strace");
+    command
+        .args([
+            "-f",
+            "-qq",
+            "-s",
+            "40",
+            "-e",
+            &format!("trace={SYSCALLS}"),
+            "-e",
+            "signal=none",
+            "-o",
+        ])
+        .arg(&log)
+        .arg("--")
+        .arg(stages::binary(stage.package, Profile::Debug))
+        .args(["0", "--bind", "127.0.0.1", "--directory"])
+        .arg(stages::www())
+        // The stage's own log (and strace's complaints) go to a file, read
+        // back if the stage does not start.
+        .stderr(std::fs::File::create(&errors)?);
+    let running = Running::start(&format!("step {} under strace", stage.number), command).map_err(
+        |error| {
+            let said = std::fs::read_to_string(&errors).unwrap_or_default();
+            error.context(format!("strace said: {}", said.trim()))
+        },
+    )?;
+    // strace started the stage, so the first line of its log is the stage's.
+    let text = std::fs::read_to_string(&log).context("strace wrote nothing")?;
+    let tracee = Tracee(
+        text.split_whitespace()
+            .next()
+            .and_then(|pid| pid.parse().ok())
+            .context("no pid in strace's log")?,
+    );
+
+    stages::exchange(
+        running.address,
+        REQUEST.as_bytes(),
+        PATIENCE,
+        Duration::from_millis(50),
+    )?;
+    // Wait (bounded) until the server has closed every descriptor of the
+    // connection: the trace is then complete.
+    let deadline = Instant::now() + PATIENCE;
+    let mut text = std::fs::read_to_string(&log)?;
+    while !connection_closed(&calls(&text, tracee.0)) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        text = std::fs::read_to_string(&log)?;
+    }
+    let calls = calls(&text, tracee.0);
+    drop(tracee);
+    drop(running);
+    Ok(render(stage, &calls))
+}
+
+/// A temporary directory of our own, removed on drop.
+#[derive(Debug)]
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Scratch> {
+        let dir = std::env::temp_dir().join(format!("pico-trace-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The traced stage. Killing strace would leave it running, detached: it is
+/// killed first, and strace then exits on its own.
+#[derive(Debug)]
+struct Tracee(u32);
+
+impl Drop for Tracee {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", &self.0.to_string()])
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// One system call as strace printed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Call {
+    /// "main", "thread 1", ...
+    thread: String,
+    name: String,
+    /// Everything after the name: `(args) = result`, or `(args` while blocked.
+    rest: String,
+    /// Still blocked when the trace was read (e.g. `accept4` waiting).
+    waiting: bool,
+}
+
+/// The calls in strace's log, from the first `socket` on, with the noise
+/// removed and threads named in order of appearance.
+fn calls(log: &str, main_pid: u32) -> Vec<Call> {
+    let mut threads: BTreeMap<String, String> = BTreeMap::new();
+    threads.insert(main_pid.to_string(), "main".into());
+    let mut pending: BTreeMap<String, String> = BTreeMap::new();
+    let mut joined: Vec<(String, String, bool)> = Vec::new();
+    let complete = log.ends_with('\n');
+    let lines: Vec<&str> = log.lines().collect();
+    for (index, line) in lines.iter().enumerate() {
+        let Some((pid, text)) = line.split_once(' ') else {
+            continue;
+        };
+        let text = text.trim_start();
+        let partial = index + 1 == lines.len() && !complete;
+        if let Some(start) = text.strip_suffix(" <unfinished ...>") {
+            pending.insert(pid.to_string(), start.to_string());
+        } else if let Some(resumed) = text.strip_prefix("<... ") {
+            let rest = resumed.split_once("resumed>").map_or("", |(_, rest)| rest);
+            let start = pending.remove(pid).unwrap_or_default();
+            joined.push((pid.to_string(), format!("{start}{rest}"), false));
+        } else {
+            joined.push((pid.to_string(), text.to_string(), partial));
+        }
+    }
+    // Calls that never returned before we looked: the server waiting.
+    for (pid, start) in pending {
+        joined.push((pid, start, true));
+    }
+
+    let mut out = Vec::new();
+    let mut started = false;
+    for (pid, text, waiting) in joined {
+        let Some((name, rest)) = text.split_once('(') else {
+            continue;
+        };
+        started |= name == "socket";
+        if !started || is_noise(name, rest) {
+            continue;
+        }
+        let next = threads.len();
+        let thread = threads
+            .entry(pid)
+            .or_insert_with(|| format!("thread {next}"))
+            .clone();
+        // strace pads the result to a column; one space reads better here.
+        let mut rest = match rest.rsplit_once(" = ") {
+            Some((call, result)) => format!("({} = {result}", call.trim_end()),
+            None => format!("({rest}"),
+        };
+        if name.starts_with("clone") {
+            // The flags say "a thread sharing our memory"; the result is its id.
+            let id = rest
+                .rsplit("= ")
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            let next = threads.len();
+            let child = threads
+                .entry(id)
+                .or_insert_with(|| format!("thread {next}"))
+                .clone();
+            rest = format!("(...) = {child}");
+        }
+        out.push(Call {
+            thread,
+            name: name.to_string(),
+            rest,
+            waiting,
+        });
+    }
+    out
+}
+
+/// Calls that say nothing about the socket life cycle: writes to the terminal
+/// (the banner, the log), and the descriptor checks of debug builds.
+fn is_noise(name: &str, rest: &str) -> bool {
+    let fd = rest.split([',', ')']).next().unwrap_or_default().trim();
+    let terminal = matches!(fd, "0" | "1" | "2");
+    match name {
+        "read" | "write" | "readv" | "writev" => terminal,
+        "fcntl" => rest.contains("F_GETFD") || rest.contains("F_SETFD"),
+        _ => false,
+    }
+}
+
+/// Whether every descriptor of the first accepted connection (and its
+/// duplicates) is closed.
+fn connection_closed(calls: &[Call]) -> bool {
+    let mut open: Vec<String> = Vec::new();
+    let mut accepted = false;
+    for call in calls.iter().filter(|c| !c.waiting) {
+        let result = call
+            .rest
+            .rsplit("= ")
+            .next()
+            .unwrap_or_default()
+            .split(' ')
+            .next()
+            .unwrap_or_default();
+        let first_arg = call
+            .rest
+            .trim_start_matches('(')
+            .split([',', ')'])
+            .next()
+            .unwrap_or_default();
+        match call.name.as_str() {
+            "accept4" | "accept" if !accepted => {
+                accepted = true;
+                open.push(result.to_string());
+            }
+            "fcntl" if call.rest.contains("F_DUPFD") && open.iter().any(|fd| fd == first_arg) => {
+                open.push(result.to_string());
+            }
+            "close" => open.retain(|fd| fd != first_arg),
+            _ => {}
+        }
+    }
+    accepted && open.is_empty()
+}
+
+fn render(stage: Stage, calls: &[Call]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Step {} ({}) serving one request, GET /, under\n  strace -f -e trace={SYSCALLS}\n\
+         Left out: the start-up before the first socket() (loading libraries) and writes to the terminal.",
+        stage.number, stage.package
+    );
+    let mut seen: Vec<&str> = Vec::new();
+    for call in calls {
+        if !seen.contains(&call.name.as_str()) {
+            seen.push(&call.name);
+        }
+    }
+    let legend: Vec<String> = LEGEND
+        .iter()
+        .filter(|(name, _)| seen.contains(name))
+        .map(|(name, meaning)| format!("{name}: {meaning}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{}\n",
+        wrap(&format!("Legend: {}.", legend.join("; ")), 100)
+    );
+    for call in calls {
+        let mut line = format!("{:<9} {}{}", call.thread, call.name, call.rest);
+        if call.waiting {
+            line.push_str(" ...    (waiting when the trace ended)");
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for call in calls {
+        match counts.iter_mut().find(|(name, _)| *name == call.name) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((call.name.clone(), 1)),
+        }
+    }
+    let counts: Vec<String> = counts
+        .iter()
+        .map(|(name, n)| format!("{name} {n}"))
+        .collect();
+    let _ = writeln!(out, "\n{} calls: {}", calls.len(), counts.join(", "));
+    out
+}
+
+/// `text` with its spaces turned into line breaks where lines would pass `width`.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split(' ') {
+        if line_len > 0 && line_len + 1 + word.len() > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += word.len();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    const LOG: &str = "\
+100 execve(\"/x/step1-oneliner\", [\"step1-oneliner\"], 0x0 /* 3 vars */) = 0
+100 openat(AT_FDCWD, \"/lib/libc.so.6\", O_RDONLY|O_CLOEXEC) = 3
+100 read(3, \"\\177ELF\"..., 832) = 832
+100 close(3)                          = 0
+100 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 3
+100 bind(3, {sa_family=AF_INET, sin_port=htons(8000)}, 16) = 0
+100 listen(3, 128)                    = 0
+100 clone3({flags=CLONE_VM, child_tid=0x1, parent_tid=0x1, exit_signal=0}, 88) = 101
+100 write(1, \"Serving HTTP on 127.0.0.1 port 8\"..., 65) = 65
+101 accept4(3, {sa_family=AF_INET}, [16], SOCK_CLOEXEC) = 4
+101 fcntl(4, F_DUPFD_CLOEXEC, 3)      = 5
+102 recvfrom(5,  <unfinished ...>
+101 accept4(3,  <unfinished ...>
+102 <... recvfrom resumed>\"GET / HTTP/1.1\\r\\n\"..., 1024, 0, NULL, NULL) = 78
+100 fcntl(4, F_GETFD)                 = 0x1 (flags FD_CLOEXEC)
+100 sendto(4, \"HTTP/1.1 200 OK\\r\\n\"..., 144, MSG_NOSIGNAL, NULL, 0) = 144
+102 close(5)                          = 0
+100 close(4)                          = 0
+";
+
+    #[test]
+    fn keeps_the_socket_life_cycle_and_names_threads() {
+        let calls = calls(LOG, 100);
+        let names: Vec<&str> = calls.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "socket", "bind", "listen", "clone3", "accept4", "fcntl", "recvfrom", "sendto",
+                "close", "close", "accept4"
+            ]
+        );
+        assert_eq!(calls[3].rest, "(...) = thread 1");
+        assert_eq!(calls[4].thread, "thread 1");
+        assert_eq!(calls[6].thread, "thread 2");
+        assert!(
+            calls[6].rest.starts_with("(5, \"GET / HTTP/1.1"),
+            "{:?}",
+            calls[6]
+        );
+        assert!(calls[10].waiting && !calls[9].waiting);
+    }
+
+    #[test]
+    fn knows_when_the_connection_is_closed() {
+        assert!(connection_closed(&calls(LOG, 100)));
+        let cut = LOG.rsplit_once("100 close(4)").unwrap().0;
+        assert!(!connection_closed(&calls(cut, 100)));
+        let before = LOG.split_once("101 accept4").unwrap().0;
+        assert!(!connection_closed(&calls(before, 100)), "no connection yet");
+    }
+
+    #[test]
+    fn a_call_cut_off_mid_line_is_waiting() {
+        let log = "7 socket(AF_INET) = 3\n7 accept4(3, ";
+        let calls = calls(log, 7);
+        assert_eq!(calls.len(), 2);
+        assert!(calls[1].waiting);
+    }
+
+    #[test]
+    fn the_report_has_a_legend_for_the_calls_it_shows() {
+        let text = render(stages::stage("1").unwrap(), &calls(LOG, 100));
+        assert!(text.contains("Legend: socket: a new TCP endpoint"));
+        assert!(text.lines().all(|line| line.len() <= 100
+            || line.starts_with("thread")
+            || line.starts_with("main")));
+        assert!(text.contains("main      listen(3, 128) = 0\n"));
+        assert!(!text.contains("sendfile:"));
+        assert!(text.contains("main      socket(AF_INET"));
+        assert!(text.contains("11 calls: socket 1, bind 1, listen 1, clone3 1, accept4 2"));
+    }
 }

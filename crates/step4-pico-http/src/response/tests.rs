@@ -93,3 +93,55 @@ fn a_file_is_sent_whole_and_a_head_response_stops_after_the_head() {
     assert!(short.send(&head, &mut Vec::new()).is_err());
     std::fs::remove_file(&path).unwrap();
 }
+
+/// Keeps every `write` call apart, as a socket sees them.
+#[derive(Default)]
+struct Writes(Vec<Vec<u8>>);
+
+impl Write for Writes {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.push(buf.to_vec());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn writes_for_a_file_of(length: usize) -> (String, Vec<Vec<u8>>) {
+    let path = std::env::temp_dir().join(format!(
+        "response-writes-{}-{length}.bin",
+        std::process::id()
+    ));
+    std::fs::write(&path, vec![b'x'; length]).unwrap();
+    let response = Response::file(File::open(&path).unwrap(), length as u64, "text/plain");
+    let head = response.head();
+    let mut writes = Writes::default();
+    response.send(&head, &mut writes).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    (head, writes.0)
+}
+
+#[test]
+fn a_small_file_leaves_in_one_write_with_its_head() {
+    let (head, writes) = writes_for_a_file_of(1200);
+    assert_eq!(writes.len(), 1);
+    assert_eq!(writes[0].len(), head.len() + 1200);
+    assert!(writes[0].starts_with(head.as_bytes()));
+}
+
+#[test]
+fn a_large_file_leaves_in_chunks_of_the_copy_buffer() {
+    let length = 2 * COPY_BUFFER + 5;
+    let (head, writes) = writes_for_a_file_of(length);
+    let sizes: Vec<usize> = writes.iter().map(Vec::len).collect();
+    let total = head.len() + length;
+    assert_eq!(sizes, [COPY_BUFFER, COPY_BUFFER, total - 2 * COPY_BUFFER]);
+}
+
+#[test]
+fn an_empty_file_is_the_head_alone() {
+    let (head, writes) = writes_for_a_file_of(0);
+    assert_eq!(writes, [head.into_bytes()]);
+}

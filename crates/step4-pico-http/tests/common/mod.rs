@@ -194,6 +194,32 @@ impl Server {
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()
     }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// A memory figure of the server from `/proc/PID/status`, in KiB: `VmRSS`
+    /// (resident now) or `VmHWM` (the most it has ever been). `None` where
+    /// there is no `/proc` (macOS, Windows): callers say so and skip.
+    pub fn memory_kib(&self, field: &str) -> Option<u64> {
+        let status = fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+    }
+
+    /// How many file descriptors the server has open (`/proc/PID/fd`), or
+    /// `None` where there is no `/proc`.
+    pub fn open_fds(&self) -> Option<usize> {
+        Some(
+            fs::read_dir(format!("/proc/{}/fd", self.pid()))
+                .ok()?
+                .count(),
+        )
+    }
 }
 
 impl Drop for Server {

@@ -1,0 +1,296 @@
+//! The arithmetic of `just bench`: reading `ab`'s report and `/proc`, turning
+//! rounds of samples into medians and ranges, the ratios of step 4 to every
+//! other server, and the issue's targets. No sockets and no processes here, so
+//! all of it is unit-tested.
+
+use std::fmt::Write as _;
+
+use anyhow::{Context, Result, bail};
+
+/// The server every ratio is about.
+pub(super) const REFERENCE: &str = "step 4";
+
+/// One figure the benchmark measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Metric {
+    SmallRate,
+    SmallLatency,
+    MediumRate,
+    MediumLatency,
+    ConcurrentRate,
+    ConcurrentLatency,
+    LargeThroughput,
+    LargePeakMemory,
+    Stall,
+}
+
+impl Metric {
+    pub(super) const ALL: [Metric; 9] = [
+        Metric::SmallRate,
+        Metric::SmallLatency,
+        Metric::MediumRate,
+        Metric::MediumLatency,
+        Metric::ConcurrentRate,
+        Metric::ConcurrentLatency,
+        Metric::LargeThroughput,
+        Metric::LargePeakMemory,
+        Metric::Stall,
+    ];
+
+    pub(super) fn caption(self) -> &'static str {
+        match self {
+            Metric::SmallRate => "small file (1.1 KiB), 1 client, new connection per request: requests/s",
+            Metric::SmallLatency => "small file, 1 client: mean time per request, ms",
+            Metric::MediumRate => "64 KiB file, 1 client, new connection per request: requests/s",
+            Metric::MediumLatency => "64 KiB file, 1 client: mean time per request, ms",
+            Metric::ConcurrentRate => "small file, 8 concurrent clients: requests/s",
+            Metric::ConcurrentLatency => "small file, 8 concurrent clients: mean time per request, ms",
+            Metric::LargeThroughput => "one large download: MB/s (10^6 bytes)",
+            Metric::LargePeakMemory => "one large download: server's peak resident memory (VmHWM), MiB",
+            Metric::Stall => {
+                "head-of-line blocking: longest wait for the small file during a ~50 MB/s download, ms"
+            }
+        }
+    }
+
+    pub(super) fn higher_is_better(self) -> bool {
+        matches!(
+            self,
+            Metric::SmallRate
+                | Metric::MediumRate
+                | Metric::ConcurrentRate
+                | Metric::LargeThroughput
+        )
+    }
+
+    fn decimals(self) -> usize {
+        match self {
+            Metric::SmallRate | Metric::MediumRate | Metric::ConcurrentRate => 0,
+            Metric::LargeThroughput => 0,
+            Metric::LargePeakMemory | Metric::Stall => 1,
+            Metric::SmallLatency | Metric::MediumLatency | Metric::ConcurrentLatency => 3,
+        }
+    }
+}
+
+/// What `ab` (Apache Bench) printed at the end of one run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct AbReport {
+    pub complete: u64,
+    /// Connect, receive, length and exception errors, all together.
+    pub failed: u64,
+    /// Responses whose status was not 2xx (the line is missing when there are none).
+    pub non_2xx: u64,
+    pub requests_per_second: f64,
+    /// "Time per request ... (mean)": the time one client waits for one
+    /// response, connection included.
+    pub mean_ms: f64,
+}
+
+/// Reads the summary `ab` prints, e.g. `Requests per second:    8493.08 [#/sec] (mean)`.
+pub(super) fn parse_ab(output: &str) -> Result<AbReport> {
+    let field = |label: &str| -> Option<f64> {
+        output
+            .lines()
+            .find_map(|line| line.strip_prefix(label))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|number| number.parse().ok())
+    };
+    let (Some(complete), Some(requests_per_second)) = (
+        field("Complete requests:"),
+        field("Requests per second:"),
+    ) else {
+        bail!("ab printed no summary:\n{output}");
+    };
+    // The first "Time per request" line is the mean per client; the second
+    // divides it by the concurrency.
+    let mean_ms = output
+        .lines()
+        .find(|line| line.starts_with("Time per request:") && line.ends_with("(mean)"))
+        .and_then(|line| line.split_whitespace().nth(3))
+        .and_then(|number| number.parse().ok())
+        .context("ab printed no mean time per request")?;
+    Ok(AbReport {
+        complete: complete as u64,
+        failed: field("Failed requests:").unwrap_or(0.0) as u64,
+        non_2xx: field("Non-2xx responses:").unwrap_or(0.0) as u64,
+        requests_per_second,
+        mean_ms,
+    })
+}
+
+/// The peak resident set size in KiB, from the text of `/proc/PID/status`
+/// (`VmHWM:     2388 kB`): the most memory the process ever had in RAM.
+pub(super) fn parse_vm_hwm(status: &str) -> Option<u64> {
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|number| number.parse().ok())
+}
+
+/// The middle of a set of samples, and its spread.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Summary {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Median (the mean of the two middle values for an even count), min and max.
+pub(super) fn summarize(samples: &[f64]) -> Option<Summary> {
+    let mut sorted: Vec<f64> = samples.iter().copied().filter(|s| s.is_finite()).collect();
+    if sorted.is_empty() {
+        return None;
+    }
+    sorted.sort_by(f64::total_cmp);
+    let middle = sorted.len() / 2;
+    let median = if sorted.len() % 2 == 0 {
+        (sorted[middle - 1] + sorted[middle]) / 2.0
+    } else {
+        sorted[middle]
+    };
+    Some(Summary {
+        median,
+        min: sorted[0],
+        max: sorted[sorted.len() - 1],
+    })
+}
+
+/// Every sample of a run: which metric, which server, what value.
+#[derive(Debug, Default)]
+pub(super) struct Samples {
+    samples: Vec<(Metric, String, f64)>,
+    /// Server names in the order the table lists them.
+    servers: Vec<String>,
+}
+
+impl Samples {
+    pub(super) fn new(servers: impl IntoIterator<Item = String>) -> Samples {
+        Samples {
+            samples: Vec::new(),
+            servers: servers.into_iter().collect(),
+        }
+    }
+
+    pub(super) fn add(&mut self, metric: Metric, server: &str, value: f64) {
+        self.samples.push((metric, server.to_string(), value));
+    }
+
+    pub(super) fn summary(&self, metric: Metric, server: &str) -> Option<Summary> {
+        let values: Vec<f64> = self
+            .samples
+            .iter()
+            .filter(|(m, s, _)| *m == metric && s == server)
+            .map(|(_, _, v)| *v)
+            .collect();
+        summarize(&values)
+    }
+
+    /// Median of step 4 divided by the median of `server`.
+    pub(super) fn ratio(&self, metric: Metric, server: &str) -> Option<f64> {
+        let ours = self.summary(metric, REFERENCE)?.median;
+        let theirs = self.summary(metric, server)?.median;
+        (theirs != 0.0).then(|| ours / theirs)
+    }
+
+    /// One Markdown table per metric: median, min–max, and step 4 ÷ server.
+    pub(super) fn tables(&self) -> String {
+        let mut out = String::new();
+        for metric in Metric::ALL {
+            let rows: Vec<(&String, Summary)> = self
+                .servers
+                .iter()
+                .filter_map(|server| Some((server, self.summary(metric, server)?)))
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let better = if metric.higher_is_better() {
+                "higher is better"
+            } else {
+                "lower is better"
+            };
+            let _ = writeln!(out, "\n**{}** ({better})\n", metric.caption());
+            let _ = writeln!(out, "| server | median | min–max | step 4 ÷ server |");
+            let _ = writeln!(out, "| --- | ---: | ---: | ---: |");
+            let d = metric.decimals();
+            for (server, s) in rows {
+                let ratio = if server == REFERENCE {
+                    "—".to_string()
+                } else {
+                    self.ratio(metric, server)
+                        .map_or_else(|| "—".to_string(), |r| format!("{r:.2}×"))
+                };
+                let _ = writeln!(
+                    out,
+                    "| {server} | {:.d$} | {:.d$}–{:.d$} | {ratio} |",
+                    s.median, s.min, s.max
+                );
+            }
+        }
+        out
+    }
+}
+
+/// A goal of the issue for step 4.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Target {
+    /// step 4 ÷ server must be at least this.
+    AtLeast(Metric, &'static str, f64),
+    /// step 4's median must be at most this.
+    AtMost(Metric, f64),
+}
+
+pub(super) const TARGETS: [Target; 8] = [
+    Target::AtLeast(Metric::SmallRate, "python http.server", 4.0),
+    Target::AtLeast(Metric::SmallRate, "nginx", 1.1),
+    Target::AtLeast(Metric::SmallRate, "step 1", 1.3),
+    Target::AtLeast(Metric::SmallRate, "floor", 0.9),
+    Target::AtLeast(Metric::MediumRate, "nginx", 1.1),
+    Target::AtLeast(Metric::LargeThroughput, "python http.server", 1.3),
+    Target::AtLeast(Metric::LargeThroughput, "nginx", 1.0),
+    Target::AtMost(Metric::LargePeakMemory, 8.0),
+];
+
+/// The verdict on one target: `Some(true)` met, `Some(false)` missed, `None`
+/// not measured (a server was missing).
+pub(super) fn check(samples: &Samples, target: Target) -> (String, Option<bool>) {
+    match target {
+        Target::AtLeast(metric, server, goal) => {
+            let ratio = samples.ratio(metric, server);
+            let short = metric.caption().split(':').next().unwrap_or_default();
+            let measured = ratio.map_or_else(|| "not measured".to_string(), |r| format!("{r:.2}×"));
+            (
+                format!("{short}: step 4 ÷ {server} = {measured} (target ≥ {goal}×)"),
+                ratio.map(|r| r >= goal),
+            )
+        }
+        Target::AtMost(metric, goal) => {
+            let median = samples.summary(metric, REFERENCE).map(|s| s.median);
+            let measured = median.map_or_else(|| "not measured".to_string(), |m| format!("{m:.1}"));
+            (
+                format!("{}: step 4 = {measured} (target ≤ {goal})", metric.caption()),
+                median.map(|m| m <= goal),
+            )
+        }
+    }
+}
+
+/// The list of targets, each marked met, MISSED or not measured.
+pub(super) fn verdicts(samples: &Samples) -> String {
+    let mut out = String::from("\n**Targets for step 4**\n\n");
+    for target in TARGETS {
+        let (line, verdict) = check(samples, target);
+        let mark = match verdict {
+            Some(true) => "met",
+            Some(false) => "MISSED",
+            None => "not measured",
+        };
+        let _ = writeln!(out, "- {line}: {mark}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,891 @@
+//! `book transcripts`: the terminal sessions the book shows, produced by
+//! running them, never typed by hand.
+//!
+//! `docs/transcripts.txt` lists one transcript per line, in one of three forms:
+//!
+//! ```text
+//! NAME: COMMAND                                       what COMMAND prints
+//! NAME: COMMAND  # while: SERVER                      same, with SERVER running meanwhile
+//! NAME: SERVER  # serving: CLIENT  # until: TEXT      what SERVER prints while CLIENT runs,
+//!                                                     up to the first line holding TEXT
+//! ```
+//!
+//! Each becomes `docs/src/out/NAME.txt`, whose first line is `$ COMMAND` (or
+//! `$ SERVER`) exactly as a reader would type it in the workspace. Commands run
+//! in `bash` at the top of the workspace. Port 8000 in a command is replaced by
+//! a free port (and shown as 8000 again), `./target/` by the real target
+//! directory. What changes from run to run is masked: dates, ports the kernel
+//! picked, timings, process ids, the workspace's and the temporary directory's
+//! paths, curl's version.
+//!
+//! `--check` writes into a temporary directory instead and fails when a
+//! committed transcript differs: CI runs it, so the book never shows output the
+//! code no longer prints.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::stages::{self, Profile};
+
+/// The port commands are written with, as `just step4` uses it.
+const SHOWN_PORT: u16 = 8000;
+/// What a port the kernel chose for a client is shown as.
+const SHOWN_CLIENT_PORT: &str = "54321";
+/// Every date is shown as the example date of RFC 9110 §5.6.7.
+const SHOWN_DATE: &str = "Sun, 06 Nov 1994 08:49:37";
+const SHOWN_ROOT: &str = "/path/to/pico-server";
+
+/// How long a server may take to print its banner (it may be compiled first).
+const BANNER_PATIENCE: Duration = Duration::from_secs(300);
+/// How long a command may run.
+const COMMAND_PATIENCE: Duration = Duration::from_secs(600);
+/// How long a server may take to print the `until` line after its client ended.
+const UNTIL_PATIENCE: Duration = Duration::from_secs(30);
+
+/// One line of `docs/transcripts.txt`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Transcript {
+    pub name: String,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// What `command` prints.
+    Plain { command: String },
+    /// What `command` prints while `server` runs in the background.
+    While { command: String, server: String },
+    /// What `server` prints while `client` runs, up to a line holding `until`.
+    Serving {
+        server: String,
+        client: String,
+        until: String,
+    },
+}
+
+impl Transcript {
+    /// The command the transcript's first line shows.
+    fn shown_command(&self) -> &str {
+        match &self.kind {
+            Kind::Plain { command } | Kind::While { command, .. } => command,
+            Kind::Serving { server, .. } => server,
+        }
+    }
+
+    fn commands(&self) -> Vec<&str> {
+        match &self.kind {
+            Kind::Plain { command } => vec![command],
+            Kind::While { command, server } => vec![command, server],
+            Kind::Serving { server, client, .. } => vec![server, client],
+        }
+    }
+}
+
+/// Reads the transcript list: `NAME: COMMAND [# while: ...|# serving: ... # until: ...]`.
+pub(crate) fn parse(text: &str) -> Result<Vec<Transcript>> {
+    let mut transcripts: Vec<Transcript> = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let number = index + 1;
+        let (name, rest) = line
+            .split_once(':')
+            .with_context(|| format!("line {number}: expected 'NAME: COMMAND'"))?;
+        let name = name.trim();
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            bail!("line {number}: '{name}' is not a name (a-z, 0-9 and '-')");
+        }
+        if transcripts.iter().any(|t| t.name == name) {
+            bail!("line {number}: '{name}' is listed twice");
+        }
+        let kind = if let Some((command, server)) = rest.split_once(" # while: ") {
+            Kind::While {
+                command: command.trim().to_string(),
+                server: server.trim().to_string(),
+            }
+        } else if let Some((server, rest)) = rest.split_once(" # serving: ") {
+            let (client, until) = rest.split_once(" # until: ").with_context(|| {
+                format!("line {number}: '# serving:' needs '# until: TEXT' after it")
+            })?;
+            Kind::Serving {
+                server: server.trim().to_string(),
+                client: client.trim().to_string(),
+                until: until.trim().to_string(),
+            }
+        } else {
+            Kind::Plain {
+                command: rest.trim().to_string(),
+            }
+        };
+        let transcript = Transcript {
+            name: name.to_string(),
+            kind,
+        };
+        if transcript.commands().iter().any(|c| c.is_empty()) {
+            bail!("line {number}: a command is empty");
+        }
+        transcripts.push(transcript);
+    }
+    Ok(transcripts)
+}
+
+/// `just transcripts` (write) or `--check` (compare).
+pub(crate) fn run(check: bool) -> Result<ExitCode> {
+    let root = stages::workspace_root();
+    let list = root.join("docs").join("transcripts.txt");
+    let text = std::fs::read_to_string(&list)
+        .with_context(|| format!("cannot read {}", list.display()))?;
+    let transcripts = parse(&text)?;
+    let committed = root.join("docs").join("src").join("out");
+    let out = if check {
+        std::env::temp_dir().join(format!("pico-transcripts-{}", std::process::id()))
+    } else {
+        committed.clone()
+    };
+    std::fs::create_dir_all(&out)?;
+
+    let packages: Vec<&str> = stages::STAGES.iter().map(|s| s.package).collect();
+    stages::build(&packages, Profile::Debug)?;
+    let context = Machine::new(&root);
+
+    let mut skipped = Vec::new();
+    for transcript in &transcripts {
+        if let Some(missing) = missing_tool(transcript) {
+            eprintln!(
+                "*** SKIPPED: transcript '{}' needs `{missing}`, which is not installed or not usable here ***",
+                transcript.name
+            );
+            skipped.push(transcript.name.clone());
+            continue;
+        }
+        let started = Instant::now();
+        let text = context
+            .produce(transcript)
+            .with_context(|| format!("transcript '{}'", transcript.name))?;
+        std::fs::write(out.join(format!("{}.txt", transcript.name)), text)?;
+        eprintln!(
+            "transcript {} ({:.1} s)",
+            transcript.name,
+            started.elapsed().as_secs_f64()
+        );
+    }
+
+    let listed: Vec<String> = transcripts
+        .iter()
+        .map(|t| format!("{}.txt", t.name))
+        .collect();
+    let stale: Vec<PathBuf> = std::fs::read_dir(&committed)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| listed.iter().any(|l| n == l.as_str()))
+        })
+        .collect();
+
+    if !check {
+        for path in &stale {
+            std::fs::remove_file(path)?;
+            eprintln!("removed {} (not in transcripts.txt)", path.display());
+        }
+        println!(
+            "wrote {} transcripts to {}",
+            transcripts.len() - skipped.len(),
+            out.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let mut differences = 0;
+    for path in &stale {
+        eprintln!(
+            "{}: not listed in docs/transcripts.txt (stale)",
+            path.display()
+        );
+        differences += 1;
+    }
+    for transcript in transcripts.iter().filter(|t| !skipped.contains(&t.name)) {
+        let file = format!("{}.txt", transcript.name);
+        let fresh = std::fs::read_to_string(out.join(&file))?;
+        match std::fs::read_to_string(committed.join(&file)) {
+            Err(_) => {
+                eprintln!("docs/src/out/{file}: missing; run `just transcripts`");
+                differences += 1;
+            }
+            Ok(old) if old != fresh => {
+                eprintln!("docs/src/out/{file}: out of date; run `just transcripts`");
+                report_difference(&old, &fresh);
+                differences += 1;
+            }
+            Ok(_) => {}
+        }
+    }
+    if differences == 0 {
+        let _ = std::fs::remove_dir_all(&out);
+        println!(
+            "transcripts fresh: {} checked",
+            transcripts.len() - skipped.len()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "{differences} transcript(s) differ; the fresh ones are in {}",
+            out.display()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// Prints the first line where `old` and `new` part ways.
+fn report_difference(old: &str, new: &str) {
+    let (old, new): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
+    let first = (0..old.len().max(new.len()))
+        .find(|&i| old.get(i) != new.get(i))
+        .unwrap_or(0);
+    eprintln!("  line {}:", first + 1);
+    eprintln!("  - {}", old.get(first).unwrap_or(&"(end of file)"));
+    eprintln!("  + {}", new.get(first).unwrap_or(&"(end of file)"));
+}
+
+/// The first program a transcript needs that cannot be used here.
+fn missing_tool(transcript: &Transcript) -> Option<String> {
+    for command in transcript.commands() {
+        let program = command
+            .split_whitespace()
+            .find(|word| !word.contains('='))
+            .unwrap_or_default();
+        let found = Command::new("bash")
+            .args(["-c", &format!("command -v {program}")])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !found {
+            return Some(program.to_string());
+        }
+        // A container may forbid tracing; then strace exists but cannot work.
+        if program == "strace"
+            && !Command::new("strace")
+                .args(["-o", "/dev/null", "true"])
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        {
+            return Some("strace (tracing is not permitted here)".to_string());
+        }
+    }
+    None
+}
+
+/// Where things are on this machine, to run commands and mask their output.
+#[derive(Debug)]
+struct Machine {
+    root: PathBuf,
+    target: PathBuf,
+    temp: PathBuf,
+}
+
+impl Machine {
+    fn new(root: &Path) -> Machine {
+        let target =
+            std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+        Machine {
+            root: root.to_path_buf(),
+            target,
+            temp: std::env::temp_dir(),
+        }
+    }
+
+    /// Runs one transcript and returns its text, masked.
+    fn produce(&self, transcript: &Transcript) -> Result<String> {
+        let port = free_port()?;
+        let prepare = |command: &str| {
+            replace_number(command, SHOWN_PORT, &port.to_string())
+                .replace("./target/", &format!("{}/", self.target.display()))
+        };
+        let mut text = format!("$ {}\n", transcript.shown_command());
+        let output = match &transcript.kind {
+            Kind::Plain { command } => run_to_end(&self.root, &prepare(command))?,
+            Kind::While { command, server } => {
+                let server = Background::start(&self.root, &prepare(server))?;
+                let output = run_to_end(&self.root, &prepare(command));
+                server.stop();
+                output?
+            }
+            Kind::Serving {
+                server,
+                client,
+                until,
+            } => {
+                text.push_str(&format!("# meanwhile, in a second terminal: {client}\n"));
+                let server = Background::start(&self.root, &prepare(server))?;
+                let client = run_to_end(&self.root, &prepare(client));
+                let done = server.output.wait_for(UNTIL_PATIENCE, |bytes| {
+                    end_of_line_with(bytes, until).is_some()
+                });
+                let mut output = server.stop();
+                // What the server prints after that line depends on when it
+                // was stopped: the transcript ends there.
+                if let Some(end) = end_of_line_with(output.as_bytes(), until) {
+                    output.truncate(end);
+                }
+                let client = client?;
+                if client.ends_with("]\n") && client.contains("[exit status") {
+                    bail!("the client failed:\n{client}");
+                }
+                if !done {
+                    bail!("the server never printed a line with '{until}':\n{output}");
+                }
+                output
+            }
+        };
+        text.push_str(&output);
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        Ok(mask(&text, port, self))
+    }
+}
+
+/// A port nobody listens on right now (the kernel's choice).
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// `bash -c COMMAND` at the top of the workspace, stderr merged into stdout,
+/// in a process group of its own so that it can be stopped with its children.
+fn spawn(root: &Path, command: &str) -> Result<Child> {
+    let mut bash = Command::new("bash");
+    bash.arg("-c")
+        .arg(format!("exec 2>&1\n{command}"))
+        .current_dir(root)
+        .env_remove("RUST_LOG")
+        .env("CARGO_TERM_COLOR", "never")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        bash.process_group(0);
+    }
+    bash.spawn().context("cannot run bash")
+}
+
+/// Stops a process group started by `spawn`: TERM, so that strace and cargo
+/// pass it on and exit cleanly.
+fn stop_group(child: &mut Child, signal: &str) {
+    let group = format!("-{}", child.id());
+    let _ = Command::new("kill")
+        .args([signal, "--", &group])
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Runs `command` to its end and returns what it printed (and its exit
+/// status, if not 0, as a last line).
+fn run_to_end(root: &Path, command: &str) -> Result<String> {
+    let mut child = spawn(root, command)?;
+    let output = Output::collect(&mut child)?;
+    if !output.wait_for_end(COMMAND_PATIENCE) {
+        stop_group(&mut child, "-KILL");
+        let _ = child.wait();
+        bail!("`{command}` ran longer than {COMMAND_PATIENCE:?}");
+    }
+    let status = child.wait()?;
+    let mut text = output.text();
+    if !status.success() {
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let code = status
+            .code()
+            .map_or("a signal".to_string(), |c| c.to_string());
+        text.push_str(&format!("[exit status {code}]\n"));
+    }
+    Ok(text)
+}
+
+/// A server running in the background for a transcript.
+#[derive(Debug)]
+struct Background {
+    child: Child,
+    output: Arc<Output>,
+}
+
+impl Background {
+    /// Starts `command` and waits for its banner: a complete line starting
+    /// with `Serving files from` (HTTP stages) or `Listening on` (echo server).
+    fn start(root: &Path, command: &str) -> Result<Background> {
+        let mut child = spawn(root, command)?;
+        let output = Output::collect(&mut child)?;
+        let ready = output.wait_for(BANNER_PATIENCE, |bytes| {
+            String::from_utf8_lossy(bytes).lines().any(|line| {
+                line.starts_with("Serving files from") || line.starts_with("Listening on")
+            }) && bytes.ends_with(b"\n")
+        });
+        let server = Background { child, output };
+        if !ready {
+            let printed = server.stop();
+            bail!("`{command}` printed no banner:\n{printed}");
+        }
+        Ok(server)
+    }
+
+    /// Stops the server and returns everything it printed.
+    fn stop(mut self) -> String {
+        stop_group(&mut self.child, "-TERM");
+        if !self.output.wait_for_end(Duration::from_secs(10)) {
+            stop_group(&mut self.child, "-KILL");
+        }
+        let _ = self.child.wait();
+        self.output.text()
+    }
+}
+
+/// Everything a child prints, collected by a thread as it arrives.
+#[derive(Debug, Default)]
+struct Output {
+    state: Mutex<(Vec<u8>, bool)>,
+    changed: Condvar,
+}
+
+impl Output {
+    fn collect(child: &mut Child) -> Result<Arc<Output>> {
+        let mut stdout = child.stdout.take().context("no stdout")?;
+        let output = Arc::new(Output::default());
+        let collector = Arc::clone(&output);
+        std::thread::spawn(move || {
+            let mut chunk = [0; 8192];
+            loop {
+                let read = stdout.read(&mut chunk);
+                let mut state = collector.state.lock().unwrap_or_else(|e| e.into_inner());
+                match read {
+                    Ok(0) | Err(_) => {
+                        state.1 = true;
+                        collector.changed.notify_all();
+                        return;
+                    }
+                    Ok(n) => state.0.extend_from_slice(&chunk[..n]),
+                }
+                collector.changed.notify_all();
+            }
+        });
+        Ok(output)
+    }
+
+    /// Waits until `ready` holds for the output so far; false if the output
+    /// ended or `patience` ran out first.
+    fn wait_for(&self, patience: Duration, ready: impl Fn(&[u8]) -> bool) -> bool {
+        self.wait(patience, |bytes, _| ready(bytes)) && ready(&self.bytes())
+    }
+
+    /// Waits until the output has ended (the program and its children exited).
+    fn wait_for_end(&self, patience: Duration) -> bool {
+        self.wait(patience, |_, ended| ended)
+    }
+
+    /// Waits until `done` holds or the output ended; false on running out of patience.
+    fn wait(&self, patience: Duration, done: impl Fn(&[u8], bool) -> bool) -> bool {
+        let deadline = Instant::now() + patience;
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if state.1 || done(&state.0, state.1) {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            state = self
+                .changed
+                .wait_timeout(state, left)
+                .map(|(s, _)| s)
+                .unwrap_or_else(|e| e.into_inner().0);
+        }
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0.clone()
+    }
+
+    fn text(&self) -> String {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        String::from_utf8_lossy(&state.0).into_owned()
+    }
+}
+
+/// Where the first complete line holding `text` ends (after its `\n`).
+fn end_of_line_with(bytes: &[u8], text: &str) -> Option<usize> {
+    let mut start = 0;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if byte == b'\n' {
+            if String::from_utf8_lossy(&bytes[start..index]).contains(text) {
+                return Some(index + 1);
+            }
+            start = index + 1;
+        }
+    }
+    None
+}
+
+/// Replaces `number` where it stands alone (not inside a longer number).
+fn replace_number(text: &str, number: u16, with: &str) -> String {
+    let needle = number.to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (at, _) in text.match_indices(&needle) {
+        let end = at + needle.len();
+        let before = text[..at].chars().last();
+        let after = text[end..].chars().next();
+        if before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        out.push_str(&text[copied..at]);
+        out.push_str(with);
+        copied = end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Hides what changes from one run (or one machine) to the next.
+fn mask(text: &str, port: u16, context: &Machine) -> String {
+    let mut text = text.replace('\r', "");
+    let target = context.target.display().to_string();
+    let root = context.root.display().to_string();
+    if !target.is_empty() {
+        text = text.replace(&target, "./target");
+    }
+    text = text.replace(&root, SHOWN_ROOT);
+    text = mask_temp_paths(&text, &context.temp.display().to_string());
+    text = replace_number(&text, port, &SHOWN_PORT.to_string());
+    let lines: Vec<String> = text
+        .split_inclusive('\n')
+        .map(|line| match line.find("strace: Process") {
+            // strace reports detaching in the middle of an unfinished line.
+            Some(at) if at > 0 => format!("{}\n", &line[..at]),
+            _ => line.to_string(),
+        })
+        .filter(|line| !is_strace_noise(line))
+        .map(|line| mask_line(&line))
+        .collect();
+    lines.concat()
+}
+
+/// Lines strace prints about processes and signals, which depend on timing.
+fn is_strace_noise(line: &str) -> bool {
+    line.starts_with("strace: Process")
+        || line.starts_with("+++ ")
+        || line.starts_with("--- SIG")
+        || line.trim_start().starts_with("<... ")
+        || line.trim_start().starts_with("<detached")
+}
+
+fn mask_line(line: &str) -> String {
+    let mut line = line.to_string();
+    for prefix in ["127.0.0.1:", "htons(", "[pid "] {
+        line = mask_numbers_after(&line, prefix);
+    }
+    line = mask_dates(&line);
+    line = mask_cut_dates(&line);
+    line = mask_curl_version(&line);
+    if line.contains("SO_RCVTIMEO") {
+        // The read timeout is whatever is left of the deadline: it varies.
+        line = mask_quoted(&line);
+    }
+    mask_timings(&line)
+}
+
+/// Client ports and process ids: numbers the kernel picks.
+fn mask_numbers_after(line: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find(prefix) {
+        out.push_str(&rest[..at + prefix.len()]);
+        rest = &rest[at + prefix.len()..];
+        let spaces = rest.len() - rest.trim_start_matches(' ').len();
+        let digits = rest[spaces..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len() - spaces);
+        if digits == 0 {
+            continue;
+        }
+        let number = &rest[spaces..spaces + digits];
+        let shown = match (prefix, number) {
+            ("[pid ", _) => "PID",
+            (_, "8000" | "6666") => number,
+            _ => SHOWN_CLIENT_PORT,
+        };
+        out.push_str(shown);
+        rest = &rest[spaces + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `Tue, 24 Nov 2026 05:13:18 GMT` (IMF-fixdate) becomes the RFC's example date.
+fn mask_dates(line: &str) -> String {
+    const LENGTH: usize = 25; // "Tue, 24 Nov 2026 05:13:18"
+    let mut out = line.to_string();
+    let mut from = 0;
+    while let Some(found) = out[from..].find(" GMT") {
+        let end = from + found;
+        from = end + 4;
+        let Some(start) = end.checked_sub(LENGTH) else {
+            continue;
+        };
+        let Some(candidate) = out.get(start..end) else {
+            continue;
+        };
+        let b = candidate.as_bytes();
+        let shaped = b.iter().enumerate().all(|(i, &c)| match i {
+            0..=2 | 8..=10 => c.is_ascii_alphabetic(),
+            3 => c == b',',
+            4 | 7 | 11 | 16 => c == b' ',
+            19 | 22 => c == b':',
+            _ => c.is_ascii_digit(),
+        });
+        if shaped {
+            out.replace_range(start..end, SHOWN_DATE);
+        }
+    }
+    out
+}
+
+/// strace shows only the first 32 bytes of a buffer, which may cut a date
+/// short: `"HTTP/1.1 200 OK\r\nDate: Tue, 24 N"...`.
+fn mask_cut_dates(line: &str) -> String {
+    let Some(at) = line.find("Date: ") else {
+        return line.to_string();
+    };
+    let start = at + "Date: ".len();
+    let Some(cut) = line[start..].find("\"...") else {
+        return line.to_string();
+    };
+    if cut >= SHOWN_DATE.len() || !line.is_char_boundary(start + cut) {
+        return line.to_string();
+    }
+    format!(
+        "{}{}{}",
+        &line[..start],
+        &SHOWN_DATE[..cut],
+        &line[start + cut..]
+    )
+}
+
+/// `curl/7.88.1` differs between machines.
+fn mask_curl_version(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find("curl/") {
+        out.push_str(&rest[..at + 5]);
+        rest = &rest[at + 5..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if end > 0 {
+            out.push_str("VERSION");
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Blanks the contents of every `"..."` in a line.
+fn mask_quoted(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut parts = line.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (i, part) in parts.enumerate() {
+        out.push('"');
+        out.push_str(if i % 2 == 0 { "..." } else { part });
+    }
+    out
+}
+
+/// `12.3 ms`, `0.52s`, `870µs` become `N ms`, `Ns`, `Nµs`.
+fn mask_timings(line: &str) -> String {
+    const UNITS: [&str; 5] = ["ns", "µs", "us", "ms", "s"];
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_number = chars[i].is_ascii_digit()
+            && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '.'));
+        if starts_number {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j + 1 < chars.len() && chars[j] == '.' && chars[j + 1].is_ascii_digit() {
+                j += 1;
+                while j < chars.len() && chars[j].is_ascii_digit() {
+                    j += 1;
+                }
+            }
+            let space = usize::from(chars.get(j) == Some(&' '));
+            let tail: String = chars[j + space..].iter().take(3).collect();
+            let unit = UNITS.iter().find(|unit| {
+                tail.starts_with(**unit)
+                    && !tail[unit.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric)
+            });
+            if let Some(unit) = unit {
+                out.push('N');
+                if space == 1 {
+                    out.push(' ');
+                }
+                out.push_str(unit);
+                i = j + space + unit.chars().count();
+                continue;
+            }
+            out.extend(&chars[i..j]);
+            i = j;
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// `TEMP/anything` becomes `/tmp/...`: names of throw-away files and directories.
+fn mask_temp_paths(text: &str, temp: &str) -> String {
+    let prefix = format!("{}/", temp.trim_end_matches('/'));
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(&prefix) {
+        out.push_str(&rest[..at]);
+        out.push_str("/tmp/...");
+        rest = &rest[at + prefix.len()..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ')' | ','))
+            .unwrap_or(rest.len());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn context() -> Machine {
+        Machine {
+            root: PathBuf::from("/work/pico"),
+            target: PathBuf::from("/scratch/target-x"),
+            temp: PathBuf::from("/tmp"),
+        }
+    }
+
+    #[test]
+    fn parses_the_three_forms_and_refuses_bad_lines() {
+        let list = "\
+# a comment
+
+one: curl -si http://127.0.0.1:8000/
+two: curl -sI http://127.0.0.1:8000/  # while: cargo run -q -p step4-pico-http
+three: cargo run -q -p step2-echo --bin server  # serving: cargo run -q -p step2-echo --bin client  # until: Closed
+";
+        let parsed = parse(list).unwrap();
+        assert_eq!(parsed.len(), 3);
+        assert_eq!(
+            parsed[0].kind,
+            Kind::Plain {
+                command: "curl -si http://127.0.0.1:8000/".into()
+            }
+        );
+        assert!(
+            matches!(&parsed[1].kind, Kind::While { server, .. } if server == "cargo run -q -p step4-pico-http")
+        );
+        assert!(matches!(&parsed[2].kind, Kind::Serving { until, .. } if until == "Closed"));
+        assert_eq!(
+            parsed[2].shown_command(),
+            "cargo run -q -p step2-echo --bin server"
+        );
+
+        for bad in [
+            "no command here",
+            "Bad_Name: true",
+            "x: true\nx: false",
+            "x: server # serving: client",
+            "x:   ",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn masks_what_changes_between_runs() {
+        let raw = "\
+$ curl -si http://127.0.0.1:8000/\r
+Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ...\r
+Serving files from /work/pico/www (change with --directory)\r
+Date: Tue, 24 Nov 2026 05:13:18 GMT\r
+[INFO  step4_pico_http::handler] 127.0.0.1:59256 \"GET / HTTP/1.1\" 200 4088\r
+strace: Process 123 attached\r
+[pid 20532] accept4(3, {sa_family=AF_INET, sin_port=htons(59256)}) = 4\r
++++ killed by SIGTERM +++\r
+User-Agent: curl/7.88.1\r
+log at /tmp/pico-site-77-1/x.log, built in /scratch/target-x/debug/step4-pico-http\r
+took 12.5 ms and 3s, HTTP/1.1 stays\r
+setsockopt(4, SOL_SOCKET, SO_RCVTIMEO_OLD, \"\\4\\0\\0\\0\", 16) = 0\r
+sendto(4, \"HTTP/1.1 200 OK\\r\\nDate: Tue, 24 N\"..., 136) = 136\r
+accept4(3, strace: Process 15587 detached\r
+ <detached ...>\r
+";
+        let masked = mask(raw, 41234, &context());
+        let expected = "\
+$ curl -si http://127.0.0.1:8000/
+Serving HTTP on 127.0.0.1 port 8000 (http://127.0.0.1:8000/) ...
+Serving files from /path/to/pico-server/www (change with --directory)
+Date: Sun, 06 Nov 1994 08:49:37 GMT
+[INFO  step4_pico_http::handler] 127.0.0.1:54321 \"GET / HTTP/1.1\" 200 4088
+[pid PID] accept4(3, {sa_family=AF_INET, sin_port=htons(54321)}) = 4
+User-Agent: curl/VERSION
+log at /tmp/..., built in ./target/debug/step4-pico-http
+took N ms and Ns, HTTP/1.1 stays
+setsockopt(4, SOL_SOCKET, SO_RCVTIMEO_OLD, \"...\", 16) = 0
+sendto(4, \"HTTP/1.1 200 OK\\r\\nDate: Sun, 06 N\"..., 136) = 136
+accept4(3, 
+";
+        assert_eq!(masked, expected);
+    }
+
+    #[test]
+    fn a_port_is_replaced_only_where_it_stands_alone() {
+        assert_eq!(
+            replace_number("8000 18000 80001 :8000/", 8000, "41234"),
+            "41234 18000 80001 :41234/"
+        );
+    }
+
+    #[test]
+    fn a_serving_transcript_ends_with_the_first_complete_line_holding_the_text() {
+        let output = b"one\nsendto() = 1328\nClosed\naccept4(3, ";
+        assert_eq!(end_of_line_with(output, "= 1328"), Some(20));
+        assert_eq!(end_of_line_with(output, "Closed"), Some(27));
+        assert_eq!(end_of_line_with(output, "accept4"), None);
+        assert_eq!(end_of_line_with(b"", "x"), None);
+    }
+}

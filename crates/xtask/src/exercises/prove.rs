@@ -1,0 +1,346 @@
+//! The proof that every exercise is real, and the upkeep of its solution.
+//!
+//! `prove`: in a temporary copy of the workspace, each exercise's check must
+//! build and fail as shipped (else it proves nothing), then pass once
+//! `docs/solutions/NAME.patch` is applied (else the exercise cannot be
+//! solved, or the patch no longer fits the code). The copy is always at the
+//! same place, and one target directory serves every run, so dependencies
+//! build once and only the patched crate is rebuilt each time.
+//!
+//! `refresh`: when the stages change under a patch, applies it with `patch
+//! --fuzz`, formats the files it touches with rustfmt, and writes the patch
+//! again from the result, so that it applies exactly to today's code.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use super::catalog::Exercise;
+use super::{Outcome, run_checks};
+use crate::stages::workspace_root;
+
+/// The temporary copy of the workspace.
+fn copy_dir() -> PathBuf {
+    std::env::temp_dir().join("pico-server-exercises/workspace")
+}
+
+/// The target directory every proof run shares: `$CARGO_TARGET_DIR` or
+/// `target/`, then `exercises-proof/`.
+fn proof_target() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
+        .join("exercises-proof")
+}
+
+/// Replaces the copy with the workspace as it is now (sources only).
+fn fresh_copy() -> Result<PathBuf> {
+    let copy = copy_dir();
+    if copy.exists() {
+        fs::remove_dir_all(&copy).with_context(|| format!("cannot remove {}", copy.display()))?;
+    }
+    copy_tree(&workspace_root(), &copy)?;
+    Ok(copy)
+}
+
+/// Copies `from` to `to`, leaving out build output and version control.
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    for entry in fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if [".git", "target", "book"].iter().any(|skip| name == *skip) {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        let (source, dest) = (entry.path(), to.join(&name));
+        if kind.is_dir() {
+            copy_tree(&source, &dest)?;
+        } else if kind.is_file() {
+            fs::copy(&source, &dest)
+                .with_context(|| format!("cannot copy {}", source.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Applies the reference solution of `exercise` to the workspace at `copy`.
+fn apply_solution(exercise: &Exercise, copy: &Path) -> Result<()> {
+    let patch = workspace_root().join(exercise.solution());
+    let output = Command::new("git")
+        .current_dir(copy)
+        // The copy is no repository: never let git find one above it.
+        .env("GIT_CEILING_DIRECTORIES", copy.parent().unwrap_or(copy))
+        .args(["apply", "--whitespace=nowarn"])
+        .arg(&patch)
+        .output()
+        .context("cannot run git (needed to apply the solutions)")?;
+    if !output.status.success() {
+        bail!(
+            "{} does not apply: {}(run `just exercises-refresh {}`)",
+            exercise.solution(),
+            String::from_utf8_lossy(&output.stderr),
+            exercise.name
+        );
+    }
+    Ok(())
+}
+
+/// One exercise's verdict.
+#[derive(Debug)]
+struct Verdict {
+    name: &'static str,
+    shipped: String,
+    solved: String,
+    ok: bool,
+    seconds: f64,
+}
+
+/// `exercises prove`.
+pub(crate) fn prove(exercises: &[&'static Exercise]) -> Result<ExitCode> {
+    let started = Instant::now();
+    let target = proof_target();
+    println!(
+        "Proving {} exercises in {} (target {})",
+        exercises.len(),
+        copy_dir().display(),
+        target.display()
+    );
+
+    // As shipped: one run per crate says how every check of that crate does.
+    let copy = fresh_copy()?;
+    let mut shipped: BTreeMap<&str, Outcome> = BTreeMap::new();
+    for exercise in exercises {
+        let package = exercise.chapter.package;
+        if !shipped.contains_key(package) {
+            let clock = Instant::now();
+            let outcome = run_checks(&copy, package, None, Some(&target))?;
+            println!(
+                "  as shipped: ran the checks of {package} ({:.0} s)",
+                clock.elapsed().as_secs_f64()
+            );
+            shipped.insert(package, outcome);
+        }
+    }
+
+    let mut verdicts = Vec::new();
+    for exercise in exercises {
+        let clock = Instant::now();
+        let before = &shipped[exercise.chapter.package];
+        let results = before.of(exercise);
+        let failing = results.iter().filter(|(_, ok)| !ok).count();
+        let (shipped_text, shipped_ok) = if let Some(error) = &before.build_error {
+            (format!("does not build: {}", last_lines(error, 5)), false)
+        } else if results.is_empty() {
+            (format!("no tests called {}::*", exercise.module()), false)
+        } else if failing == 0 {
+            (
+                "passes already: the check proves nothing".to_string(),
+                false,
+            )
+        } else {
+            (
+                format!("fails ({failing} of {} tests)", results.len()),
+                true,
+            )
+        };
+
+        let (solved_text, solved_ok) = match solve_and_check(exercise, &target) {
+            Ok(outcome) if outcome.solved(exercise) => (
+                format!("passes ({} tests)", outcome.of(exercise).len()),
+                true,
+            ),
+            Ok(outcome) => {
+                let failed: Vec<String> = outcome
+                    .of(exercise)
+                    .into_iter()
+                    .filter(|(_, ok)| !ok)
+                    .map(|(test, _)| test)
+                    .collect();
+                let why = match &outcome.build_error {
+                    Some(error) => format!("does not build: {}", last_lines(error, 5)),
+                    None if failed.is_empty() => "runs no test".to_string(),
+                    None => format!("fails: {}", failed.join(", ")),
+                };
+                (why, false)
+            }
+            Err(error) => (format!("{error:#}"), false),
+        };
+        let verdict = Verdict {
+            name: exercise.name,
+            shipped: shipped_text,
+            solved: solved_text,
+            ok: shipped_ok && solved_ok,
+            seconds: clock.elapsed().as_secs_f64(),
+        };
+        println!(
+            "  {} {:<20} shipped: {:<28} solution: {} ({:.0} s)",
+            if verdict.ok { "✓" } else { "✗" },
+            verdict.name,
+            verdict.shipped,
+            verdict.solved,
+            verdict.seconds
+        );
+        verdicts.push(verdict);
+    }
+
+    let bad: Vec<&Verdict> = verdicts.iter().filter(|v| !v.ok).collect();
+    println!(
+        "\n{} of {} exercises proven in {:.0} s.",
+        verdicts.len() - bad.len(),
+        verdicts.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if bad.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for verdict in bad {
+            eprintln!(
+                "error: {}: as shipped {}; with its solution {}",
+                verdict.name, verdict.shipped, verdict.solved
+            );
+        }
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// A fresh copy with the solution applied, and its check run there.
+fn solve_and_check(exercise: &Exercise, target: &Path) -> Result<Outcome> {
+    let copy = fresh_copy()?;
+    apply_solution(exercise, &copy)?;
+    run_checks(
+        &copy,
+        exercise.chapter.package,
+        Some(&exercise.module()),
+        Some(target),
+    )
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// The files a patch changes or creates, from its `+++ b/PATH` lines.
+fn patched_files(patch: &str) -> Vec<String> {
+    patch
+        .lines()
+        .filter_map(|line| line.strip_prefix("+++ b/"))
+        .map(|path| path.split('\t').next().unwrap_or(path).trim().to_string())
+        .collect()
+}
+
+/// `exercises refresh`.
+pub(crate) fn refresh(exercises: &[&'static Exercise]) -> Result<ExitCode> {
+    let root = workspace_root();
+    let mut failed = false;
+    for exercise in exercises {
+        let path = root.join(exercise.solution());
+        let old =
+            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        match rebase(&old) {
+            Ok(new) if new == old => println!("  {:<20} up to date", exercise.name),
+            Ok(new) => {
+                fs::write(&path, &new)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                println!("  {:<20} rewritten", exercise.name);
+            }
+            Err(error) => {
+                failed = true;
+                eprintln!("  {:<20} {error:#}", exercise.name);
+            }
+        }
+    }
+    if failed {
+        eprintln!("\nFix the patches above by hand: apply what applies, edit, and diff again.");
+        return Ok(ExitCode::FAILURE);
+    }
+    println!("\nNow check them: `just exercises-prove`.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The patch, applied with fuzz to a fresh copy, formatted, and diffed again.
+fn rebase(patch: &str) -> Result<String> {
+    let copy = fresh_copy()?;
+    let mut child = Command::new("patch")
+        .current_dir(&copy)
+        .args([
+            "-p1",
+            "--forward",
+            "--fuzz=3",
+            "--no-backup-if-mismatch",
+            "-r",
+            "-",
+            "-s",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot run `patch`")?;
+    if let Some(mut stdin) = child.stdin.take() {
+        std::io::Write::write_all(&mut stdin, patch.as_bytes())?;
+    }
+    let output = child.wait_with_output()?;
+    if !output.status.success() {
+        bail!(
+            "does not apply, even with fuzz: {}",
+            String::from_utf8_lossy(&output.stdout).trim()
+        );
+    }
+    let files = patched_files(patch);
+    let rust: Vec<&String> = files.iter().filter(|f| f.ends_with(".rs")).collect();
+    if !rust.is_empty() {
+        let status = Command::new("rustfmt")
+            .current_dir(&copy)
+            .args(["--edition", "2024"])
+            .args(&rust)
+            .status()
+            .context("cannot run rustfmt")?;
+        if !status.success() {
+            bail!("rustfmt failed on the patched files");
+        }
+    }
+    let root = workspace_root();
+    let mut new = String::new();
+    for file in &files {
+        let (old_path, old_label) = if root.join(file).exists() {
+            (root.join(file), format!("a/{file}"))
+        } else {
+            (PathBuf::from("/dev/null"), "/dev/null".to_string())
+        };
+        let output = Command::new("diff")
+            .args(["-u", "--label", &old_label, "--label", &format!("b/{file}")])
+            .arg(&old_path)
+            .arg(copy.join(file))
+            .output()
+            .context("cannot run `diff`")?;
+        // diff exits with 1 when the files differ, 2 on trouble.
+        if output.status.code() == Some(2) {
+            bail!(
+                "diff failed on {file}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        new.push_str(&String::from_utf8_lossy(&output.stdout));
+    }
+    Ok(new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_patch_names_the_files_it_changes() {
+        let patch = "--- a/crates/x/src/a.rs\n+++ b/crates/x/src/a.rs\n@@ -1 +1 @@\n\
+                     --- /dev/null\n+++ b/crates/x/src/new.rs\n@@ -0,0 +1 @@\n";
+        assert_eq!(
+            patched_files(patch),
+            ["crates/x/src/a.rs", "crates/x/src/new.rs"]
+        );
+    }
+}

@@ -1,0 +1,309 @@
+//! The `diff`, `compare` and `trace` commands, run as a learner runs them: the
+//! real xtask binary, building and starting the real stages on free ports.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("xtask runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "xtask failed: {}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .unwrap()
+        .to_path_buf()
+}
+
+fn python3_available() -> bool {
+    Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// FNV-1a 32-bit, written again here so that the test does not trust the tool.
+fn fnv1a(bytes: &[u8]) -> String {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in bytes {
+        hash = (hash ^ u32::from(*byte)).wrapping_mul(0x0100_0193);
+    }
+    format!("{hash:08x}")
+}
+
+/// The rows of `compare`'s report: (request label, server, row text).
+fn rows(report: &str) -> Vec<(String, String, String)> {
+    let mut rows = Vec::new();
+    let mut label = String::new();
+    for line in report.lines() {
+        if line.is_empty() {
+            continue;
+        }
+        if !line.starts_with(' ') {
+            label = line.split("    ").next().unwrap_or_default().to_string();
+            continue;
+        }
+        for server in ["python", "step 1", "step 3", "step 4"] {
+            if let Some(row) = line.strip_prefix(&format!("  {server}")) {
+                rows.push((label.clone(), server.to_string(), row.trim().to_string()));
+            }
+        }
+    }
+    rows
+}
+
+fn row<'a>(rows: &'a [(String, String, String)], label: &str, server: &str) -> &'a str {
+    rows.iter()
+        .find(|(l, s, _)| l == label && s == server)
+        .map(|(_, _, row)| row.as_str())
+        .unwrap_or_else(|| panic!("no row for {server} under '{label}'"))
+}
+
+#[test]
+fn compare_shows_what_each_stage_answers_and_is_stable() {
+    let report = stdout(&xtask(&["compare", "/about/"]));
+    let rows = rows(&report);
+    let index = std::fs::read(workspace().join("www/index.html")).unwrap();
+    let index_body = format!("{} bytes fnv1a {}", index.len(), fnv1a(&index));
+
+    // (request, expected status line start for steps 1 and 3, for step 4)
+    let expected = [
+        ("GET /", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"),
+        ("HEAD /", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"),
+        ("GET /style.css", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"),
+        (
+            "GET /missing",
+            "HTTP/1.1 404 Not Found",
+            "HTTP/1.1 404 Not Found",
+        ),
+        ("POST /", "HTTP/1.1 403 Forbidden", "HTTP/1.1 403 Forbidden"),
+        (
+            "DELETE /",
+            "HTTP/1.1 405 Method Not Allowed",
+            "HTTP/1.1 405 Method Not Allowed",
+        ),
+        (
+            "GET /../Cargo.toml",
+            "HTTP/1.1 403 Forbidden",
+            "HTTP/1.1 403 Forbidden",
+        ),
+        (
+            "empty request line",
+            "HTTP/1.1 400 Bad Request",
+            "HTTP/1.1 400 Bad Request",
+        ),
+        // tiny_http waits for a CRLF that never comes; step 4 accepts a bare
+        // LF as RFC 9112 §2.2 allows.
+        (
+            "GET / with bare \\n line endings",
+            "(no response within 2 seconds)",
+            "HTTP/1.1 200 OK",
+        ),
+        ("GET /about/", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"),
+    ];
+    for (label, tiny_http, step4) in expected {
+        for server in ["step 1", "step 3"] {
+            let row = row(&rows, label, server);
+            assert!(row.starts_with(tiny_http), "{server}, {label}: {row}");
+            // tiny_http keeps an HTTP/1.1 connection open, except after a 400.
+            let closes = label == "empty request line";
+            assert_eq!(row.ends_with("closed"), closes, "{server}, {label}: {row}");
+        }
+        let row = row(&rows, label, "step 4");
+        assert!(row.starts_with(step4), "step 4, {label}: {row}");
+        assert!(
+            row.ends_with("closed"),
+            "step 4 closes every connection: {row}"
+        );
+    }
+    for server in ["step 1", "step 3", "step 4"] {
+        assert!(
+            row(&rows, "GET /", server).contains(&index_body),
+            "{server} sends www/index.html"
+        );
+        assert!(row(&rows, "HEAD /", server).contains("no body"));
+    }
+    assert!(
+        report.contains("Connection: close"),
+        "step 4's header is shown"
+    );
+    assert!(report.contains("Allow: GET, HEAD"));
+    assert!(report.contains("≠ steps 1, 3, 4 differ in connection, Server, Connection"));
+
+    if python3_available() {
+        for (label, status) in [
+            ("GET /", "HTTP/1.0 200 OK"),
+            ("POST /", "HTTP/1.0 501"),
+            ("GET /../Cargo.toml", "HTTP/1.0 404"),
+            ("empty request line", "(closed without a response)"),
+            ("GET / with bare \\n line endings", "HTTP/1.0 200 OK"),
+        ] {
+            let row = row(&rows, label, "python");
+            assert!(row.starts_with(status), "python, {label}: {row}");
+        }
+    } else {
+        eprintln!("python3 is not installed: compare's python rows are not checked");
+        assert!(report.contains("python3 is not on the PATH"));
+    }
+
+    let again = stdout(&xtask(&["compare", "/about/"]));
+    assert_eq!(report, again, "the same tree gives the same report");
+}
+
+#[test]
+fn compare_adds_raw_requests_and_shows_raw_bytes() {
+    let report = stdout(&xtask(&[
+        "compare",
+        "--no-python",
+        "--raw",
+        "--request",
+        "GET / HTTP/1.0\\r\\n\\r\\n",
+    ]));
+    assert!(!report.contains("python"));
+    assert!(report.contains("=== --request GET / HTTP/1.0\n"));
+    assert!(report.contains(">>> GET / HTTP/1.0\\r\\n\\r\\n"));
+    // Raw mode shows the real, unmasked head with its CRLFs visible.
+    assert!(report.contains("HTTP/1.1 200 OK\\r\\n"));
+    assert!(report.contains("Date: "));
+    assert!(!report.contains("Date: *"));
+
+    let bad = xtask(&["compare", "--bogus"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("usage: just compare"));
+}
+
+#[test]
+fn diff_shows_only_the_replaced_layer() {
+    let one_to_three = stdout(&xtask(&["diff", "1", "3"]));
+    assert!(!one_to_three.contains('\x1b'), "no colour when piped");
+    assert!(
+        one_to_three.contains(
+            "# Unchanged: src/cli.rs, src/content_type.rs, src/docroot.rs, src/status.rs\n"
+        )
+    );
+    // The listener changes hands...
+    assert!(one_to_three.contains("\n-    let server = match Server::http(args.address()) {\n"));
+    assert!(
+        one_to_three.contains("\n+    let pico = match PicoTcpServer::bind(args.address()) {\n")
+    );
+    assert!(one_to_three.contains("--- /dev/null\n+++ step3/src/server.rs\n@@ -0,0 +1,"));
+    // ...and the crate names are not a change.
+    let changed: Vec<&str> = one_to_three
+        .lines()
+        .filter(|l| l.starts_with(['+', '-']))
+        .collect();
+    assert!(
+        !changed
+            .iter()
+            .any(|l| l.contains("step1_oneliner") && !l.starts_with("---")),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.iter().any(|l| l.starts_with("-name = ")),
+        "package name is noise"
+    );
+
+    let three_to_four = stdout(&xtask(&["diff", "3", "4"]));
+    assert!(three_to_four.contains("\n-tiny_http.workspace = true\n"));
+    assert!(three_to_four.contains("--- /dev/null\n+++ step4/src/handler.rs\n"));
+    assert!(
+        three_to_four.contains(
+            "\n+    pub fn serve_forever(&self, handler: &PicoHttpRequestHandler) -> ! {\n"
+        )
+    );
+    assert!(three_to_four.contains("+  --timeout SECS"));
+
+    // Step 3 continues from step 1, not from the echo tangent.
+    let two_to_three = stdout(&xtask(&["diff", "2", "3"]));
+    assert!(two_to_three.contains("--- step1/src/main.rs\n+++ step3/src/main.rs\n"));
+    assert!(two_to_three.contains("# Only in step 2: src/bin/client.rs"));
+
+    for bad in [
+        &["diff", "1"][..],
+        &["diff", "1", "9"],
+        &["diff", "3", "3"],
+        &["diff", "a", "b"],
+    ] {
+        let output = xtask(bad);
+        assert_eq!(output.status.code(), Some(2), "{bad:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("usage: just diff A B"),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn trace_shows_the_socket_life_cycle() {
+    let strace = Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !strace {
+        eprintln!(
+            "SKIPPED trace_shows_the_socket_life_cycle: strace is not installed (apt-get install strace)"
+        );
+        let output = xtask(&["trace", "4"]);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("apt-get install strace"));
+        return;
+    }
+    let life_cycle = [
+        "socket",
+        "setsockopt",
+        "bind",
+        "listen",
+        "accept4",
+        "recvfrom",
+        "sendto",
+        "close",
+    ];
+    for stage in ["1", "4"] {
+        let report = stdout(&xtask(&["trace", stage]));
+        let calls: Vec<&str> = report
+            .lines()
+            .filter(|l| l.starts_with("main ") || l.starts_with("thread "))
+            .filter_map(|l| l.get(10..)?.split('(').next())
+            .collect();
+        // Each call of the life cycle appears, in the article's order.
+        let mut from = 0;
+        for name in life_cycle {
+            let at = calls[from..].iter().position(|c| *c == name);
+            assert!(
+                at.is_some(),
+                "step {stage}: no {name} after call {from}: {calls:?}"
+            );
+            from += at.unwrap_or_default();
+        }
+        assert!(report.contains("recvfrom(") && report.contains("GET / HTTP/1.1\\r\\n"));
+        assert!(
+            !report.contains("libc.so"),
+            "the loader's calls are left out"
+        );
+        assert!(report.contains("Legend: socket: "));
+        let threads = report.contains("clone3(") || report.contains("clone(");
+        assert_eq!(
+            threads,
+            stage == "1",
+            "only tiny_http starts threads: {report}"
+        );
+    }
+    let output = xtask(&["trace", "2"]);
+    assert_eq!(output.status.code(), Some(2));
+}
