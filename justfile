@@ -47,6 +47,10 @@ trace *stage:
 soak *requests:
     cargo run -q -p xtask -- soak {{requests}}
 
+# Step 4 against steps 1 and 3, python3 -m http.server, nginx and a floor server (release; ~10 min, `--quick` ~3; not in CI).
+bench *args:
+    cargo run -q --release -p xtask -- bench {{args}}
+
 # Check the book's includes and links, then build it into docs/book/ (needs mdBook, see README).
 docs:
     cargo run -q -p xtask -- book check
@@ -75,6 +79,10 @@ exercise name:
 # The next hint of an exercise, one more each time (`just hint NAME --reset` hides them).
 hint name *reset:
     cargo run -q -p xtask -- exercises hint {{name}} {{reset}}
+
+# Bug hunt: one of the three broken handlers serving www/ (traversal, crash or idle).
+bughunt variant port="8000":
+    cargo run -p bughunt -- {{variant}} {{port}}
 
 # CI's proof: each check fails as shipped and passes with docs/solutions/NAME.patch.
 exercises-prove *names:

@@ -8,6 +8,7 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::process::ExitCode;
+use std::thread;
 
 use log::{debug, info, warn};
 use step1_oneliner::docroot::{DocRoot, Refusal};
@@ -44,8 +45,12 @@ fn main() -> ExitCode {
     // and closes them on its own threads, where we cannot see them.
     debug!("connections are accepted and closed inside tiny_http (`just trace` shows them)");
 
+    // tiny_http hands us its requests on this one thread. Each is answered on
+    // a thread of its own, so that a client that reads its response slowly, or
+    // never, or whose body tiny_http is still waiting for, holds up only itself.
     for request in server.incoming_requests() {
-        serve(request, &root);
+        let root = root.clone();
+        thread::spawn(move || serve(request, &root));
     }
     // ANCHOR_END: server
     ExitCode::SUCCESS
@@ -72,7 +77,9 @@ fn serve(request: Request, root: &DocRoot) {
     info!(
         "{peer} \"{} {} HTTP/{}\" {} {}",
         request.method(),
-        request.url(),
+        // Escaped: the target is the client's bytes, and raw control
+        // characters in a log can rewrite the reader's terminal.
+        request.url().escape_debug(),
         request.http_version(),
         response.status_code().0,
         response.data_length().unwrap_or(0)

@@ -208,7 +208,6 @@ mod ch2_two_clients {
 /// Exercise: `client -` echoes standard input, however large.
 mod ch2_big_message {
     use super::*;
-    use std::sync::mpsc::channel;
 
     /// What the client printed, and how it ended.
     struct Finished {

@@ -25,7 +25,8 @@ pub fn for_path(path: &Path) -> &'static str {
         Some("css") => "text/css; charset=utf-8",
         Some("js" | "mjs") => "text/javascript; charset=utf-8",
         Some("json") => "application/json",
-        Some("txt") => "text/plain; charset=utf-8",
+        // Source files and diffs read as text in the browser instead of downloading.
+        Some("txt" | "diff" | "patch" | "rs" | "toml") => "text/plain; charset=utf-8",
         Some("md") => "text/markdown; charset=utf-8",
         Some("csv") => "text/csv; charset=utf-8",
         Some("xml") => "application/xml",
@@ -71,6 +72,7 @@ mod tests {
             ("logo.svg", "image/svg+xml"),
             ("favicon.ico", "image/x-icon"),
             ("notes.txt", "text/plain; charset=utf-8"),
+            ("step3-to-step4.diff", "text/plain; charset=utf-8"),
             ("module.wasm", "application/wasm"),
             ("paper.pdf", "application/pdf"),
         ];

@@ -56,10 +56,12 @@ mod ch4_thread_pool {
             .set_read_timeout(Some(Duration::from_secs(5)))
             .unwrap();
         third.write_all(get("/style.css").as_bytes()).unwrap();
-        let mut first_byte = [0];
         third
-            .read_exact(&mut first_byte)
+            .peek(&mut [0])
             .expect("the third client got nothing within 5 s while two others held connections");
+        let (response, _) = read_response(&third, false);
+        assert_eq!(response.status, 200);
+        assert_eq!(response.body, site.file("style.css"));
         // Both holders finish their heads now, and each is answered.
         for holder in &mut holders {
             let response = send_and_read(holder, "Host: x\r\n\r\n");
@@ -130,17 +132,21 @@ mod ch4_keep_alive {
         stream.write_all(three.as_bytes()).unwrap();
         let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
         for name in ["notes.txt", "data.json", "app.js"] {
-            let response = read_buffered_response(&mut reader);
+            let response = read_buffered_response(&mut reader, name);
             assert_eq!(response, site.file(name), "{name}");
         }
     }
 
     /// The body of one response read from a shared reader (Content-Length only).
-    fn read_buffered_response(reader: &mut impl std::io::BufRead) -> Vec<u8> {
+    fn read_buffered_response(reader: &mut impl std::io::BufRead, name: &str) -> Vec<u8> {
         let mut length = None;
         loop {
             let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
+            let read = reader.read_line(&mut line).unwrap();
+            assert!(
+                read > 0,
+                "the connection closed before the response for {name}"
+            );
             let line = line.trim_end();
             if line.is_empty() {
                 break;

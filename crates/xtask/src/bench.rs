@@ -149,9 +149,9 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     for message in &missing {
         let _ = writeln!(out, "\nNot measured: {message}");
     }
-    println!("{out}");
     let saved = work.join("results.md");
     std::fs::write(&saved, &out)?;
+    println!("{out}");
     eprintln!("saved to {}; server logs in {}", saved.display(), logs.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -1,9 +1,11 @@
 //! `book`: keeps the book in `docs/` honest.
 //!
 //! - `book check`: every `{{#include FILE:ANCHOR}}` of a chapter names a file
-//!   and an anchor that exist, and every link and image points at something
-//!   that is there. The test below runs it on the real book, so `cargo test`
-//!   fails as soon as someone renames an anchor a chapter shows.
+//!   and an anchor that exist, every link and image points at something that
+//!   is there (down to the `#heading`), and every test a chapter names by its
+//!   function name exists. The tests in `book/tests.rs` run it on the real
+//!   book, so `cargo test` fails as soon as someone renames an anchor, a
+//!   heading or a test that a chapter shows.
 //! - `book transcripts [--check]`: runs the commands of `docs/transcripts.txt`
 //!   and writes what they print to `docs/src/out/` (see `book/transcripts.rs`).
 //! - `book screenshot`: the finale's picture, taken by a real browser.
@@ -165,7 +167,7 @@ fn check_page(src: &Path, page: &Path, text: &str, report: &mut Report) {
         let visible = without_comments(line, &mut in_comment);
         for target in link_targets(&without_code_spans(&visible)) {
             report.links += 1;
-            if let Err(message) = check_link(src, dir, &target) {
+            if let Err(message) = check_link(src, page, &target) {
                 problem(message);
             }
         }
@@ -355,16 +357,18 @@ fn link_targets(line: &str) -> Vec<String> {
 }
 
 /// A relative link must name a file of the book (a `.html` link may name the
-/// page's `.md` source); web links and in-page `#anchors` are not checked.
-fn check_link(src: &Path, dir: &Path, target: &str) -> Result<(), String> {
-    if target.is_empty() || target.starts_with('#') || target.contains("://") {
+/// page's `.md` source), and a `#fragment` into a page must name one of its
+/// headings; web links are not checked.
+fn check_link(src: &Path, page: &Path, target: &str) -> Result<(), String> {
+    if target.is_empty() || target.contains("://") || target.starts_with("mailto:") {
         return Ok(());
     }
-    if target.starts_with("mailto:") {
-        return Ok(());
-    }
-    let path = target.split(['#', '?']).next().unwrap_or(target);
-    let file = if let Some(absolute) = path.strip_prefix('/') {
+    let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
+    let path = path.split('?').next().unwrap_or(path);
+    let dir = page.parent().unwrap_or(src);
+    let file = if path.is_empty() {
+        page.to_path_buf()
+    } else if let Some(absolute) = path.strip_prefix('/') {
         src.join(absolute)
     } else {
         dir.join(path)
@@ -373,13 +377,79 @@ fn check_link(src: &Path, dir: &Path, target: &str) -> Result<(), String> {
     if !file.starts_with(normalise(src)) {
         return Err(format!("link {target} leaves the book's src/ directory"));
     }
-    if file.is_file() || (path.ends_with('/') && file.join("index.md").is_file()) {
-        return Ok(());
+    let markdown = if file.is_file() {
+        Some(file.clone()).filter(|f| f.extension().is_some_and(|e| e == "md"))
+    } else if path.ends_with('/') && file.join("index.md").is_file() {
+        Some(file.join("index.md"))
+    } else if file.extension().is_some_and(|e| e == "html") && file.with_extension("md").is_file() {
+        Some(file.with_extension("md"))
+    } else {
+        return Err(format!("link or image {target} points at nothing"));
+    };
+    match markdown {
+        Some(markdown) if !fragment.is_empty() => {
+            let text = std::fs::read_to_string(&markdown).unwrap_or_default();
+            if heading_ids(&text).iter().any(|id| id == fragment) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "link {target}: no heading with id '{fragment}' in that page"
+                ))
+            }
+        }
+        _ => Ok(()),
     }
-    if file.extension().is_some_and(|e| e == "html") && file.with_extension("md").is_file() {
-        return Ok(());
+}
+
+/// The ids a link can jump to in a page: HTML `id="..."` attributes, and the
+/// ids mdBook gives headings: the heading's text, lower-cased, spaces as `-`,
+/// punctuation dropped; a repeated id gets `-1`, `-2`...
+fn heading_ids(text: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        let mut rest = line;
+        while let Some(at) = rest.find(" id=\"") {
+            let after = &rest[at + 5..];
+            let end = after.find('"').unwrap_or(after.len());
+            ids.push(after[..end].to_string());
+            rest = &after[end..];
+        }
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        let hashes = line.chars().take_while(|&c| c == '#').count();
+        if in_fence || !(1..=6).contains(&hashes) || !line[hashes..].starts_with(' ') {
+            continue;
+        }
+        // Keep a link's text, drop its target: `[text](url)` reads as `text`.
+        let mut heading = String::new();
+        let mut rest = line[hashes..].trim().trim_end_matches('#');
+        while let Some(at) = rest.find("](") {
+            heading.push_str(&rest[..at]);
+            rest = rest[at..].find(')').map_or("", |end| &rest[at + end + 1..]);
+        }
+        heading.push_str(rest);
+        let base: String = heading
+            .trim()
+            .chars()
+            .filter_map(|c| match c {
+                c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c.to_ascii_lowercase()),
+                c if c.is_whitespace() => Some('-'),
+                _ => None,
+            })
+            .collect();
+        let mut id = base.clone();
+        let mut repeat = 0;
+        while ids.contains(&id) {
+            repeat += 1;
+            id = format!("{base}-{repeat}");
+        }
+        ids.push(id);
     }
-    Err(format!("link or image {target} points at nothing"))
+    ids
 }
 
 /// `a/b/../c` as `a/c`, without asking the file system.

@@ -132,7 +132,11 @@ pub(crate) fn run_checks(
         command.env("CARGO_TARGET_DIR", target);
     }
     // Each test prints its own name as it finishes: `test a::b ... ok`.
-    command.env("RUST_TEST_THREADS", "4");
+    // Four at a time: failing checks mostly wait for timeouts, not the CPU.
+    // No backtraces: the rubric shows each failure's message, not its stack.
+    command
+        .env("RUST_TEST_THREADS", "4")
+        .env("RUST_BACKTRACE", "0");
     let output = command
         .output()
         .with_context(|| format!("cannot run {cargo}"))?;
@@ -185,6 +189,30 @@ fn parse_test_output(stdout: &str) -> Outcome {
     outcome
 }
 
+/// The names of an exercise's checks, read from its test file: each
+/// `#[ignore]`d test function of its module, in order.
+pub(crate) fn rubric(exercise: &Exercise) -> Result<Vec<String>> {
+    let path = workspace_root().join(exercise.checks());
+    let text =
+        fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let start = text
+        .find(&format!("\nmod {} {{", exercise.module()))
+        .with_context(|| format!("no module {} in {}", exercise.module(), path.display()))?;
+    let module = &text[start + 1..];
+    let end = module[1..].find("\nmod ").map_or(module.len(), |i| i + 1);
+    let mut tests = Vec::new();
+    let mut ignored = false;
+    for line in module[..end].lines().map(str::trim) {
+        if line.starts_with("#[ignore = \"exercise check") {
+            ignored = true;
+        } else if let Some(rest) = line.strip_prefix("fn ").filter(|_| ignored) {
+            tests.push(rest.split('(').next().unwrap_or(rest).to_string());
+            ignored = false;
+        }
+    }
+    Ok(tests)
+}
+
 /// A test name as a line of a rubric: `a_second_client_is_echoed` → "a second client is echoed".
 fn rubric_line(test: &str) -> String {
     test.replace('_', " ")
@@ -203,6 +231,10 @@ fn check(exercise: &Exercise) -> Result<ExitCode> {
         None,
     )?;
     if let Some(error) = &outcome.build_error {
+        // Cargo's "Compiling ..." progress first, then the compiler's errors.
+        let error = error
+            .find("error")
+            .map_or(error.as_str(), |start| &error[start..]);
         println!(
             "\n{error}\n\n✗ {} does not build yet: fix the errors above.",
             exercise.chapter.package
@@ -234,7 +266,7 @@ fn check(exercise: &Exercise) -> Result<ExitCode> {
         println!("\n  ✗ {}", rubric_line(test));
         for line in why
             .lines()
-            .filter(|l| !l.starts_with("note: run with"))
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("note: "))
             .take(12)
         {
             println!("    {line}");
@@ -254,8 +286,8 @@ fn list() -> Result<ExitCode> {
     println!("Running every exercise check (this builds the stages and takes a minute)...\n");
     let mut solved = 0;
     for chapter in catalog::CHAPTERS {
-        let outcome = run_checks(&workspace_root(), chapter.package, None, None)?;
         println!("{} ({})", chapter.title, chapter.package);
+        let outcome = run_checks(&workspace_root(), chapter.package, None, None)?;
         for exercise in EXERCISES.iter().filter(|e| e.chapter.slug == chapter.slug) {
             let state = if outcome.build_error.is_some() {
                 "does not build"
@@ -343,6 +375,27 @@ mod tests {
     }
 
     #[test]
+    fn solved_means_built_with_tests_and_all_of_them_passing() {
+        let exercise = catalog::find("ch2-echo-count").unwrap();
+        let mut outcome = Outcome::default();
+        assert!(!outcome.solved(exercise), "no tests is not solved");
+        outcome.results.insert("ch2_echo_count::a".into(), true);
+        outcome.results.insert("ch2_two_clients::b".into(), false);
+        assert!(
+            outcome.solved(exercise),
+            "another exercise's failure does not count"
+        );
+        outcome.results.insert("ch2_echo_count::c".into(), false);
+        assert!(!outcome.solved(exercise));
+        outcome.results.insert("ch2_echo_count::c".into(), true);
+        outcome.build_error = Some("error[E0308]".into());
+        assert!(
+            !outcome.solved(exercise),
+            "what does not build is not solved"
+        );
+    }
+
+    #[test]
     fn every_exercise_has_checks_a_solution_and_hints() {
         let root = workspace_root();
         let mut names = std::collections::HashSet::new();
@@ -360,6 +413,12 @@ mod tests {
                 exercise.name,
                 exercise.module(),
                 exercise.checks()
+            );
+            assert!(
+                !rubric(exercise).unwrap().is_empty(),
+                "{}: no #[ignore]d checks in module {}",
+                exercise.name,
+                exercise.module()
             );
             assert!(
                 root.join(exercise.solution()).is_file(),

@@ -65,7 +65,11 @@ impl Book {
         )
         .unwrap();
         fs::write(top.join("src/img/diagram.svg"), "<svg/>").unwrap();
-        fs::write(top.join("src/other.md"), "# Other\n").unwrap();
+        fs::write(
+            top.join("src/other.md"),
+            "# Other\n\n## The `top` part: [linked](chapter.md)\n\n```text\n# not a heading\n```\n\n## Again\n\n## Again\n\n<a id=\"by-hand\"></a>\n",
+        )
+        .unwrap();
         fs::write(top.join("src/chapter.md"), chapter).unwrap();
         Book { top }
     }
@@ -91,8 +95,8 @@ fn a_sound_chapter_has_no_problems() {
     let book = Book::new(
         "# Chapter\n\n```rust\n{{#include ../code/lib.rs:good}}\n```\n\n\
          {{#include ../code/lib.rs}}\n{{#include ../code/lib.rs:1:3}}\n\n\
-         See [the other page](other.md#top), [its HTML](other.html), [the web](https://example.com)\n\
-         and [a section](#here). ![A diagram](img/diagram.svg \"title\")\n\
+         See [the other page](other.md#the-top-part-linked), [its HTML](other.html#again-1), [an id](other.md#by-hand), [the web](https://example.com)\n\
+         and [a section](#chapter). ![A diagram](img/diagram.svg \"title\")\n\
          <img src=\"img/diagram.svg\" alt=\"x\">\n\n[ref]: other.md\n\n\
          ```text\n[not a link](nowhere.md)\n```\n\n`[nor this](nowhere.md)` and \\{{#include shown-as-text}}\n\
          <!-- [a comment](nowhere.md)\n[still a comment](nowhere.md) --> [after](other.md)\n",
@@ -120,6 +124,11 @@ fn every_kind_of_breakage_is_found_with_its_line() {
         ("<img src=\"img/gone.png\">", "points at nothing"),
         ("[ref]: gone.md", "points at nothing"),
         ("[out](../../etc/passwd)", "leaves the book"),
+        (
+            "[section](other.md#not-a-heading)",
+            "no heading with id 'not-a-heading'",
+        ),
+        ("[here](#nowhere)", "no heading with id 'nowhere'"),
     ];
     for (line, expected) in cases {
         let book = Book::new(&format!("# Chapter\n\n{line}\n"));

@@ -298,8 +298,9 @@ struct Machine {
 
 impl Machine {
     fn new(root: &Path) -> Machine {
-        let target =
-            std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+        // `join` keeps an absolute CARGO_TARGET_DIR and anchors a relative one.
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map_or_else(|| root.join("target"), |dir| root.join(dir));
         Machine {
             root: root.to_path_buf(),
             target,
@@ -358,9 +359,16 @@ impl Machine {
     }
 }
 
-/// A port nobody listens on right now (the kernel's choice).
+/// A port nobody listens on right now: 8000 itself when it is free, else the
+/// next free one with four digits too, so that byte counts in a transcript
+/// (a `Host: 127.0.0.1:8000` header, say) are those of port 8000.
 fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    (SHOWN_PORT..10_000)
+        .find(|port| TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .map_or_else(
+            || Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port()),
+            Ok,
+        )
 }
 
 /// `bash -c COMMAND` at the top of the workspace, stderr merged into stdout,

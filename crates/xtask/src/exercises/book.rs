@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use super::catalog::{CHAPTERS, Chapter, EXERCISES};
+use super::{rubric, rubric_line};
 use crate::stages::workspace_root;
 
 /// Where the pages live.
@@ -113,9 +114,15 @@ fn chapter_page(chapter: &Chapter) -> String {
             ));
         }
         page.push_str(&format!(
-            "Check it with `just exercise {}`. Reference solution: \
-             `docs/solutions/{}.patch`.\n",
-            exercise.name, exercise.name
+            "**Check it** with `just exercise {}`, which runs these tests:\n\n",
+            exercise.name
+        ));
+        for test in rubric(exercise).unwrap_or_default() {
+            page.push_str(&format!("- {}\n", rubric_line(&test)));
+        }
+        page.push_str(&format!(
+            "\nReference solution: `docs/solutions/{}.patch`.\n",
+            exercise.name
         ));
     }
     page

@@ -94,8 +94,9 @@ pub(crate) const BUG_HUNT: Chapter = Chapter {
     chapter_link: "../bugs.md",
     chapter_title: "What the article's code got wrong",
     intro: "`crates/bughunt` holds three small handlers shaped like the article's, each \
-            with one of its real bugs left in. Run one with `cargo run -p bughunt -- \
-            traversal` (or `crash`, `idle`): it serves `www/` on port 8000. For each bug, \
+            with one of its real bugs left in. Run one with `just bughunt traversal` (or \
+            `crash`, `idle`; without `just`: `cargo run -p bughunt -- traversal`): it \
+            serves `www/` on port 8000. For each bug, \
             first write the request that exposes it into the `EXPOSING_REQUEST` constant \
             of its module (try it with `curl` or `nc 127.0.0.1 8000` first), then fix the \
             handler. The check runs your request against the article's logic to see that \
@@ -186,9 +187,10 @@ pub(crate) const EXERCISES: &[Exercise] = &[
         name: "ch3-privileged-port",
         chapter: &LISTENER,
         title: "Refuse a privileged port",
-        goal: "Ports 1 to 1023 are privileged: on Unix only root may listen on them, so an \
-               ordinary user gets \"permission denied\", and root gets the port, which is \
-               worse: nobody should run a course server as root. Refuse them before binding, \
+        goal: "Ports 1 to 1023 are privileged: on Linux only root may listen on them, so \
+               an ordinary user gets \"permission denied\", and root gets the port, which is \
+               worse: nobody should run a course server as root (and macOS lets anyone have \
+               them). Refuse them before binding, \
                whoever runs the server, with exit code 2 (a usage error) and a message that \
                names the port, the 1024 limit and a port to use instead, such as 8000. Port \
                0 (any free port) and ports from 1024 up work as before.\n\n\

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
@@ -23,9 +24,15 @@ use super::catalog::Exercise;
 use super::{Outcome, run_checks};
 use crate::stages::workspace_root;
 
-/// The temporary copy of the workspace.
+/// The temporary copy of the workspace: one per proof target directory, so
+/// that the same run finds it again (and cargo's freshness checks with it),
+/// and two people proving with their own target directories never share one.
 fn copy_dir() -> PathBuf {
-    std::env::temp_dir().join("pico-server-exercises/workspace")
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    proof_target().hash(&mut hasher);
+    std::env::temp_dir()
+        .join(format!("pico-server-exercises-{:016x}", hasher.finish()))
+        .join("workspace")
 }
 
 /// The target directory every proof run shares: `$CARGO_TARGET_DIR` or
@@ -211,12 +218,37 @@ pub(crate) fn prove(exercises: &[&'static Exercise]) -> Result<ExitCode> {
 fn solve_and_check(exercise: &Exercise, target: &Path) -> Result<Outcome> {
     let copy = fresh_copy()?;
     apply_solution(exercise, &copy)?;
+    check_formatting(exercise, &copy)?;
     run_checks(
         &copy,
         exercise.chapter.package,
         Some(&exercise.module()),
         Some(target),
     )
+}
+
+/// A solution is code a learner reads: it is formatted as the stages are.
+fn check_formatting(exercise: &Exercise, copy: &Path) -> Result<()> {
+    let patch = fs::read_to_string(workspace_root().join(exercise.solution()))?;
+    let files = patched_files(&patch);
+    let rust: Vec<&String> = files.iter().filter(|f| f.ends_with(".rs")).collect();
+    if rust.is_empty() {
+        return Ok(());
+    }
+    let status = Command::new("rustfmt")
+        .current_dir(copy)
+        .args(["--edition", "2024", "--check"])
+        .args(&rust)
+        .stdout(Stdio::null())
+        .status()
+        .context("cannot run rustfmt")?;
+    if !status.success() {
+        bail!(
+            "the solution is not formatted (run `just exercises-refresh {}`)",
+            exercise.name
+        );
+    }
+    Ok(())
 }
 
 fn last_lines(text: &str, n: usize) -> String {
