@@ -47,7 +47,7 @@ trace *stage:
 soak *requests:
     cargo run -q -p xtask -- soak {{requests}}
 
-# Step 4 against steps 1 and 3, python3 -m http.server, nginx and a floor server (release; ~10 min, `--quick` ~3; not in CI).
+# Step 4 against steps 1 and 3, python3 -m http.server, nginx and a floor server (release; ~6 min, `--quick` ~1; not in CI).
 bench *args:
     cargo run -q --release -p xtask -- bench {{args}}
 

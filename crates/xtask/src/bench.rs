@@ -32,7 +32,7 @@ use servers::{Docroot, Server};
 const USAGE: &str = "\
 usage: cargo run --release -p xtask -- bench [--quick] [--rounds N] [--only LIST]
 
-  --quick      3 rounds, 5,000 requests per run, a 256 MiB file (about 3 minutes)
+  --quick      3 rounds, 5,000 requests per run, a 256 MiB file (about a minute)
   --rounds N   how many rounds (at least 3 for a median worth the name)
   --only LIST  some scenarios only, comma-separated: small,64k,c8,large,stall";
 
@@ -109,7 +109,9 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     }
     let have_ab = Command::new("ab").arg("-V").output().is_ok();
     if !have_ab {
-        eprintln!("ab not found (apt-get install apache2-utils): skipping the request-rate scenarios");
+        eprintln!(
+            "ab not found (apt-get install apache2-utils): skipping the request-rate scenarios"
+        );
     }
 
     let packages: Vec<&str> = stages::http_stages().map(|s| s.package).collect();
@@ -137,10 +139,10 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
             logs: &logs,
         };
         if have_ab {
-            context.rates(&order, &mut samples)?;
+            context.rates(&order, &mut samples);
         }
-        context.large(&order, &mut samples)?;
-        context.stall(&order, &mut samples)?;
+        context.large(&order, &mut samples);
+        context.stall(&order, &mut samples);
     }
 
     let mut out = format!("## `just bench` results\n\n{}", machine(&plan));
@@ -152,7 +154,11 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     let saved = work.join("results.md");
     std::fs::write(&saved, &out)?;
     println!("{out}");
-    eprintln!("saved to {}; server logs in {}", saved.display(), logs.display());
+    eprintln!(
+        "saved to {}; server logs in {}",
+        saved.display(),
+        logs.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -178,10 +184,10 @@ fn parse_args(args: &[String]) -> Result<Plan, String> {
                 let list = args.next().ok_or("--only needs a list of scenarios")?;
                 only = [false; 5];
                 for name in list.split(',') {
-                    let i = SCENARIOS
-                        .iter()
-                        .position(|s| *s == name)
-                        .ok_or(format!("--only: '{name}' is not one of {}", SCENARIOS.join(",")))?;
+                    let i = SCENARIOS.iter().position(|s| *s == name).ok_or(format!(
+                        "--only: '{name}' is not one of {}",
+                        SCENARIOS.join(",")
+                    ))?;
                     only[i] = true;
                 }
             }
@@ -212,102 +218,151 @@ impl Round<'_> {
             .with_context(|| format!("starting {}", server.name))
     }
 
-    /// The three `ab` scenarios: small file, 64 KiB file, 8 clients.
-    fn rates(&self, order: &[Server], samples: &mut Samples) -> Result<()> {
+    /// The three `ab` scenarios: small file, 64 KiB file, 8 clients. A
+    /// measurement that fails is reported and left out, not the whole run.
+    fn rates(&self, order: &[Server], samples: &mut Samples) {
+        let docroot = self.docroot;
         let scenarios = [
-            ("small", self.docroot.small, 1, Metric::SmallRate, Metric::SmallLatency),
-            ("64k", self.docroot.medium, 1, Metric::MediumRate, Metric::MediumLatency),
-            ("c8", self.docroot.small, 8, Metric::ConcurrentRate, Metric::ConcurrentLatency),
+            (
+                "small",
+                docroot.small,
+                1,
+                Metric::SmallRate,
+                Metric::SmallLatency,
+            ),
+            (
+                "64k",
+                docroot.medium,
+                1,
+                Metric::MediumRate,
+                Metric::MediumLatency,
+            ),
+            (
+                "c8",
+                docroot.small,
+                8,
+                Metric::ConcurrentRate,
+                Metric::ConcurrentLatency,
+            ),
         ];
         for (scenario, path, clients, rate, latency) in scenarios {
             if !self.plan.runs(scenario) {
                 continue;
             }
             for server in order {
-                if path != self.docroot.small && !server.serves_files() {
+                if path != docroot.small && !server.serves_files() {
                     continue;
                 }
-                let live = self.start(server, scenario)?;
-                let url = format!("http://{}{path}", live.address());
-                let result = clients::ab(&url, self.plan.requests, clients, self.plan.ab_limit)?;
-                eprintln!(
-                    "  {scenario:5} {:20} {:8.0} req/s  {:.3} ms",
-                    server.name, result.requests_per_second, result.mean_ms
-                );
-                samples.add(rate, &server.name, result.requests_per_second);
-                samples.add(latency, &server.name, result.mean_ms);
+                let measured = self.start(server, scenario).and_then(|live| {
+                    let url = format!("http://{}{path}", live.address());
+                    clients::ab(&url, self.plan.requests, clients, self.plan.ab_limit)
+                });
+                match measured {
+                    Ok(result) => {
+                        eprintln!(
+                            "  {scenario:5} {:20} {:8.0} req/s  {:.3} ms",
+                            server.name, result.requests_per_second, result.mean_ms
+                        );
+                        samples.add(rate, &server.name, result.requests_per_second);
+                        samples.add(latency, &server.name, result.mean_ms);
+                    }
+                    Err(error) => skipped(scenario, server, &error),
+                }
             }
         }
-        Ok(())
     }
 
     /// One download of the large file: MB/s, then the server's peak memory.
-    fn large(&self, order: &[Server], samples: &mut Samples) -> Result<()> {
+    fn large(&self, order: &[Server], samples: &mut Samples) {
         if !self.plan.runs("large") {
-            return Ok(());
+            return;
         }
         for server in order.iter().filter(|s| s.serves_files()) {
-            let live = self.start(server, "large")?;
-            let (bytes, time) = clients::download(live.address(), &self.docroot.large)?;
-            if bytes != self.docroot.large_bytes {
-                bail!("{}: {bytes} bytes instead of {}", server.name, self.docroot.large_bytes);
+            match self.download(server) {
+                Ok((rate, peak)) => {
+                    samples.add(Metric::LargeThroughput, &server.name, rate);
+                    if let Some(kib) = peak {
+                        samples.add(Metric::LargePeakMemory, &server.name, kib as f64 / 1024.0);
+                    }
+                    eprintln!(
+                        "  large {:20} {rate:8.0} MB/s  peak {}",
+                        server.name,
+                        peak.map_or_else(
+                            || "unknown (no /proc)".into(),
+                            |k| format!("{:.1} MiB", k as f64 / 1024.0)
+                        )
+                    );
+                }
+                Err(error) => skipped("large", server, &error),
             }
-            let rate = bytes as f64 / 1e6 / time.as_secs_f64();
-            samples.add(Metric::LargeThroughput, &server.name, rate);
-            let status = std::fs::read_to_string(format!("/proc/{}/status", live.pid()));
-            let peak = status.ok().and_then(|s| report::parse_vm_hwm(&s));
-            if let Some(kib) = peak {
-                samples.add(Metric::LargePeakMemory, &server.name, kib as f64 / 1024.0);
-            }
-            eprintln!(
-                "  large {:20} {rate:8.0} MB/s  peak {}",
-                server.name,
-                peak.map_or_else(|| "unknown (no /proc)".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
-            );
         }
-        Ok(())
     }
 
-    /// Head-of-line blocking: while a slow client downloads the large file,
-    /// another one asks for the small file again and again; its longest wait.
-    fn stall(&self, order: &[Server], samples: &mut Samples) -> Result<()> {
+    /// MB/s of one download of the large file, and the server's `VmHWM` in KiB.
+    fn download(&self, server: &Server) -> Result<(f64, Option<u64>)> {
+        let live = self.start(server, "large")?;
+        let (bytes, time) = clients::download(live.address(), &self.docroot.large)?;
+        if bytes != self.docroot.large_bytes {
+            bail!("{bytes} bytes instead of {}", self.docroot.large_bytes);
+        }
+        let status = std::fs::read_to_string(format!("/proc/{}/status", live.pid()));
+        let peak = status.ok().and_then(|s| report::parse_vm_hwm(&s));
+        Ok((bytes as f64 / 1e6 / time.as_secs_f64(), peak))
+    }
+
+    /// Head-of-line blocking, on every server that serves files.
+    fn stall(&self, order: &[Server], samples: &mut Samples) {
         if !self.plan.runs("stall") {
-            return Ok(());
+            return;
         }
         for server in order.iter().filter(|s| s.serves_files()) {
-            let live = self.start(server, "stall")?;
-            let address = live.address();
-            let done = AtomicBool::new(false);
-            let (flowing, wait_for_flow) = mpsc::channel();
-            let longest = thread::scope(|scope| -> Result<Duration> {
-                let slow = scope.spawn(|| {
-                    let result = clients::slow_download(
-                        address,
-                        &self.docroot.large,
-                        SLOW_RATE,
-                        self.plan.stall_window,
-                        flowing,
-                    );
-                    done.store(true, Ordering::SeqCst);
-                    result
-                });
-                // Probe only once the body flows: the server is busy with it.
-                let _ = wait_for_flow.recv();
-                let mut longest = Duration::ZERO;
-                while !done.load(Ordering::SeqCst) {
-                    longest = longest.max(clients::probe(address, self.docroot.small)?);
-                    thread::sleep(PROBE_INTERVAL);
+            match self.longest_wait(server) {
+                Ok(longest) => {
+                    let ms = longest.as_secs_f64() * 1000.0;
+                    eprintln!("  stall {:20} {ms:8.1} ms", server.name);
+                    samples.add(Metric::Stall, &server.name, ms);
                 }
-                slow.join()
-                    .map_err(|_| anyhow::anyhow!("the slow download panicked"))??;
-                Ok(longest)
-            })?;
-            let ms = longest.as_secs_f64() * 1000.0;
-            eprintln!("  stall {:20} {ms:8.1} ms", server.name);
-            samples.add(Metric::Stall, &server.name, ms);
+                Err(error) => skipped("stall", server, &error),
+            }
         }
-        Ok(())
     }
+
+    /// While a slow client downloads the large file, another one asks for the
+    /// small file again and again: its longest wait.
+    fn longest_wait(&self, server: &Server) -> Result<Duration> {
+        let live = self.start(server, "stall")?;
+        let address = live.address();
+        let done = AtomicBool::new(false);
+        let (flowing, wait_for_flow) = mpsc::channel();
+        thread::scope(|scope| {
+            let slow = scope.spawn(|| {
+                let result = clients::slow_download(
+                    address,
+                    &self.docroot.large,
+                    SLOW_RATE,
+                    self.plan.stall_window,
+                    flowing,
+                );
+                done.store(true, Ordering::SeqCst);
+                result
+            });
+            // Probe only once the body flows: the server is busy with it.
+            let _ = wait_for_flow.recv();
+            let mut longest = Duration::ZERO;
+            while !done.load(Ordering::SeqCst) {
+                longest = longest.max(clients::probe(address, self.docroot.small)?);
+                thread::sleep(PROBE_INTERVAL);
+            }
+            slow.join()
+                .map_err(|_| anyhow::anyhow!("the slow download panicked"))??;
+            Ok(longest)
+        })
+    }
+}
+
+/// Says which measurement failed and why; the run goes on without it.
+fn skipped(scenario: &str, server: &Server, error: &anyhow::Error) {
+    eprintln!("  {scenario:5} {:20} skipped: {error:#}", server.name);
 }
 
 /// Where cargo builds: `CARGO_TARGET_DIR`, or `target/` in the workspace.
@@ -337,7 +392,12 @@ fn machine(plan: &Plan) -> String {
             || "not installed".to_string(),
             |o| {
                 let text = [o.stdout, o.stderr].concat();
-                String::from_utf8_lossy(&text).lines().next().unwrap_or_default().trim().to_string()
+                String::from_utf8_lossy(&text)
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string()
             },
         )
     };

@@ -39,14 +39,20 @@ impl Metric {
 
     pub(super) fn caption(self) -> &'static str {
         match self {
-            Metric::SmallRate => "small file (1.1 KiB), 1 client, new connection per request: requests/s",
+            Metric::SmallRate => {
+                "small file (1.2 KiB), 1 client, new connection per request: requests/s"
+            }
             Metric::SmallLatency => "small file, 1 client: mean time per request, ms",
             Metric::MediumRate => "64 KiB file, 1 client, new connection per request: requests/s",
             Metric::MediumLatency => "64 KiB file, 1 client: mean time per request, ms",
             Metric::ConcurrentRate => "small file, 8 concurrent clients: requests/s",
-            Metric::ConcurrentLatency => "small file, 8 concurrent clients: mean time per request, ms",
+            Metric::ConcurrentLatency => {
+                "small file, 8 concurrent clients: mean time per request, ms"
+            }
             Metric::LargeThroughput => "one large download: MB/s (10^6 bytes)",
-            Metric::LargePeakMemory => "one large download: server's peak resident memory (VmHWM), MiB",
+            Metric::LargePeakMemory => {
+                "one large download: server's peak resident memory (VmHWM), MiB"
+            }
             Metric::Stall => {
                 "head-of-line blocking: longest wait for the small file during a ~50 MB/s download, ms"
             }
@@ -96,10 +102,9 @@ pub(super) fn parse_ab(output: &str) -> Result<AbReport> {
             .and_then(|rest| rest.split_whitespace().next())
             .and_then(|number| number.parse().ok())
     };
-    let (Some(complete), Some(requests_per_second)) = (
-        field("Complete requests:"),
-        field("Requests per second:"),
-    ) else {
+    let (Some(complete), Some(requests_per_second)) =
+        (field("Complete requests:"), field("Requests per second:"))
+    else {
         bail!("ab printed no summary:\n{output}");
     };
     // The first "Time per request" line is the mean per client; the second
@@ -270,7 +275,10 @@ pub(super) fn check(samples: &Samples, target: Target) -> (String, Option<bool>)
             let median = samples.summary(metric, REFERENCE).map(|s| s.median);
             let measured = median.map_or_else(|| "not measured".to_string(), |m| format!("{m:.1}"));
             (
-                format!("{}: step 4 = {measured} (target ≤ {goal})", metric.caption()),
+                format!(
+                    "{}: step 4 = {measured} (target ≤ {goal})",
+                    metric.caption()
+                ),
                 median.map(|m| m <= goal),
             )
         }

@@ -157,10 +157,7 @@ impl Nginx {
         let deadline = Instant::now() + Duration::from_secs(5);
         while TcpStream::connect(nginx.address).is_err() {
             if Instant::now() > deadline || nginx.child.try_wait()?.is_some() {
-                bail!(
-                    "nginx did not start; see {}",
-                    error_log.display()
-                );
+                bail!("nginx did not start; see {}", error_log.display());
             }
             thread::sleep(Duration::from_millis(10));
         }
@@ -262,7 +259,9 @@ pub(super) fn small_page() -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>bench</title></head>\n<body>\n",
     );
     for line in 0..18 {
-        page.push_str(&format!("<p>Line {line:02}: the quick brown fox jumps over the lazy dog.</p>\n"));
+        page.push_str(&format!(
+            "<p>Line {line:02}: the quick brown fox jumps over the lazy dog.</p>\n"
+        ));
     }
     page.push_str("</body>\n</html>\n");
     page

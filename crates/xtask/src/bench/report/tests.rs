@@ -40,8 +40,14 @@ fn ab_summary_is_read() {
 #[test]
 fn ab_errors_and_non_2xx_are_counted() {
     let output = AB_OUTPUT
-        .replace("Failed requests:        0", "Failed requests:        7\n   (Connect: 0, Receive: 7, Length: 0, Exceptions: 0)")
-        .replace("Total transferred:", "Non-2xx responses:      20\nTotal transferred:");
+        .replace(
+            "Failed requests:        0",
+            "Failed requests:        7\n   (Connect: 0, Receive: 7, Length: 0, Exceptions: 0)",
+        )
+        .replace(
+            "Total transferred:",
+            "Non-2xx responses:      20\nTotal transferred:",
+        );
     let report = parse_ab(&output).unwrap();
     assert_eq!(report.failed, 7);
     assert_eq!(report.non_2xx, 20);
@@ -55,7 +61,8 @@ fn ab_without_summary_is_an_error() {
 
 #[test]
 fn vm_hwm_is_read_in_kib() {
-    let status = "Name:\tstep4-pico-http\nVmPeak:\t    4444 kB\nVmHWM:\t    2388 kB\nVmRSS:\t    2000 kB\n";
+    let status =
+        "Name:\tstep4-pico-http\nVmPeak:\t    4444 kB\nVmHWM:\t    2388 kB\nVmRSS:\t    2000 kB\n";
     assert_eq!(parse_vm_hwm(status), Some(2388));
     assert_eq!(parse_vm_hwm("Name:\tkthreadd\n"), None);
 }
@@ -63,9 +70,23 @@ fn vm_hwm_is_read_in_kib() {
 #[test]
 fn median_of_odd_and_even_counts() {
     let odd = summarize(&[3.0, 1.0, 2.0]).unwrap();
-    assert_eq!(odd, Summary { median: 2.0, min: 1.0, max: 3.0 });
+    assert_eq!(
+        odd,
+        Summary {
+            median: 2.0,
+            min: 1.0,
+            max: 3.0
+        }
+    );
     let even = summarize(&[4.0, 1.0, 3.0, 2.0]).unwrap();
-    assert_eq!(even, Summary { median: 2.5, min: 1.0, max: 4.0 });
+    assert_eq!(
+        even,
+        Summary {
+            median: 2.5,
+            min: 1.0,
+            max: 4.0
+        }
+    );
     assert_eq!(summarize(&[]), None);
     // A failed measurement (NaN) is left out rather than sorted somewhere.
     assert_eq!(summarize(&[f64::NAN, 5.0]).unwrap().median, 5.0);
@@ -89,17 +110,32 @@ fn samples() -> Samples {
 #[test]
 fn ratio_divides_the_medians() {
     let samples = samples();
-    assert_eq!(samples.ratio(Metric::SmallRate, "nginx"), Some(10000.0 / 9000.0));
-    assert_eq!(samples.ratio(Metric::SmallRate, "python http.server"), Some(4.0));
+    assert_eq!(
+        samples.ratio(Metric::SmallRate, "nginx"),
+        Some(10000.0 / 9000.0)
+    );
+    assert_eq!(
+        samples.ratio(Metric::SmallRate, "python http.server"),
+        Some(4.0)
+    );
     assert_eq!(samples.ratio(Metric::SmallRate, "floor"), None);
 }
 
 #[test]
 fn tables_show_median_range_and_ratio() {
     let tables = samples().tables();
-    assert!(tables.contains("| step 4 | 10000 | 9000–11000 | — |"), "{tables}");
-    assert!(tables.contains("| nginx | 9000 | 8000–10000 | 1.11× |"), "{tables}");
-    assert!(tables.contains("| python http.server | 2500 | 2000–2600 | 4.00× |"), "{tables}");
+    assert!(
+        tables.contains("| step 4 | 10000 | 9000–11000 | — |"),
+        "{tables}"
+    );
+    assert!(
+        tables.contains("| nginx | 9000 | 8000–10000 | 1.11× |"),
+        "{tables}"
+    );
+    assert!(
+        tables.contains("| python http.server | 2500 | 2000–2600 | 4.00× |"),
+        "{tables}"
+    );
     // Metrics nobody measured get no table.
     assert!(!tables.contains("64 KiB"), "{tables}");
 }
@@ -109,13 +145,33 @@ fn targets_are_met_missed_or_not_measured() {
     let samples = samples();
     let nginx = check(&samples, Target::AtLeast(Metric::SmallRate, "nginx", 1.1));
     assert_eq!(nginx.1, Some(true));
-    let python = check(&samples, Target::AtLeast(Metric::SmallRate, "python http.server", 4.1));
+    let python = check(
+        &samples,
+        Target::AtLeast(Metric::SmallRate, "python http.server", 4.1),
+    );
     assert_eq!(python.1, Some(false));
     assert!(python.0.contains("4.00×"), "{}", python.0);
     let floor = check(&samples, Target::AtLeast(Metric::SmallRate, "floor", 0.9));
     assert_eq!(floor.1, None);
-    assert_eq!(check(&samples, Target::AtMost(Metric::LargePeakMemory, 8.0)).1, Some(true));
-    assert_eq!(check(&samples, Target::AtMost(Metric::LargePeakMemory, 2.0)).1, Some(false));
+    assert_eq!(
+        check(&samples, Target::AtMost(Metric::LargePeakMemory, 8.0)).1,
+        Some(true)
+    );
+    assert_eq!(
+        check(&samples, Target::AtMost(Metric::LargePeakMemory, 2.0)).1,
+        Some(false)
+    );
     let verdicts = verdicts(&samples);
-    assert!(verdicts.contains("MISSED") || verdicts.contains("not measured"));
+    assert!(
+        verdicts.contains("step 4 ÷ nginx = 1.11× (target ≥ 1.1×): met"),
+        "{verdicts}"
+    );
+    assert!(
+        verdicts.contains("step 4 ÷ floor = not measured (target ≥ 0.9×): not measured"),
+        "{verdicts}"
+    );
+    assert!(
+        verdicts.contains("step 4 ÷ python http.server = 4.00× (target ≥ 4×): met"),
+        "{verdicts}"
+    );
 }
