@@ -247,3 +247,35 @@ fn post_is_answered_at_once_whatever_its_body_says() {
     let _ = big.read_to_end(&mut rest);
     assert_eq!(server.get("/").status, 200);
 }
+
+#[test]
+fn a_large_file_is_streamed_without_the_memory_growing() {
+    let site = Site::new();
+    // 256 MiB of zeros, without writing them: `set_len` makes a sparse file.
+    let huge = std::fs::File::create(site.root().join("huge.bin")).unwrap();
+    huge.set_len(256 << 20).unwrap();
+    let server = Server::start(&site.root(), &[]);
+    let Some(before) = server.memory_kib("VmHWM") else {
+        eprintln!(
+            "SKIPPED a_large_file_is_streamed_without_the_memory_growing: no /proc here to read the server's memory from"
+        );
+        return;
+    };
+    let mut stream = server.connect();
+    stream.write_all(b"GET /huge.bin HTTP/1.1\r\n\r\n").unwrap();
+    let mut received = 0u64;
+    let mut chunk = vec![0; 1 << 20];
+    loop {
+        match stream.read(&mut chunk).unwrap() {
+            0 => break,
+            n => received += n as u64,
+        }
+    }
+    let after = server.memory_kib("VmHWM").unwrap();
+    assert!(received > 256 << 20, "only {received} bytes arrived");
+    // Reading the file whole, as the article does, would add 256 MiB.
+    assert!(
+        after < before + 8 * 1024,
+        "peak memory grew from {before} KiB to {after} KiB while sending 256 MiB"
+    );
+}

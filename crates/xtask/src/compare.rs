@@ -23,10 +23,11 @@ use anyhow::Result;
 use crate::stages::{self, Exchange, Profile, Running};
 
 const USAGE: &str = "\
-usage: just compare [PATH ...] [--request 'RAW'] [--raw] [--no-python]
+usage: just compare [PATH ...] [--request 'RAW'] [--only] [--raw] [--no-python]
 
   PATH             also send `GET PATH`
   --request 'RAW'  also send RAW as it is; write \\r\\n for CRLF (and \\n, \\t, \\\\, \\xNN)
+  --only           send only the PATHs and --requests, not the default set
   --raw            print every response byte for byte, \\r\\n visible, nothing masked
   --no-python      leave python3 -m http.server out";
 
@@ -109,9 +110,12 @@ fn parse(args: &[String]) -> Result<Options, String> {
         raw: false,
         python: true,
     };
+    let mut only = false;
+    let defaults = options.probes.len();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--only" => only = true,
             "--raw" => options.raw = true,
             "--no-python" => options.python = false,
             "--request" => {
@@ -128,6 +132,12 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             flag if flag.starts_with('-') => return Err(format!("unknown option '{flag}'")),
             path => options.probes.push(Probe::get(path)),
+        }
+    }
+    if only {
+        options.probes.drain(..defaults);
+        if options.probes.is_empty() {
+            return Err("--only needs a PATH or a --request to send".to_string());
         }
     }
     Ok(options)
@@ -670,6 +680,21 @@ mod tests {
         assert!(options.raw && options.python);
         assert!(parse(&["--bogus".to_string()]).is_err());
         assert!(parse(&["--request".to_string()]).is_err());
+    }
+
+    #[test]
+    fn only_drops_the_default_requests() {
+        let args: Vec<String> = ["--only", "/img/pico.svg"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let options = parse(&args).unwrap();
+        assert_eq!(options.probes.len(), 1);
+        assert_eq!(
+            options.probes[0].raw,
+            b"GET /img/pico.svg HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        );
+        assert!(parse(&["--only".to_string()]).is_err());
     }
 
     #[test]

@@ -634,7 +634,8 @@ fn mask_numbers_after(line: &str, prefix: &str) -> String {
         let number = &rest[spaces..spaces + digits];
         let shown = match (prefix, number) {
             ("[pid ", _) => "PID",
-            (_, "8000" | "6666") => number,
+            // 0 asks the kernel for a port; 8000 and 6666 are the ones we type.
+            (_, "0" | "8000" | "6666") => number,
             _ => SHOWN_CLIENT_PORT,
         };
         out.push_str(shown);

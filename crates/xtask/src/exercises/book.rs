@@ -34,11 +34,11 @@ pub(crate) fn summary_lines() -> String {
         .collect()
 }
 
-const GENERATED: &str = "<!-- Made from crates/xtask/src/exercises/catalog.rs by `just exercises-book`: edit that file, not this page. -->";
+const MADE_FROM_CATALOG: &str = "<!-- Made from crates/xtask/src/exercises/catalog.rs by `just exercises-book`: edit that file, not this page. -->";
 
 fn overview() -> String {
     let mut page = format!(
-        "{GENERATED}\n\n# Exercises\n\n\
+        "{MADE_FROM_CATALOG}\n\n# Exercises\n\n\
          Each exercise extends one stage. You change the stage's code; a check, made \
          of real tests that start the real program and talk to it over real sockets, \
          says whether it does what the exercise asks. The checks are `#[ignore]`d \
@@ -92,7 +92,7 @@ fn overview() -> String {
 
 fn chapter_page(chapter: &Chapter) -> String {
     let mut page = format!(
-        "{GENERATED}\n\n# {}\n\n{}\n\nThese exercises extend the chapter \
+        "{MADE_FROM_CATALOG}\n\n# {}\n\n{}\n\nThese exercises extend the chapter \
          [{}]({}). Work in `crates/{}`; the checks are in \
          `crates/{}/tests/exercises.rs`.\n",
         chapter.title,
