@@ -3,8 +3,6 @@
 //! to a running server with raw bytes. Every xtask command starts servers
 //! through this module.
 
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -115,7 +113,6 @@ pub(crate) fn binary(binary: &str, profile: Profile) -> PathBuf {
 pub(crate) struct Running {
     child: Child,
     pub address: SocketAddr,
-    pub name: String,
 }
 
 impl Running {
@@ -148,7 +145,6 @@ impl Running {
         Ok(Running {
             child,
             address: SocketAddr::from(([127, 0, 0, 1], port)),
-            name: name.to_string(),
         })
     }
 
