@@ -6,25 +6,35 @@ set windows-shell := ["powershell.exe", "-NoLogo", "-Command"]
 default:
     @just --list --unsorted
 
-# Step 1: the one-liner, tiny_http serves www/ (e.g. `just step1 8001`).
-step1 port="8000":
-    cargo run -p step1-oneliner -- {{port}}
+# Step 1: the one-liner, tiny_http serves www/ (e.g. `just step1 8001`; `just step1 --help`).
+[positional-arguments]
+[no-exit-message]
+step1 *args:
+    cargo run -p step1-oneliner -- "$@"
 
-# Step 2: the echo server, on 127.0.0.1:6666.
-step2-server:
-    cargo run -p step2-echo --bin server
+# Step 2: the echo server, on 127.0.0.1:6666 (e.g. `just step2-server --addr 127.0.0.1:6667`).
+[positional-arguments]
+[no-exit-message]
+step2-server *args:
+    cargo run -p step2-echo --bin server -- "$@"
 
-# Step 2: the echo client; sends a message and prints the echo.
-step2-client message="Hello, world":
-    cargo run -p step2-echo --bin client -- "{{message}}"
+# Step 2: the echo client; sends a message and prints the echo (e.g. `just step2-client 'hi there' --addr 127.0.0.1:6667`).
+[positional-arguments]
+[no-exit-message]
+step2-client *args:
+    cargo run -p step2-echo --bin client -- "$@"
 
-# Step 3: our own TCP listener handed to tiny_http, serving www/.
-step3 port="8000":
-    cargo run -p step3-pico-tcp -- {{port}}
+# Step 3: our own TCP listener handed to tiny_http, serving www/ (e.g. `just step3 8001 --bind 0.0.0.0`).
+[positional-arguments]
+[no-exit-message]
+step3 *args:
+    cargo run -p step3-pico-tcp -- "$@"
 
-# Step 4: the handwritten HTTP server, serving www/.
-step4 port="8000":
-    cargo run -p step4-pico-http -- {{port}}
+# Step 4: the handwritten HTTP server, serving www/ (e.g. `just step4 8001 --bind 0.0.0.0 --timeout 10`).
+[positional-arguments]
+[no-exit-message]
+step4 *args:
+    cargo run -p step4-pico-http -- "$@"
 
 # What changed from stage A to stage B, only the replaced layer (e.g. `just diff 3 4`).
 diff *stages:
@@ -80,9 +90,11 @@ exercise name:
 hint name *reset:
     cargo run -q -p xtask -- exercises hint {{name}} {{reset}}
 
-# Bug hunt: one of the three broken handlers serving www/ (traversal, crash or idle).
-bughunt variant port="8000":
-    cargo run -p bughunt -- {{variant}} {{port}}
+# Bug hunt: one of the three broken handlers serving www/ (traversal, crash or idle; e.g. `just bughunt crash 8001`).
+[positional-arguments]
+[no-exit-message]
+bughunt variant *args:
+    cargo run -p bughunt -- "$@"
 
 # CI's proof: each check fails as shipped and passes with docs/solutions/NAME.patch.
 exercises-prove *names:
