@@ -1,4 +1,8 @@
 # pico-server: run `just` to see every recipe.
+#
+# A recipe that runs a program passes its arguments on unchanged (`just step4
+# 8001 --bind 0.0.0.0`): on Unix through the shell's "$@", which keeps quoting;
+# PowerShell has no "$@", so on Windows the arguments are joined with spaces.
 
 set windows-shell := ["powershell.exe", "-NoLogo", "-Command"]
 
@@ -6,25 +10,70 @@ set windows-shell := ["powershell.exe", "-NoLogo", "-Command"]
 default:
     @just --list --unsorted
 
-# Step 1: the one-liner, tiny_http serves www/ (e.g. `just step1 8001`).
-step1 port="8000":
-    cargo run -p step1-oneliner -- {{port}}
+# Step 1: the one-liner, tiny_http serves www/ (e.g. `just step1 8001`; `just step1 --help`).
+[unix]
+[positional-arguments]
+[no-exit-message]
+step1 *args:
+    cargo run -p step1-oneliner -- "$@"
 
-# Step 2: the echo server, on 127.0.0.1:6666.
-step2-server:
-    cargo run -p step2-echo --bin server
+# Step 1: the one-liner, tiny_http serves www/ (e.g. `just step1 8001`; `just step1 --help`).
+[windows]
+[no-exit-message]
+step1 *args:
+    cargo run -p step1-oneliner -- {{args}}
 
-# Step 2: the echo client; sends a message and prints the echo.
-step2-client message="Hello, world":
-    cargo run -p step2-echo --bin client -- "{{message}}"
+# Step 2: the echo server, on 127.0.0.1:6666 (e.g. `just step2-server --addr 127.0.0.1:6667`).
+[unix]
+[positional-arguments]
+[no-exit-message]
+step2-server *args:
+    cargo run -p step2-echo --bin server -- "$@"
 
-# Step 3: our own TCP listener handed to tiny_http, serving www/.
-step3 port="8000":
-    cargo run -p step3-pico-tcp -- {{port}}
+# Step 2: the echo server, on 127.0.0.1:6666 (e.g. `just step2-server --addr 127.0.0.1:6667`).
+[windows]
+[no-exit-message]
+step2-server *args:
+    cargo run -p step2-echo --bin server -- {{args}}
 
-# Step 4: the handwritten HTTP server, serving www/.
-step4 port="8000":
-    cargo run -p step4-pico-http -- {{port}}
+# Step 2: the echo client; sends a message and prints the echo (e.g. `just step2-client 'hi there' --addr 127.0.0.1:6667`).
+[unix]
+[positional-arguments]
+[no-exit-message]
+step2-client *args:
+    cargo run -p step2-echo --bin client -- "$@"
+
+# Step 2: the echo client; sends a message and prints the echo (e.g. `just step2-client 'hi there' --addr 127.0.0.1:6667`).
+[windows]
+[no-exit-message]
+step2-client *args:
+    cargo run -p step2-echo --bin client -- {{args}}
+
+# Step 3: our own TCP listener handed to tiny_http, serving www/ (e.g. `just step3 8001 --bind 0.0.0.0`).
+[unix]
+[positional-arguments]
+[no-exit-message]
+step3 *args:
+    cargo run -p step3-pico-tcp -- "$@"
+
+# Step 3: our own TCP listener handed to tiny_http, serving www/ (e.g. `just step3 8001 --bind 0.0.0.0`).
+[windows]
+[no-exit-message]
+step3 *args:
+    cargo run -p step3-pico-tcp -- {{args}}
+
+# Step 4: the handwritten HTTP server, serving www/ (e.g. `just step4 8001 --bind 0.0.0.0 --timeout 10`).
+[unix]
+[positional-arguments]
+[no-exit-message]
+step4 *args:
+    cargo run -p step4-pico-http -- "$@"
+
+# Step 4: the handwritten HTTP server, serving www/ (e.g. `just step4 8001 --bind 0.0.0.0 --timeout 10`).
+[windows]
+[no-exit-message]
+step4 *args:
+    cargo run -p step4-pico-http -- {{args}}
 
 # What changed from stage A to stage B, only the replaced layer (e.g. `just diff 3 4`).
 diff *stages:
@@ -80,9 +129,18 @@ exercise name:
 hint name *reset:
     cargo run -q -p xtask -- exercises hint {{name}} {{reset}}
 
-# Bug hunt: one of the three broken handlers serving www/ (traversal, crash or idle).
-bughunt variant port="8000":
-    cargo run -p bughunt -- {{variant}} {{port}}
+# Bug hunt: one of the three broken handlers serving www/ (traversal, crash or idle; e.g. `just bughunt crash 8001`).
+[unix]
+[positional-arguments]
+[no-exit-message]
+bughunt variant *args:
+    cargo run -p bughunt -- "$@"
+
+# Bug hunt: one of the three broken handlers serving www/ (traversal, crash or idle; e.g. `just bughunt crash 8001`).
+[windows]
+[no-exit-message]
+bughunt variant *args:
+    cargo run -p bughunt -- {{variant}} {{args}}
 
 # CI's proof: each check fails as shipped and passes with docs/solutions/NAME.patch.
 exercises-prove *names:

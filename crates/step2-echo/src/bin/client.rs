@@ -10,7 +10,7 @@ use std::net::TcpStream;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use step2_echo::parse_options;
+use step2_echo::{DEFAULT_ADDRESS, parse_options};
 
 const USAGE: &str = "usage: client [MESSAGE] [--addr IP:PORT]   (default message 'Hello, world', address 127.0.0.1:6666)";
 
@@ -37,8 +37,13 @@ fn main() -> ExitCode {
     let mut stream = match TcpStream::connect(options.address) {
         Ok(stream) => stream,
         Err(error) => {
+            let start = if options.address.to_string() == DEFAULT_ADDRESS {
+                "just step2-server".to_string()
+            } else {
+                format!("just step2-server --addr {}", options.address)
+            };
             eprintln!(
-                "error: could not connect to {}: {error}\n(is the echo server running? Start it with `just step2-server`)",
+                "error: could not connect to {}: {error}\n(is the echo server running? Start it with `{start}`)",
                 options.address
             );
             return ExitCode::FAILURE;

@@ -34,8 +34,10 @@ fn main() -> ExitCode {
     let listener = match TcpListener::bind(options.address) {
         Ok(listener) => listener,
         Err(error) if error.kind() == io::ErrorKind::AddrInUse => {
+            let mut next = options.address;
+            next.set_port(next.port().checked_add(1).unwrap_or(6667));
             eprintln!(
-                "error: {} is already in use; is another echo server running? Try --addr 127.0.0.1:6667",
+                "error: {} is already in use; is another echo server running?\nStop it, or try another port: just step2-server --addr {next}",
                 options.address
             );
             return ExitCode::FAILURE;
@@ -48,7 +50,7 @@ fn main() -> ExitCode {
     let address = listener.local_addr().map_or(options.address, |a| a);
     println!("Listening on {address}");
     if address.to_string() != DEFAULT_ADDRESS {
-        println!("Run the client with: cargo run -p step2-echo --bin client -- --addr {address}");
+        println!("Run the client with: just step2-client 'hi there' --addr {address}");
     }
 
     loop {
