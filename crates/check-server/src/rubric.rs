@@ -1,0 +1,90 @@
+//! The rubric: every check, in the order they run, in one table. This is the
+//! single source of truth: `--list`, `--only`, the report, `--json` and the
+//! tests all read it.
+//!
+//! How it stays in agreement with the stages' own socket tests
+//! (`crates/step*/tests/http.rs` and `hostile.rs`): both cite the same book
+//! sections, and `tests/grades.rs` runs this rubric against the real stage
+//! binaries, so a rule the stages' tests pin down and this table disagree on
+//! fails CI. The book links below are checked to exist by a test of this crate.
+
+use crate::check::{Check, Level};
+use crate::{basics, bigfile, hostile, load};
+
+const POLICY: &str = "step4-http-handler.md#the-policy-and-the-status-codes";
+const RESPONSE: &str = "step4-http-handler.md#anatomy-of-a-response";
+const PARSING: &str = "step4-http-handler.md#parsing-with-limits";
+const TRAVERSAL: &str = "bugs.md#1-path-traversal-any-file-on-the-disk";
+const CRASH: &str = "bugs.md#2-an-empty-or-malformed-request-line-crashes-the-server";
+const IDLE: &str = "bugs.md#3-one-idle-client-blocks-everyone";
+const MEMORY: &str = "bugs.md#4-whole-files-in-memory";
+const TYPES: &str = "bugs.md#5-content-type-is-always-texthtml";
+const VALIDATE: &str = "step4-http-handler.md#validating-the-path";
+const CLOSING: &str = "step4-http-handler.md#closing-gently";
+const ROBUST: &str = "robustness.md#how-each-defence-works";
+
+/// A row of the table, written on one line each to read as a table.
+const fn check(
+    name: &'static str,
+    rule: &'static str,
+    authority: &'static str,
+    level: Level,
+    book: &'static str,
+    run: fn(&crate::check::Ctx) -> crate::check::Verdict,
+) -> Check {
+    Check {
+        name,
+        rule,
+        authority,
+        level,
+        book,
+        course_only: matches!(level, Level::Course),
+        run,
+    }
+}
+
+use Level::{Course, Must, Should};
+
+#[rustfmt::skip]
+pub(crate) const RUBRIC: &[Check] = &[
+    check("get-page", "GET a page: 200 and its bytes", "RFC 9110 §9.3.1", Must, RESPONSE, basics::get_page),
+    check("get-empty-file", "an empty file: 200, Content-Length: 0", "RFC 9110 §8.6", Must, RESPONSE, basics::get_empty),
+    check("get-name-with-space", "a name with a space, sent as %20", "RFC 3986 §2.1", Must, VALIDATE, basics::get_spaced_name),
+    check("get-non-ascii-name", "a non-ASCII name, percent-encoded UTF-8", "RFC 3986 §2.1", Must, VALIDATE, basics::get_non_ascii_name),
+    check("content-length", "Content-Length is the file's exact size", "RFC 9110 §8.6", Must, RESPONSE, basics::content_length),
+    check("content-type", "Content-Type by extension, for every common type", "RFC 9110 §8.3", Should, TYPES, basics::content_type),
+    check("date", "a Date header, as an IMF-fixdate", "RFC 9110 §6.6.1", Must, RESPONSE, basics::date),
+    check("head", "HEAD: GET's headers, no body", "RFC 9110 §9.3.2", Must, POLICY, basics::head),
+    check("post-403", "POST: 403 at once, without waiting for the body", "course rule", Course, POLICY, basics::post_forbidden),
+    check("method-405", "other methods: 405 with Allow: GET, HEAD", "RFC 9110 §15.5.6", Must, POLICY, basics::method_not_allowed),
+    check("not-found-404", "a missing file: 404", "RFC 9110 §15.5.5", Should, POLICY, basics::not_found),
+    check("index-file", "a directory with index.html serves it", "course rule", Course, VALIDATE, basics::index_file),
+    check("dir-without-index", "a directory without index: 200, 403 or 404, no crash", "course rule", Course, VALIDATE, basics::no_index),
+    check("redirect-dir", "GET /dir: 301 to /dir/, query kept", "RFC 9110 §15.4.2", Should, VALIDATE, basics::redirect_dir),
+    check("connection-close", "one response per connection, Connection: close", "course rule", Course, CLOSING, basics::connection_close),
+    check("traversal-dot-dot", "/../ cannot leave the root", "RFC 9110 §17.3", Must, TRAVERSAL, hostile::dot_dot),
+    check("traversal-encoded-dots", "%2e%2e cannot leave the root", "RFC 9110 §17.3", Must, TRAVERSAL, hostile::encoded_dots),
+    check("traversal-encoded-slash", "..%2f cannot leave the root", "RFC 9110 §17.3", Must, TRAVERSAL, hostile::encoded_slash),
+    check("traversal-backslash", "..\\ and ..%5c cannot leave the root", "RFC 9110 §17.3", Must, TRAVERSAL, hostile::backslash),
+    check("traversal-absolute", "an absolute path stays under the root", "RFC 9110 §17.3", Must, TRAVERSAL, hostile::absolute_path),
+    check("traversal-nul", "a NUL byte (%00) is refused", "RFC 9110 §17.3", Must, TRAVERSAL, hostile::nul_byte),
+    check("traversal-sibling-prefix", "ROOT-private/ is not inside ROOT/", "RFC 9110 §17.3", Must, VALIDATE, hostile::sibling_prefix),
+    check("traversal-symlink", "a symlink pointing out is not followed", "RFC 9110 §17.3", Must, VALIDATE, hostile::symlink),
+    check("malformed-no-target", "`GET` alone: 400, and the server lives", "RFC 9112 §3", Must, CRASH, hostile::no_target),
+    check("malformed-garbage", "`HELLO`: 400, and the server lives", "RFC 9112 §3", Must, CRASH, hostile::garbage_line),
+    check("malformed-version", "HTTP/9.9: 505 or 400", "RFC 9110 §15.6.6", Should, PARSING, hostile::bad_version),
+    check("malformed-header", "a header line without a colon: 400", "RFC 9112 §5", Must, PARSING, hostile::header_no_colon),
+    check("malformed-space-before-colon", "`Accept : */*`: 400", "RFC 9112 §5.1", Must, PARSING, hostile::space_before_colon),
+    check("limit-414", "a 100 KiB target: 414", "RFC 9112 §3", Should, PARSING, hostile::uri_too_long),
+    check("limit-431", "200 header fields of 600 bytes: 431", "RFC 6585 §5", Should, PARSING, hostile::headers_too_large),
+    check("host-missing", "HTTP/1.1 without Host: 400", "RFC 9112 §3.2", Must, PARSING, hostile::host_missing),
+    check("host-twice", "two Host lines: 400", "RFC 9112 §3.2", Must, PARSING, hostile::host_twice),
+    check("host-invalid", "an invalid Host: 400", "RFC 9112 §3.2", Must, PARSING, hostile::host_invalid),
+    check("content-length-invalid", "Content-Length: abc: 400", "RFC 9112 §6.3", Must, PARSING, hostile::content_length_invalid),
+    check("content-length-conflict", "two different Content-Lengths: 400", "RFC 9112 §6.3", Must, PARSING, hostile::content_length_conflict),
+    check("idle-client", "a silent client does not block another", "course rule", Course, IDLE, load::idle_client),
+    check("trickle-client", "a byte-a-second client does not block another", "course rule", Course, IDLE, load::trickle),
+    check("big-file", "a big file arrives whole, memory stays flat", "course rule", Course, MEMORY, bigfile::big_file),
+    check("reset-mid-download", "a client that resets mid-download harms no one", "course rule", Course, ROBUST, load::reset_mid_download),
+    check("many-requests", "thousands of requests, no descriptor leaked", "course rule", Course, ROBUST, load::many_requests),
+];

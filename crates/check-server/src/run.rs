@@ -1,0 +1,170 @@
+//! A whole run: build the fixture, start the server, run each check of the
+//! rubric, restart the server when a check killed or wedged it, report.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::check::{Check, Ctx, Failure, Limits, Profile, Request, Status, Verdict};
+use crate::cli::Options;
+use crate::fixture::Fixture;
+use crate::launch::{self, Server};
+use crate::{procfs, report, rubric, wire};
+
+/// Longest wait for one response, and for the server to start.
+const EXCHANGE: Duration = Duration::from_secs(5);
+const STARTUP: Duration = Duration::from_secs(120);
+
+/// Runs the rubric; `Ok(true)` when nothing failed.
+pub(crate) fn run(options: &Options) -> Result<bool, String> {
+    let seed = options.seed.unwrap_or_else(clock_seed);
+    let base = match &options.fixture {
+        Some(dir) => PathBuf::from(dir),
+        None => std::env::temp_dir().join(format!("check-server-{}-{seed}", std::process::id())),
+    };
+    std::fs::create_dir_all(&base).map_err(|e| format!("cannot create {}: {e}", base.display()))?;
+    let fixture =
+        Fixture::build(&base, seed, options.big_mib << 20).map_err(|e| format!("fixture: {e}"))?;
+    if !options.json {
+        println!(
+            "seed {seed} (repeat with --seed {seed}); site in {}",
+            fixture.root.display()
+        );
+    }
+    let watchdog_deadline = options.deadline;
+    std::thread::spawn(move || {
+        std::thread::sleep(watchdog_deadline);
+        eprintln!(
+            "error: the whole run took longer than {} s",
+            watchdog_deadline.as_secs()
+        );
+        launch::signal_group(
+            launch::GROUP.load(std::sync::atomic::Ordering::SeqCst),
+            "-KILL",
+        );
+        std::process::exit(1);
+    });
+    let (mut server, addr) = match (&options.command, &options.url) {
+        (Some(command), _) => {
+            let port = match options.port {
+                Some(port) => port,
+                None => launch::free_port().map_err(|e| format!("no free port: {e}"))?,
+            };
+            let command = launch::expand(command, port, &fixture.root);
+            let server = Server::start(&command, port, &base.join("server.log"), STARTUP)?;
+            (Some(server), SocketAddr::from(([127, 0, 0, 1], port)))
+        }
+        (None, Some(url)) => (None, url_addr(url)?),
+        (None, None) => return Err("give either a COMMAND or --url".into()),
+    };
+    let limits = Limits {
+        exchange: EXCHANGE,
+        idle_bound: options.idle_bound,
+        requests: options.requests,
+    };
+    let mut ctx = Ctx {
+        addr,
+        fixture: &fixture,
+        profile: options.profile,
+        limits,
+        pid: procfs::listener_pid(addr.port()),
+    };
+    let mut results = Vec::new();
+    for check in rubric::RUBRIC
+        .iter()
+        .filter(|c| options.only.as_deref().is_none_or(|p| c.name.contains(p)))
+    {
+        let verdict = run_one(check, &mut ctx, server.as_mut());
+        if !options.json {
+            report::line(check, &verdict, options.verbose);
+        }
+        results.push((check, verdict));
+    }
+    if let Some(server) = server.as_mut() {
+        server.stop();
+    }
+    if options.fixture.is_none() {
+        let _ = std::fs::remove_dir_all(&base);
+    }
+    if options.json {
+        println!("{}", report::json_document(seed, &results));
+    } else {
+        println!("{}", report::totals(&results));
+    }
+    Ok(results.iter().all(|(_, v)| v.status != Status::Fail))
+}
+
+/// One check, then a look at the server: dead or deaf, the check fails and the
+/// server starts again, so the other checks still mean something.
+fn run_one(check: &Check, ctx: &mut Ctx, server: Option<&mut Server>) -> Verdict {
+    if check.course_only && ctx.profile == Profile::Library {
+        return Verdict::skip("", "a course rule: not graded in the library profile");
+    }
+    let mut verdict = (check.run)(ctx);
+    let Some(server) = server else {
+        return verdict;
+    };
+    let harm = if server.exited() {
+        let words = server.last_output(3).join(" | ");
+        Some(format!(
+            "the server exited during this check; its last output: {words}"
+        ))
+    } else if !answers(ctx) {
+        Some("the server stopped answering after this check (wedged)".to_string())
+    } else {
+        None
+    };
+    if let Some(what) = harm {
+        let restarted = match server.restart(STARTUP) {
+            Ok(()) => "restarted it for the next checks".to_string(),
+            Err(e) => format!("could not restart it: {e}"),
+        };
+        ctx.pid = procfs::listener_pid(ctx.addr.port());
+        mark_harm(&mut verdict, &what, &restarted);
+    }
+    verdict
+}
+
+/// A plain GET of the page, answered in time.
+fn answers(ctx: &Ctx) -> bool {
+    let bytes = ctx.bytes(&Request::get(&ctx.fixture.page.target));
+    let exchange = wire::exchange(ctx.addr, &bytes, ctx.limits.idle_bound.max(EXCHANGE));
+    wire::parse(&exchange.received, false).is_ok()
+}
+
+fn mark_harm(verdict: &mut Verdict, what: &str, restarted: &str) {
+    verdict.status = Status::Fail;
+    let failure = verdict.failure.get_or_insert_with(|| Failure {
+        problem: what.to_string(),
+        reproduce: String::new(),
+        diagnosis: Vec::new(),
+    });
+    failure.diagnosis.push(format!("{what}; {restarted}"));
+    if failure.reproduce.is_empty() {
+        failure.reproduce = "run the check alone with --only and watch the server's output".into();
+    }
+}
+
+/// `http://127.0.0.1:8000/` -> its socket address.
+fn url_addr(url: &str) -> Result<SocketAddr, String> {
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or("--url must start with http://")?;
+    let host = rest.split('/').next().unwrap_or(rest);
+    let with_port = if host.contains(':') {
+        host.to_string()
+    } else {
+        format!("{host}:80")
+    };
+    with_port
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or(format!("cannot resolve {host}"))
+}
+
+/// A seed from the clock, when none is given.
+fn clock_seed() -> u64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.map_or(1, |d| d.as_micros() as u64 % 1_000_000)
+}
