@@ -106,6 +106,8 @@ pub(crate) struct Request {
     /// Leave out `Host` (a check of the Host rules adds its own).
     pub(crate) no_host: bool,
     pub(crate) raw: Option<Vec<u8>>,
+    /// A hand-written reproduce command, for requests too long to print.
+    pub(crate) recipe: Option<String>,
 }
 
 impl Request {
@@ -116,6 +118,7 @@ impl Request {
             headers: Vec::new(),
             no_host: false,
             raw: None,
+            recipe: None,
         }
     }
 
@@ -132,6 +135,12 @@ impl Request {
 
     pub(crate) fn header(mut self, name: &str, value: &str) -> Request {
         self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// `{addr}` in `recipe` stands for the server's address.
+    pub(crate) fn recipe(mut self, recipe: &str) -> Request {
+        self.recipe = Some(recipe.to_string());
         self
     }
 
@@ -171,6 +180,9 @@ impl Ctx<'_> {
     /// A command that repeats `request` by hand: curl when it can send it as
     /// we did, else `just send PORT 'BYTES'` with the escapes it understands.
     pub(crate) fn reproduce(&self, request: &Request) -> String {
+        if let Some(recipe) = &request.recipe {
+            return recipe.replace("{addr}", &self.addr.to_string());
+        }
         let plain = |s: &str| {
             s.bytes()
                 .all(|b| (0x21..0x7f).contains(&b) && !b"'\\".contains(&b))

@@ -137,7 +137,10 @@ pub(crate) fn space_before_colon(ctx: &Ctx) -> Verdict {
 pub(crate) fn uri_too_long(ctx: &Ctx) -> Verdict {
     // 100 KiB: past any sensible limit (RFC 9112 §3 asks for 8,000 at least).
     let target = format!("/{}", "a".repeat(100 * 1024));
-    ctx.expect(Request::get(&target), |r| status_in(r, &[414]))
+    let recipe = "curl -si \"http://{addr}/$(printf '%0102400d' 0 | tr 0 a)\"";
+    ctx.expect(Request::get(&target).recipe(recipe), |r| {
+        status_in(r, &[414])
+    })
 }
 
 pub(crate) fn headers_too_large(ctx: &Ctx) -> Verdict {
@@ -146,7 +149,11 @@ pub(crate) fn headers_too_large(ctx: &Ctx) -> Verdict {
     for i in 0..200 {
         request = request.header(&format!("X-Filler-{i}"), &"f".repeat(600));
     }
-    ctx.expect(request, |r| status_in(r, &[431]))
+    let recipe = format!(
+        "curl -si $(for i in $(seq 200); do printf -- \"-H X-Filler-$i:%0600d \" 0; done) 'http://{{addr}}{}'",
+        ctx.fixture.page.target
+    );
+    ctx.expect(request.recipe(&recipe), |r| status_in(r, &[431]))
 }
 
 pub(crate) fn host_missing(ctx: &Ctx) -> Verdict {

@@ -89,7 +89,34 @@ impl Server {
         !matches!(self.child.try_wait(), Ok(None))
     }
 
-    /// The last lines the server printed: its last words after a crash.
+    /// True when the process exits within `time`.
+    pub(crate) fn exited_within(&mut self, time: Duration) -> bool {
+        let start = Instant::now();
+        while !self.exited() {
+            if start.elapsed() > time {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        true
+    }
+
+    /// How much the server has printed so far: a mark for [`Server::output_since`].
+    pub(crate) fn output_mark(&self) -> u64 {
+        fs::metadata(&self.log).map_or(0, |m| m.len())
+    }
+
+    /// The first lines the server printed after `mark`: after a crash, the
+    /// panic message or the exception, which is where a learner looks first.
+    pub(crate) fn output_since(&self, mark: u64, lines: usize) -> Vec<String> {
+        let text = fs::read(&self.log).unwrap_or_default();
+        let start = (mark as usize).min(text.len());
+        let text = String::from_utf8_lossy(&text[start..]);
+        let printed = text.lines().filter(|l| !l.trim().is_empty());
+        printed.take(lines).map(str::to_string).collect()
+    }
+
+    /// The last lines the server printed, when it would not start.
     pub(crate) fn last_output(&self, lines: usize) -> Vec<String> {
         let text = fs::read(&self.log).unwrap_or_default();
         let text = String::from_utf8_lossy(&text);

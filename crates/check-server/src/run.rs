@@ -100,16 +100,25 @@ fn run_one(check: &Check, ctx: &mut Ctx, server: Option<&mut Server>) -> Verdict
     if check.course_only && ctx.profile == Profile::Library {
         return Verdict::skip("", "a course rule: not graded in the library profile");
     }
+    let mark = server.as_ref().map_or(0, |s| s.output_mark());
     let mut verdict = (check.run)(ctx);
     let Some(server) = server else {
         return verdict;
     };
-    let harm = if server.exited() {
-        let words = server.last_output(3).join(" | ");
-        Some(format!(
-            "the server exited during this check; its last output: {words}"
-        ))
-    } else if !answers(ctx) {
+    // A refused probe may come while a crashing server is still printing its
+    // panic: give it a moment to finish exiting before calling it wedged.
+    let healthy = !server.exited() && answers(ctx);
+    let exited = !healthy && server.exited_within(Duration::from_secs(1));
+    let harm = if exited {
+        let mut words = vec!["the server exited during this check; it printed:".to_string()];
+        words.extend(
+            server
+                .output_since(mark, 4)
+                .iter()
+                .map(|line| format!("  | {line}")),
+        );
+        Some(words.join("\n"))
+    } else if !healthy {
         Some("the server stopped answering after this check (wedged)".to_string())
     } else {
         None
@@ -139,7 +148,8 @@ fn mark_harm(verdict: &mut Verdict, what: &str, restarted: &str) {
         reproduce: String::new(),
         diagnosis: Vec::new(),
     });
-    failure.diagnosis.push(format!("{what}; {restarted}"));
+    failure.diagnosis.extend(what.lines().map(str::to_string));
+    failure.diagnosis.push(format!("({restarted})"));
     if failure.reproduce.is_empty() {
         failure.reproduce = "run the check alone with --only and watch the server's output".into();
     }
