@@ -55,6 +55,25 @@ fn stream_big(ctx: &Ctx) -> Result<u64, String> {
     }
 }
 
+/// A FAIL of the big-file check, with the curl command that counts the bytes.
+fn fail(ctx: &Ctx, what: &str, problem: String, hint: &str) -> Verdict {
+    let reproduce = format!(
+        "curl -s -o /dev/null -w '%{{size_download}}\\n' 'http://{}{}'",
+        ctx.addr, ctx.fixture.big_target
+    );
+    Verdict {
+        status: Status::Fail,
+        request: what.to_string(),
+        got: problem.clone(),
+        exchanges: Vec::new(),
+        failure: Some(Failure {
+            problem,
+            reproduce,
+            diagnosis: vec![format!("hint: {hint}")],
+        }),
+    }
+}
+
 /// Checks `chunk` against the file's pattern at `at`; returns its length.
 fn check_pattern(chunk: &[u8], at: u64) -> Result<u64, String> {
     match chunk
@@ -86,22 +105,10 @@ pub(crate) fn big_file(ctx: &Ctx) -> Verdict {
         Ok(n) => Some(format!("{n} body bytes, the file has {size}")),
         Err(e) => Some(e),
     };
-    let fail = |problem: String, hint: &str| Verdict {
-        status: Status::Fail,
-        request: what.clone(),
-        got: problem.clone(),
-        exchanges: Vec::new(),
-        failure: Some(Failure {
-            problem,
-            reproduce: format!(
-                "curl -s -o /dev/null -w '%{{size_download}}\\n' 'http://{}{}'",
-                ctx.addr, ctx.fixture.big_target
-            ),
-            diagnosis: vec![format!("hint: {hint}")],
-        }),
-    };
     if let Some(problem) = problem {
         return fail(
+            ctx,
+            &what,
             problem,
             "stream the file in blocks, and announce its exact size in Content-Length",
         );
@@ -116,6 +123,8 @@ pub(crate) fn big_file(ctx: &Ctx) -> Verdict {
     if grew > GROWTH_KIB {
         let problem = format!("peak memory grew by {} MiB while streaming", grew / 1024);
         return fail(
+            ctx,
+            &what,
             problem,
             "copy the file to the socket in blocks; do not read it whole (the article's bug 4)",
         );

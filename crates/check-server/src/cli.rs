@@ -46,24 +46,30 @@ pub(crate) struct Options {
     pub(crate) deadline: Duration,
 }
 
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            command: None,
+            url: None,
+            fixture: None,
+            list: false,
+            only: None,
+            profile: Profile::Course,
+            seed: None,
+            port: None,
+            json: false,
+            verbose: false,
+            idle_bound: Duration::from_secs(10),
+            requests: 2000,
+            big_mib: 64,
+            deadline: Duration::from_secs(600),
+        }
+    }
+}
+
 pub(crate) fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Options, String> {
     use lexopt::prelude::*;
-    let mut o = Options {
-        command: None,
-        url: None,
-        fixture: None,
-        list: false,
-        only: None,
-        profile: Profile::Course,
-        seed: None,
-        port: None,
-        json: false,
-        verbose: false,
-        idle_bound: Duration::from_secs(10),
-        requests: 2000,
-        big_mib: 64,
-        deadline: Duration::from_secs(600),
-    };
+    let mut o = Options::default();
     let mut parser = lexopt::Parser::from_iter(std::iter::once("check-server".into()).chain(args));
     let text = |p: &mut lexopt::Parser| -> Result<String, String> {
         p.value()
@@ -104,6 +110,11 @@ pub(crate) fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Resul
             other => return Err(other.unexpected().to_string()),
         }
     }
+    validate(o)
+}
+
+/// The combinations that make no sense.
+fn validate(o: Options) -> Result<Options, String> {
     if !o.list && o.command.is_none() == o.url.is_none() {
         return Err("give either a COMMAND or --url".into());
     }

@@ -160,16 +160,9 @@ impl Fixture {
         let (dir_without_index, _) = make_dirs(&root, &mut rng, false)?;
         let big_name = format!("{}.bin", rng.word(8));
         write_big(&root.join(&big_name), big_size)?;
-        let secret = format!("SECRET-{}\n", rng.word(16)).into_bytes();
-        let secret_name = format!("{}.txt", rng.word(6));
-        fs::write(base.join(&secret_name), &secret)?;
-        let sibling_dir = "site-private".to_string();
-        fs::create_dir_all(base.join(&sibling_dir))?;
-        fs::write(base.join(&sibling_dir).join(&secret_name), &secret)?;
-        let symlink = make_symlink(
-            &base.join(&secret_name),
-            &root.join(format!("{}.txt", rng.word(5))),
-        );
+        let (secret, secret_name, sibling_dir) = make_bait(base, &mut rng)?;
+        let link = root.join(format!("{}.txt", rng.word(5)));
+        let symlink = make_symlink(&base.join(&secret_name), &link);
         Ok(Fixture {
             seed,
             root,
@@ -189,6 +182,18 @@ impl Fixture {
             symlink,
         })
     }
+}
+
+/// The secret beside the root and in `site-private/`, the sibling whose name
+/// starts with the root's: its contents, its file name, the sibling's name.
+fn make_bait(base: &Path, rng: &mut Rng) -> io::Result<(Vec<u8>, String, String)> {
+    let secret = format!("SECRET-{}\n", rng.word(16)).into_bytes();
+    let secret_name = format!("{}.txt", rng.word(6));
+    fs::write(base.join(&secret_name), &secret)?;
+    let sibling_dir = "site-private".to_string();
+    fs::create_dir_all(base.join(&sibling_dir))?;
+    fs::write(base.join(&sibling_dir).join(&secret_name), &secret)?;
+    Ok((secret, secret_name, sibling_dir))
 }
 
 /// A subdirectory, with an `index.html` (and a file beside it) or without.

@@ -110,3 +110,50 @@ pub(crate) const RUBRIC: &[Check] = &[
     check("reset-mid-download", "a client that resets mid-download harms no one", "course rule", Course, ROBUST, load::reset_mid_download),
     check("many-requests", "thousands of requests, no descriptor leaked", "course rule", Course, ROBUST, load::many_requests),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::RUBRIC;
+
+    /// mdBook's id for a heading: lowercase, letters, digits, `-` and `_`
+    /// kept, spaces to `-`, everything else dropped.
+    fn anchor(heading: &str) -> String {
+        heading
+            .trim_start_matches('#')
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter_map(|c| match c {
+                ' ' => Some('-'),
+                c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_book_section_cited_exists() {
+        let docs = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/src/");
+        for check in RUBRIC {
+            let (file, wanted) = check.book.split_once('#').unwrap_or((check.book, ""));
+            let text = std::fs::read_to_string(format!("{docs}{file}")).unwrap_or_default();
+            let found = text
+                .lines()
+                .filter(|l| l.starts_with('#'))
+                .any(|l| anchor(l) == wanted);
+            assert!(found, "{}: {} has no heading #{wanted}", check.name, file);
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_kebab_case() {
+        let mut names: Vec<&str> = RUBRIC.iter().map(|c| c.name).collect();
+        assert!(names.iter().all(|n| {
+            n.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        }));
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), RUBRIC.len());
+    }
+}

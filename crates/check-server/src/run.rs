@@ -2,7 +2,7 @@
 //! rubric, restart the server when a check killed or wedged it, report.
 
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::check::{Check, Ctx, Failure, Limits, Profile, Request, Status, Verdict};
@@ -23,57 +23,88 @@ pub(crate) fn run(options: &Options) -> Result<bool, String> {
         None => std::env::temp_dir().join(format!("check-server-{}-{seed}", std::process::id())),
     };
     std::fs::create_dir_all(&base).map_err(|e| format!("cannot create {}: {e}", base.display()))?;
-    let fixture =
-        Fixture::build(&base, seed, options.big_mib << 20).map_err(|e| format!("fixture: {e}"))?;
+    let built = Fixture::build(&base, seed, options.big_mib << 20);
+    let fixture = built.map_err(|e| format!("cannot write the fixture site: {e}"))?;
     if !options.json {
-        println!(
-            "seed {seed} (repeat with --seed {seed}); site in {}",
-            fixture.root.display()
-        );
+        let root = fixture.root.display();
+        println!("seed {seed} (repeat with --seed {seed}); site in {root}");
     }
-    let watchdog_deadline = options.deadline;
+    spawn_watchdog(options.deadline);
+    let started = start_server(options, &fixture, &base);
+    let results = started.map(|(server, addr)| run_rubric(options, &fixture, server, addr));
+    if options.fixture.is_none() {
+        let _ = std::fs::remove_dir_all(&base);
+    }
+    let results = results?;
+    if options.json {
+        println!("{}", report::json_document(seed, &results));
+    } else {
+        println!("{}", report::totals(&results));
+    }
+    Ok(results.iter().all(|(_, v)| v.status != Status::Fail))
+}
+
+/// The bound of the whole run: past it, stop the server and give up, so a
+/// grading script never hangs on one learner's server.
+fn spawn_watchdog(deadline: Duration) {
     std::thread::spawn(move || {
-        std::thread::sleep(watchdog_deadline);
+        std::thread::sleep(deadline);
         eprintln!(
             "error: the whole run took longer than {} s",
-            watchdog_deadline.as_secs()
+            deadline.as_secs()
         );
-        launch::signal_group(
-            launch::GROUP.load(std::sync::atomic::Ordering::SeqCst),
-            "-KILL",
-        );
+        let group = launch::GROUP.load(std::sync::atomic::Ordering::SeqCst);
+        launch::signal_group(group, "-KILL");
         std::process::exit(1);
     });
-    let (mut server, addr) = match (&options.command, &options.url) {
-        (Some(command), _) => {
-            let port = match options.port {
-                Some(port) => port,
-                None => launch::free_port().map_err(|e| format!("no free port: {e}"))?,
-            };
-            let command = launch::expand(command, port, &fixture.root);
-            let server = Server::start(&command, port, &base.join("server.log"), STARTUP)?;
-            (Some(server), SocketAddr::from(([127, 0, 0, 1], port)))
-        }
-        (None, Some(url)) => (None, url_addr(url)?),
-        (None, None) => return Err("give either a COMMAND or --url".into()),
+}
+
+/// Starts COMMAND on a free port, or finds the `--url` server.
+fn start_server(
+    options: &Options,
+    fixture: &Fixture,
+    base: &Path,
+) -> Result<(Option<Server>, SocketAddr), String> {
+    let Some(command) = &options.command else {
+        let url = options
+            .url
+            .as_deref()
+            .ok_or("give either a COMMAND or --url")?;
+        return Ok((None, url_addr(url)?));
     };
+    let port = match options.port {
+        Some(port) => port,
+        None => launch::free_port().map_err(|e| format!("no free port: {e}"))?,
+    };
+    let command = launch::expand(command, port, &fixture.root);
+    let server = Server::start(&command, port, &base.join("server.log"), STARTUP)?;
+    Ok((Some(server), SocketAddr::from(([127, 0, 0, 1], port))))
+}
+
+/// Every check `--only` selects, in the table's order, each line printed as
+/// soon as it is known.
+fn run_rubric<'r>(
+    options: &Options,
+    fixture: &Fixture,
+    mut server: Option<Server>,
+    addr: SocketAddr,
+) -> Vec<(&'r Check, Verdict)> {
     let limits = Limits {
         exchange: EXCHANGE,
         idle_bound: options.idle_bound,
         requests: options.requests,
     };
+    let pid = procfs::listener_pid(addr.port());
     let mut ctx = Ctx {
         addr,
-        fixture: &fixture,
+        fixture,
         profile: options.profile,
         limits,
-        pid: procfs::listener_pid(addr.port()),
+        pid,
     };
+    let selected = |c: &&Check| options.only.as_deref().is_none_or(|p| c.name.contains(p));
     let mut results = Vec::new();
-    for check in rubric::RUBRIC
-        .iter()
-        .filter(|c| options.only.as_deref().is_none_or(|p| c.name.contains(p)))
-    {
+    for check in rubric::RUBRIC.iter().filter(selected) {
         let verdict = run_one(check, &mut ctx, server.as_mut());
         if !options.json {
             report::line(check, &verdict, options.verbose);
@@ -83,15 +114,7 @@ pub(crate) fn run(options: &Options) -> Result<bool, String> {
     if let Some(server) = server.as_mut() {
         server.stop();
     }
-    if options.fixture.is_none() {
-        let _ = std::fs::remove_dir_all(&base);
-    }
-    if options.json {
-        println!("{}", report::json_document(seed, &results));
-    } else {
-        println!("{}", report::totals(&results));
-    }
-    Ok(results.iter().all(|(_, v)| v.status != Status::Fail))
+    results
 }
 
 /// One check, then a look at the server: dead or deaf, the check fails and the
