@@ -84,6 +84,11 @@ hint name *reset:
 bughunt variant port="8000":
     cargo run -p bughunt -- {{variant}} {{port}}
 
+# Grade any HTTP server against the course's rules (e.g. `just check-server 'python3 main.py {port} --directory {root}'`).
+[positional-arguments]
+check-server *args:
+    cargo run -q -p check-server -- "$@"
+
 # CI's proof: each check fails as shipped and passes with docs/solutions/NAME.patch.
 exercises-prove *names:
     cargo run -q -p xtask -- exercises prove {{names}}

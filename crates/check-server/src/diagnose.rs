@@ -1,7 +1,7 @@
 //! Turning a bad exchange into words a learner can act on: the bytes sent and
 //! received, a caret under the first wrong byte, and the usual cause.
 
-use crate::escape::{escape_with_caret, shorten};
+use crate::escape::{escape_with_caret, shorten_lines};
 use crate::wire::{Broken, End, Exchange};
 
 /// How much of each direction a FAIL shows.
@@ -31,8 +31,8 @@ pub(crate) fn transport_hint(end: End) -> &'static str {
 /// The lines under a FAIL: what was sent and received, then where it broke.
 pub(crate) fn describe(exchange: &Exchange, broken: Option<&Broken>) -> Vec<String> {
     let mut lines = vec![
-        format!("sent:     {}", shorten(&exchange.sent, SHOWN)),
-        format!("received: {}", shorten(&exchange.received, SHOWN)),
+        format!("sent:     {}", shorten_lines(&exchange.sent, SHOWN)),
+        format!("received: {}", shorten_lines(&exchange.received, SHOWN)),
     ];
     match broken {
         Some(Broken::BadByte { at, why }) => lines.extend(caret(&exchange.received, *at, why)),

@@ -32,6 +32,24 @@ pub(crate) fn shorten(bytes: &[u8], max: usize) -> String {
     )
 }
 
+/// Like [`shorten`], but cut at the end of a line when one ends soon after
+/// `max`: a header is shown whole or not at all, never half a date.
+pub(crate) fn shorten_lines(bytes: &[u8], max: usize) -> String {
+    if bytes.len() <= max {
+        return escape(bytes);
+    }
+    let line_end = bytes[max..].iter().take(120).position(|&b| b == b'\n');
+    let cut = line_end.map_or(max, |at| max + at + 1).min(bytes.len());
+    if cut == bytes.len() {
+        return escape(bytes);
+    }
+    format!(
+        "{}...({} more bytes)",
+        escape(&bytes[..cut]),
+        bytes.len() - cut
+    )
+}
+
 /// The escaped text of `bytes` and the column, in that text, of byte `at`:
 /// where to put the caret.
 pub(crate) fn escape_with_caret(bytes: &[u8], at: usize) -> (String, usize) {
@@ -53,6 +71,14 @@ mod tests {
         let (text, column) = escape_with_caret(b"a\r\nX", 3);
         assert_eq!(text, "a\\r\\nX");
         assert_eq!(&text[column..], "X");
+    }
+
+    #[test]
+    fn lines_are_shown_whole() {
+        assert_eq!(
+            shorten_lines(b"ab\r\ncd\r\nef", 3),
+            "ab\\r\\n...(6 more bytes)"
+        );
     }
 
     #[test]

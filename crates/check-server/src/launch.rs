@@ -63,6 +63,14 @@ impl Server {
         log: &Path,
         startup: Duration,
     ) -> Result<Server, String> {
+        // Someone else listening there would answer our checks in its place.
+        if TcpListener::bind(("127.0.0.1", port)).is_err()
+            || procfs::is_listening(port) == Some(true)
+        {
+            return Err(format!(
+                "port {port} is already in use: stop what listens there, or leave out --port"
+            ));
+        }
         let child = spawn(command, log).map_err(|e| format!("cannot start `{command}`: {e}"))?;
         GROUP.store(child.id(), Ordering::SeqCst);
         let mut server = Server {

@@ -2,7 +2,7 @@
 //! closing count; or one JSON document for a teacher's scripts.
 
 use crate::check::{Check, Level, Status, Verdict};
-use crate::escape::shorten;
+use crate::escape::shorten_lines;
 
 const BOOK: &str = "docs/src/";
 
@@ -56,11 +56,11 @@ pub(crate) fn line(check: &Check, verdict: &Verdict, verbose: bool) {
         }
     } else if verbose {
         for exchange in &verdict.exchanges {
-            println!("     sent:     {}", shorten(&exchange.sent, 160));
+            println!("     sent:     {}", shorten_lines(&exchange.sent, 160));
             let seconds = exchange.elapsed.as_secs_f64();
             println!(
                 "     received: {} ({seconds:.2} s)",
-                shorten(&exchange.received, 160)
+                shorten_lines(&exchange.received, 160)
             );
         }
     }
