@@ -194,7 +194,11 @@ fn spawn(command: &str, log: &Path) -> io::Result<Child> {
     } else {
         let mut cmd = Command::new("sh");
         // `exec`: the shell becomes the server, one process fewer to stop.
-        cmd.args(["-c", &format!("exec {command}")]);
+        // Not for `cd {root} && python3 main.py`: there the shell must run
+        // both, and the process group still gathers them.
+        let compound = command.contains(['&', ';', '|', '\n']);
+        let line = if compound { command.to_string() } else { format!("exec {command}") };
+        cmd.args(["-c", &line]);
         cmd
     };
     #[cfg(unix)]
