@@ -197,7 +197,11 @@ fn spawn(command: &str, log: &Path) -> io::Result<Child> {
         // Not for `cd {root} && python3 main.py`: there the shell must run
         // both, and the process group still gathers them.
         let compound = command.contains(['&', ';', '|', '\n']);
-        let line = if compound { command.to_string() } else { format!("exec {command}") };
+        let line = if compound {
+            command.to_string()
+        } else {
+            format!("exec {command}")
+        };
         cmd.args(["-c", &line]);
         cmd
     };

@@ -36,6 +36,7 @@ fn main() -> ExitCode {
     let _ = ctrlc::set_handler(|| {
         let group = launch::GROUP.load(std::sync::atomic::Ordering::SeqCst);
         launch::signal_group(group, "-KILL");
+        run::remove_temporary();
         std::process::exit(130);
     });
     match run::run(&options) {

@@ -10,7 +10,7 @@ fn level_word(level: Level) -> &'static str {
     match level {
         Level::Must => "MUST",
         Level::Should => "SHOULD",
-        Level::Course => "",
+        Level::Course => "COURSE",
     }
 }
 
@@ -22,17 +22,22 @@ fn status_word(status: Status) -> &'static str {
     }
 }
 
+/// `RFC 9110 §9.3.2 MUST`, or `course rule` (whose level says it already).
+fn authority(check: &Check) -> String {
+    match check.level {
+        Level::Course => check.authority.to_string(),
+        level => format!("{} {}", check.authority, level_word(level)),
+    }
+}
+
 /// `--list`: the rubric as a table.
 pub(crate) fn list(rubric: &[Check]) {
     println!("{:<28} {:<26} {:<55} BOOK", "CHECK", "AUTHORITY", "RULE");
     for c in rubric {
-        let authority = format!("{} {}", c.authority, level_word(c.level));
+        let authority = authority(c);
         println!(
             "{:<28} {:<26} {:<55} {BOOK}{}",
-            c.name,
-            authority.trim(),
-            c.rule,
-            c.book
+            c.name, authority, c.rule, c.book
         );
     }
 }
@@ -48,8 +53,8 @@ pub(crate) fn line(check: &Check, verdict: &Verdict, verbose: bool) {
         check.book
     );
     if let Some(failure) = &verdict.failure {
-        let authority = format!("{} {}", check.authority, level_word(check.level));
-        println!("     problem:   {} ({})", failure.problem, authority.trim());
+        let authority = authority(check);
+        println!("     problem:   {} ({})", failure.problem, authority);
         println!("     reproduce: {}", failure.reproduce);
         for line in &failure.diagnosis {
             println!("     {line}");

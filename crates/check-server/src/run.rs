@@ -3,6 +3,7 @@
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::check::{Check, Ctx, Failure, Limits, Profile, Request, Status, Verdict};
@@ -15,6 +16,18 @@ use crate::{procfs, report, rubric, wire};
 const EXCHANGE: Duration = Duration::from_secs(5);
 const STARTUP: Duration = Duration::from_secs(120);
 
+/// The temporary site, for whoever ends the run early (Ctrl-C, the
+/// watchdog): a 64 MiB file is not something to leave behind.
+static TEMPORARY: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Removes the temporary site, if there is one.
+pub(crate) fn remove_temporary() {
+    let taken = TEMPORARY.lock().ok().and_then(|mut t| t.take());
+    if let Some(dir) = taken {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
 /// Runs the rubric; `Ok(true)` when nothing failed.
 pub(crate) fn run(options: &Options) -> Result<bool, String> {
     let seed = options.seed.unwrap_or_else(clock_seed);
@@ -23,6 +36,11 @@ pub(crate) fn run(options: &Options) -> Result<bool, String> {
         None => std::env::temp_dir().join(format!("check-server-{}-{seed}", std::process::id())),
     };
     std::fs::create_dir_all(&base).map_err(|e| format!("cannot create {}: {e}", base.display()))?;
+    if options.fixture.is_none() {
+        if let Ok(mut temporary) = TEMPORARY.lock() {
+            *temporary = Some(base.clone());
+        }
+    }
     let built = Fixture::build(&base, seed, options.big_mib << 20);
     let fixture = built.map_err(|e| format!("cannot write the fixture site: {e}"))?;
     if !options.json {
@@ -32,9 +50,7 @@ pub(crate) fn run(options: &Options) -> Result<bool, String> {
     spawn_watchdog(options.deadline);
     let started = start_server(options, &fixture, &base);
     let results = started.map(|(server, addr)| run_rubric(options, &fixture, server, addr));
-    if options.fixture.is_none() {
-        let _ = std::fs::remove_dir_all(&base);
-    }
+    remove_temporary();
     let results = results?;
     if options.json {
         println!("{}", report::json_document(seed, &results));
@@ -55,6 +71,7 @@ fn spawn_watchdog(deadline: Duration) {
         );
         let group = launch::GROUP.load(std::sync::atomic::Ordering::SeqCst);
         launch::signal_group(group, "-KILL");
+        remove_temporary();
         std::process::exit(1);
     });
 }
