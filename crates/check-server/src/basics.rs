@@ -1,7 +1,8 @@
 //! The course's promises for well-formed requests: GET, HEAD, the method
 //! policy, 404, index files, redirects, and the headers of every response.
 
-use crate::check::{Ctx, Request, Verdict, status_in};
+use crate::check::{Ctx, Failure, Request, Status, Verdict, status_in};
+use crate::wire::End;
 use crate::wire::Response;
 
 /// 200 and exactly the file's bytes.
@@ -183,7 +184,7 @@ pub(crate) fn date(ctx: &Ctx) -> Verdict {
 }
 
 pub(crate) fn connection_close(ctx: &Ctx) -> Verdict {
-    ctx.expect(Request::get(&ctx.fixture.page.target), |r| {
+    let verdict = ctx.expect(Request::get(&ctx.fixture.page.target), |r| {
         match r.header("Connection") {
             Some(value) if value.eq_ignore_ascii_case("close") => Ok("Connection: close".into()),
             other => Err(format!(
@@ -191,5 +192,26 @@ pub(crate) fn connection_close(ctx: &Ctx) -> Verdict {
                 other.unwrap_or("(none)")
             )),
         }
-    })
+    });
+    // Saying it is not enough: the server must also close its side, or a
+    // client that reads to the end waits for nothing.
+    let kept_open = verdict
+        .exchanges
+        .first()
+        .is_some_and(|e| e.end != End::Closed);
+    if verdict.status != Status::Pass || !kept_open {
+        return verdict;
+    }
+    let problem = "Connection: close, but the server kept the connection open".to_string();
+    let failure = Failure {
+        problem: problem.clone(),
+        reproduce: ctx.reproduce(&Request::get(&ctx.fixture.page.target)),
+        diagnosis: vec!["hint: after the response, shut down and close the socket".into()],
+    };
+    Verdict {
+        status: Status::Fail,
+        got: problem,
+        failure: Some(failure),
+        ..verdict
+    }
 }

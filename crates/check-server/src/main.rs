@@ -13,6 +13,7 @@ mod launch;
 mod load;
 mod procfs;
 mod report;
+mod request;
 mod rubric;
 mod run;
 mod wire;

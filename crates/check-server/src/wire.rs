@@ -131,6 +131,11 @@ fn is_tchar(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
+/// Whether only spaces or tabs stand between here and a colon.
+fn next_is_colon(rest: &[u8]) -> bool {
+    rest.iter().find(|&&b| b != b' ' && b != b'\t') == Some(&b':')
+}
+
 /// Parses `bytes` as the response to a request; `head` for a HEAD request,
 /// whose response has headers but never a body (RFC 9110 §9.3.2).
 pub(crate) fn parse(bytes: &[u8], head: bool) -> Result<Response, Broken> {
@@ -227,7 +232,7 @@ fn parse_field(bytes: &[u8], start: usize) -> Result<((String, String), usize), 
     match bytes.get(at) {
         None => return Err(Broken::HeadUnfinished),
         Some(b':') if at > start => {}
-        Some(b' ' | b'\t') if at > start => {
+        Some(b' ' | b'\t') if at > start && next_is_colon(&bytes[at..]) => {
             let why = "no space between a field name and its colon (RFC 9112 §5.1)";
             return Err(Broken::BadByte { at, why });
         }
