@@ -3,10 +3,12 @@
 //! tests all read it.
 //!
 //! How it stays in agreement with the stages' own socket tests
-//! (`crates/step*/tests/http.rs` and `hostile.rs`): both cite the same book
-//! sections, and `tests/grades.rs` runs this rubric against the real stage
-//! binaries, so a rule the stages' tests pin down and this table disagree on
-//! fails CI. The book links below are checked to exist by a test of this crate.
+//! (`crates/step*/tests/http.rs` and `hostile.rs`, the same files in every
+//! stage): both cite the same book sections; the test `STAGE_TESTS` below
+//! names, for each check, the stage test that pins the same rule, and fails
+//! when that test is renamed or removed; and `tests/grades.rs` runs this
+//! rubric against the real stage binaries, so a rule on which the two
+//! disagree fails CI. The book links are checked to exist by a test too.
 
 use crate::check::{Check, Level};
 use crate::{basics, bigfile, hostile, load};
@@ -142,6 +144,165 @@ mod tests {
                 .filter(|l| l.starts_with('#'))
                 .any(|l| anchor(l) == wanted);
             assert!(found, "{}: {} has no heading #{wanted}", check.name, file);
+        }
+    }
+
+    /// Each check and the stage test (in step 4's `tests/http.rs` or
+    /// `tests/hostile.rs`) that pins the same rule over a socket.
+    const STAGE_TESTS: &[(&str, &str)] = &[
+        (
+            "get-page",
+            "serves_each_file_with_its_type_and_exact_length",
+        ),
+        (
+            "get-empty-file",
+            "every_response_has_a_date_a_type_and_a_length",
+        ),
+        (
+            "get-name-with-space",
+            "serves_each_file_with_its_type_and_exact_length",
+        ),
+        (
+            "content-length",
+            "serves_each_file_with_its_type_and_exact_length",
+        ),
+        (
+            "content-type",
+            "serves_each_file_with_its_type_and_exact_length",
+        ),
+        ("date", "every_response_has_a_date_a_type_and_a_length"),
+        ("head", "head_sends_the_headers_of_get_and_no_body"),
+        ("post-403", "post_is_403_at_once_whatever_its_body_does"),
+        (
+            "method-405",
+            "other_methods_are_405_with_allow_whatever_the_path",
+        ),
+        (
+            "not-found-404",
+            "what_is_missing_is_404_with_a_page_saying_so",
+        ),
+        ("index-file", "a_directory_is_served_by_its_index"),
+        (
+            "dir-without-index",
+            "what_is_missing_is_404_with_a_page_saying_so",
+        ),
+        (
+            "connection-close",
+            "malformed_heads_get_their_4xx_and_the_server_carries_on",
+        ),
+        (
+            "traversal-dot-dot",
+            "traversal_in_every_encoding_never_returns_a_byte_from_outside",
+        ),
+        (
+            "traversal-encoded-dots",
+            "traversal_in_every_encoding_never_returns_a_byte_from_outside",
+        ),
+        (
+            "traversal-encoded-slash",
+            "traversal_in_every_encoding_never_returns_a_byte_from_outside",
+        ),
+        (
+            "traversal-backslash",
+            "traversal_in_every_encoding_never_returns_a_byte_from_outside",
+        ),
+        (
+            "traversal-absolute",
+            "traversal_in_every_encoding_never_returns_a_byte_from_outside",
+        ),
+        (
+            "traversal-nul",
+            "traversal_in_every_encoding_never_returns_a_byte_from_outside",
+        ),
+        (
+            "traversal-sibling-prefix",
+            "traversal_in_every_encoding_never_returns_a_byte_from_outside",
+        ),
+        (
+            "traversal-symlink",
+            "a_link_is_followed_only_while_it_stays_inside",
+        ),
+        (
+            "malformed-no-target",
+            "malformed_heads_get_their_4xx_and_the_server_carries_on",
+        ),
+        (
+            "malformed-garbage",
+            "malformed_heads_get_their_4xx_and_the_server_carries_on",
+        ),
+        (
+            "malformed-version",
+            "malformed_heads_get_their_4xx_and_the_server_carries_on",
+        ),
+        (
+            "malformed-header",
+            "malformed_heads_get_their_4xx_and_the_server_carries_on",
+        ),
+        (
+            "malformed-space-before-colon",
+            "malformed_heads_get_their_4xx_and_the_server_carries_on",
+        ),
+        (
+            "limit-414",
+            "oversized_heads_are_refused_without_the_memory_growing",
+        ),
+        (
+            "limit-431",
+            "oversized_heads_are_refused_without_the_memory_growing",
+        ),
+        (
+            "idle-client",
+            "idle_clients_hold_the_server_only_until_the_deadline",
+        ),
+        (
+            "trickle-client",
+            "trickling_clients_are_cut_off_at_the_deadline",
+        ),
+        ("big-file", "streams_a_large_file_whole_with_content_length"),
+        (
+            "reset-mid-download",
+            "a_client_that_resets_mid_download_is_forgotten_at_once",
+        ),
+        (
+            "many-requests",
+            "rude_clients_leave_no_descriptor_and_no_memory_behind",
+        ),
+    ];
+
+    /// Rules only the checker tests today: no stage test sends an empty file
+    /// or a non-ASCII name, and the stage tests of the conformance rules
+    /// (redirect, Host, Content-Length) come with those rules: map them above
+    /// when they land.
+    const CHECKER_ONLY: &[&str] = &[
+        "get-empty-file",
+        "get-non-ascii-name",
+        "redirect-dir",
+        "host-missing",
+        "host-twice",
+        "host-invalid",
+        "content-length-invalid",
+        "content-length-conflict",
+    ];
+
+    #[test]
+    fn every_check_names_a_stage_test_that_exists() {
+        let tests = concat!(env!("CARGO_MANIFEST_DIR"), "/../step4-pico-http/tests/");
+        let read =
+            |file: &str| std::fs::read_to_string(format!("{tests}{file}")).unwrap_or_default();
+        let sources = read("http.rs") + &read("hostile.rs");
+        for check in RUBRIC {
+            let mapped = STAGE_TESTS.iter().find(|(name, _)| *name == check.name);
+            match mapped {
+                Some((_, test)) => {
+                    let defined = sources.contains(&format!("fn {test}()"));
+                    assert!(defined, "{}: no stage test `{test}`", check.name);
+                }
+                None => assert!(
+                    CHECKER_ONLY.contains(&check.name),
+                    "{}: no stage test named",
+                    check.name
+                ),
+            }
         }
     }
 
