@@ -61,6 +61,20 @@ fn a_content_length_too_small_is_measured_and_reproducible() {
 }
 
 #[test]
+fn a_content_length_too_large_is_measured() {
+    let port = fake(b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\nConnection: close\r\n\r\nhello");
+    let (_, text) = check(port, "get-page");
+    assert!(
+        text.contains("body ended 45 bytes short: Content-Length is too large"),
+        "{text}"
+    );
+    assert!(
+        text.contains("received: HTTP/1.1 200 OK\\r\\nContent-Length: 50\\r\\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn the_caret_points_at_the_byte_that_breaks_a_header() {
     let port = fake(b"HTTP/1.1 200 OK\r\nContent-Type text/html\r\nContent-Length: 2\r\n\r\nhi");
     let (_, text) = check(port, "get-page");
