@@ -71,46 +71,49 @@ pub(crate) fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Resul
     use lexopt::prelude::*;
     let mut o = Options::default();
     let mut parser = lexopt::Parser::from_iter(std::iter::once("check-server".into()).chain(args));
-    let text = |p: &mut lexopt::Parser| -> Result<String, String> {
-        p.value()
-            .map_err(|e| e.to_string())?
-            .into_string()
-            .map_err(|_| "not UTF-8".to_string())
-    };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
-        let number = |s: String| {
-            s.parse::<f64>()
-                .map_err(|_| format!("`{s}` is not a number"))
-        };
         match arg {
-            Long("url") => o.url = Some(text(&mut parser)?),
-            Long("fixture") => o.fixture = Some(text(&mut parser)?),
+            Long("url") => o.url = Some(value(&mut parser, "--url")?),
+            Long("fixture") => o.fixture = Some(value(&mut parser, "--fixture")?),
             Long("list") => o.list = true,
-            Long("only") => o.only = Some(text(&mut parser)?),
-            Long("profile") => {
-                o.profile = match text(&mut parser)?.as_str() {
-                    "course" => Profile::Course,
-                    "library" => Profile::Library,
-                    other => return Err(format!("--profile is course or library, not `{other}`")),
-                }
-            }
-            Long("seed") => o.seed = Some(number(text(&mut parser)?)? as u64),
-            Long("port") => o.port = Some(number(text(&mut parser)?)? as u16),
+            Long("only") => o.only = Some(value(&mut parser, "--only")?),
+            Long("profile") => o.profile = profile(&value::<String>(&mut parser, "--profile")?)?,
+            Long("seed") => o.seed = Some(value(&mut parser, "--seed")?),
+            Long("port") => o.port = Some(value(&mut parser, "--port")?),
             Long("json") => o.json = true,
             Short('v') | Long("verbose") => o.verbose = true,
-            Long("idle-bound") => {
-                o.idle_bound = Duration::from_secs_f64(number(text(&mut parser)?)?)
-            }
-            Long("requests") => o.requests = number(text(&mut parser)?)? as usize,
-            Long("big-mib") => o.big_mib = number(text(&mut parser)?)? as u64,
-            Long("deadline") => o.deadline = Duration::from_secs_f64(number(text(&mut parser)?)?),
+            Long("idle-bound") => o.idle_bound = seconds(value(&mut parser, "--idle-bound")?)?,
+            Long("requests") => o.requests = value(&mut parser, "--requests")?,
+            Long("big-mib") => o.big_mib = value(&mut parser, "--big-mib")?,
+            Long("deadline") => o.deadline = seconds(value(&mut parser, "--deadline")?)?,
             Value(v) if o.command.is_none() => {
-                o.command = Some(v.into_string().map_err(|_| "not UTF-8")?)
+                o.command = Some(v.into_string().map_err(|_| "COMMAND is not UTF-8")?)
             }
             other => return Err(other.unexpected().to_string()),
         }
     }
     validate(o)
+}
+
+/// The value of option `name`, parsed as a `T`: `--port 99999` is an error,
+/// not a port that silently wraps around.
+fn value<T: std::str::FromStr>(parser: &mut lexopt::Parser, name: &str) -> Result<T, String> {
+    let raw = parser.value().map_err(|e| e.to_string())?;
+    let text = raw.to_str().ok_or(format!("{name}: not UTF-8"))?;
+    text.parse()
+        .map_err(|_| format!("{name}: `{text}` is not a valid value"))
+}
+
+fn profile(name: &str) -> Result<Profile, String> {
+    match name {
+        "course" => Ok(Profile::Course),
+        "library" => Ok(Profile::Library),
+        other => Err(format!("--profile is course or library, not `{other}`")),
+    }
+}
+
+fn seconds(value: f64) -> Result<Duration, String> {
+    Duration::try_from_secs_f64(value).map_err(|_| format!("`{value}` is not a number of seconds"))
 }
 
 /// The combinations that make no sense.
