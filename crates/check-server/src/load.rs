@@ -3,66 +3,85 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use crate::check::{Ctx, Failure, Request, Status, Verdict, end_word, shown_request};
 use crate::procfs;
 use crate::wire;
 
 /// While `blocker` holds a connection, another client asks for the page and
-/// must be answered within the idle bound.
+/// must be answered within the idle bound. The blocker runs on a thread of
+/// its own and stops when the channel it listens on closes, which is when
+/// the other client's exchange is over.
 fn served_beside(
     ctx: &Ctx,
     what: &str,
-    blocker: impl FnOnce(TcpStream, &AtomicBool) + Send,
+    by_hand: &str,
+    blocker: impl FnOnce(TcpStream, mpsc::Receiver<()>) + Send,
 ) -> Verdict {
     let Ok(stream) = TcpStream::connect(ctx.addr) else {
         return Verdict::skip(what, "could not connect");
     };
-    let stop = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        scope.spawn(|| blocker(stream, &stop));
-        let request = Request::get(&ctx.fixture.page.target);
-        let bytes = ctx.bytes(&request);
-        let exchange = wire::exchange(ctx.addr, &bytes, ctx.limits.idle_bound);
-        stop.store(true, Ordering::SeqCst);
-        let ok = wire::parse(&exchange.received, false).is_ok_and(|r| r.status == 200);
-        let seconds = ctx.limits.idle_bound.as_secs_f64();
-        let request_shown = format!("{what}; meanwhile {}", shown_request(&exchange.sent));
-        let got = match ok {
-            true => "the other client was served".to_string(),
-            false => format!(
-                "the other client waited {seconds} s ({})",
-                end_word(exchange.end)
-            ),
-        };
-        let failure = (!ok).then(|| Failure {
-            problem: got.clone(),
-            reproduce: format!("nc 127.0.0.1 {} (type nothing), then in another terminal: {}", ctx.addr.port(), ctx.reproduce(&request)),
-            diagnosis: vec![format!(
-                "hint: one client must not hold the server: give each client a deadline for its request head, or serve clients concurrently"
-            )],
-        });
-        let status = if ok { Status::Pass } else { Status::Fail };
-        Verdict {
-            status,
+    let (stop, stopped) = mpsc::channel::<()>();
+    let request = Request::get(&ctx.fixture.page.target);
+    let exchange = std::thread::scope(|scope| {
+        scope.spawn(|| blocker(stream, stopped));
+        let exchange = wire::exchange(ctx.addr, &ctx.bytes(&request), ctx.limits.idle_bound);
+        drop(stop);
+        exchange
+    });
+    let served = wire::parse(&exchange.received, false).is_ok_and(|r| r.status == 200);
+    let request_shown = format!("{what}; meanwhile {}", shown_request(&exchange.sent));
+    if served {
+        let got = "the other client was served".to_string();
+        let exchanges = vec![exchange];
+        return Verdict {
+            status: Status::Pass,
             request: request_shown,
             got,
-            exchanges: vec![exchange],
-            failure,
-        }
-    })
+            exchanges,
+            failure: None,
+        };
+    }
+    let seconds = ctx.limits.idle_bound.as_secs_f64();
+    let got = format!(
+        "the other client waited {seconds} s ({})",
+        end_word(exchange.end)
+    );
+    let port = ctx.addr.port();
+    let failure = Failure {
+        problem: got.clone(),
+        reproduce: format!(
+            "{by_hand}, then in another terminal: {}",
+            ctx.reproduce(&request)
+        )
+        .replace("PORT", &port.to_string()),
+        diagnosis: vec![
+            "hint: one client must not hold the server: give each client a deadline for its \
+             whole request head, or serve clients concurrently"
+                .into(),
+        ],
+    };
+    let exchanges = vec![exchange];
+    Verdict {
+        status: Status::Fail,
+        request: request_shown,
+        got,
+        exchanges,
+        failure: Some(failure),
+    }
 }
 
 pub(crate) fn idle_client(ctx: &Ctx) -> Verdict {
+    let what = "a client connects and sends nothing";
     served_beside(
         ctx,
-        "a client connects and sends nothing",
+        what,
+        "nc 127.0.0.1 PORT (type nothing)",
         |stream, stop| {
-            while !stop.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(20));
-            }
+            // Blocks until the channel closes: the other client is done.
+            let _ = stop.recv();
             drop(stream);
         },
     )
@@ -70,25 +89,21 @@ pub(crate) fn idle_client(ctx: &Ctx) -> Verdict {
 
 pub(crate) fn trickle(ctx: &Ctx) -> Verdict {
     let head = ctx.bytes(&Request::get(&ctx.fixture.page.target));
-    served_beside(
-        ctx,
-        "a client sends a byte a second",
-        move |mut stream, stop| {
-            let mut next = Instant::now();
-            for byte in head.iter().cycle().take(head.len() * 100) {
-                while Instant::now() < next {
-                    if stop.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                if stream.write_all(&[*byte]).is_err() {
-                    return;
-                }
-                next += Duration::from_secs(1);
+    let what = "a client sends a byte a second";
+    let by_hand = "nc 127.0.0.1 PORT, typing one letter a second";
+    served_beside(ctx, what, by_hand, move |mut stream, stop| {
+        // The request head, again and again, one byte a second: a client
+        // that is never done and never quite silent (the slowloris attack).
+        for byte in head.iter().cycle().take(head.len() * 100) {
+            if stream.write_all(&[*byte]).is_err() {
+                return;
             }
-        },
-    )
+            match stop.recv_timeout(Duration::from_secs(1)) {
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                _ => return,
+            }
+        }
+    })
 }
 
 /// Reads 64 KiB of the big file, then closes with the rest unread, which makes
