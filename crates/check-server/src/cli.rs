@@ -124,5 +124,15 @@ fn validate(o: Options) -> Result<Options, String> {
     if o.url.is_some() && o.fixture.is_none() {
         return Err("--url needs --fixture DIR: the server must serve the site we check".into());
     }
+    if let Some(pattern) = &o.only {
+        if !crate::rubric::RUBRIC
+            .iter()
+            .any(|c| c.name.contains(pattern.as_str()))
+        {
+            return Err(format!(
+                "--only {pattern}: no check has that in its name (see --list)"
+            ));
+        }
+    }
     Ok(o)
 }

@@ -133,3 +133,35 @@ fn bad_usage_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage: check-server"));
 }
+
+#[test]
+fn json_carries_the_authority_and_the_failure() {
+    let port =
+        fake(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello world");
+    let fixture = std::env::temp_dir().join(format!("check-server-json-{}", std::process::id()));
+    let out = Command::new(CHECK_SERVER)
+        .args(["--url", &format!("http://127.0.0.1:{port}/"), "--fixture"])
+        .arg(&fixture)
+        .args(["--only", "get-page", "--big-mib", "1", "--json"])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&fixture);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.trim_start().starts_with('{') && text.trim_end().ends_with('}'),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"passed\": 0, \"failed\": 1, \"skipped\": 0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"name\": \"get-page\", \"status\": \"FAIL\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"authority\": \"RFC 9110 §9.3.1\", \"level\": \"MUST\""),
+        "{text}"
+    );
+    assert!(text.contains("6 bytes after the body"), "{text}");
+}
