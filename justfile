@@ -142,6 +142,11 @@ bughunt variant *args:
 bughunt variant *args:
     cargo run -p bughunt -- {{variant}} {{args}}
 
+# Grade any HTTP server against the course's rules (e.g. `just check-server 'python3 main.py {port} --directory {root}'`).
+[positional-arguments]
+check-server *args:
+    cargo run -q -p check-server -- "$@"
+
 # CI's proof: each check fails as shipped and passes with docs/solutions/NAME.patch.
 exercises-prove *names:
     cargo run -q -p xtask -- exercises prove {{names}}

@@ -1,0 +1,51 @@
+//! `check-server 'COMMAND'`: grades any static-file HTTP server against the
+//! course's rules. See `cli.rs` for the options and `rubric.rs` for the rules.
+
+mod basics;
+mod bigfile;
+mod check;
+mod cli;
+mod diagnose;
+mod escape;
+mod fixture;
+mod hostile;
+mod launch;
+mod load;
+mod procfs;
+mod report;
+mod request;
+mod rubric;
+mod run;
+mod wire;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let options = match cli::parse(std::env::args_os().skip(1)) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    if options.list {
+        report::list(rubric::RUBRIC);
+        return ExitCode::SUCCESS;
+    }
+    // Ctrl-C: the server runs in its own process group, which the terminal's
+    // SIGINT does not reach; stop it ourselves before we go.
+    let _ = ctrlc::set_handler(|| {
+        let group = launch::GROUP.load(std::sync::atomic::Ordering::SeqCst);
+        launch::signal_group(group, "-KILL");
+        run::remove_temporary();
+        std::process::exit(130);
+    });
+    match run::run(&options) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
