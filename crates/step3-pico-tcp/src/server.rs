@@ -6,11 +6,13 @@
 //! with `just trace 3`). What each one is for:
 //!
 //! - `socket` asks the kernel for a TCP endpoint (a file descriptor).
-//! - `SO_REUSEADDR` lets a restarted server bind its port again at once, while
-//!   connections of the previous run still linger in TIME_WAIT; without it the
-//!   bind fails with "Address already in use" for a minute or two. The standard
-//!   library sets it on Unix. It does not on Windows, where the same option
-//!   would let a second program take over a port that is in use.
+//! - `SO_REUSEADDR` lets a restarted server bind its port again at once while
+//!   connections it closed first still wait in TIME-WAIT on that port (the side
+//!   that closes first keeps TIME-WAIT; step 4 does, after every response).
+//!   Without it the bind fails with "Address already in use" for up to a
+//!   minute. The standard library sets it on Unix. It does not on Windows,
+//!   where the same option would let a second program take over a port that
+//!   is in use.
 //! - `bind` claims the address and port; port 0 lets the kernel pick a free one,
 //!   which is why we ask the socket afterwards which address it really got.
 //! - `listen` turns the socket into a listening one. Connections the kernel has
