@@ -193,6 +193,39 @@ fn chunked(values: &[&str]) -> Result<Body, Rejection> {
     }
 }
 
+// ANCHOR: precondition
+/// RFC 9110 §13: the preconditions of a GET or HEAD that would be answered
+/// 200 (any other answer ignores them, §13.2.1), in the RFC's order (§13.2.2).
+/// No stage sends a validator (no `ETag`, no `Last-Modified`: the article's
+/// "no caching"), which decides each one:
+///
+/// - `If-Match` holds only as `*`: no listed tag can match a representation
+///   that has none. Else 412 Precondition Failed (§13.1.1).
+/// - `If-Unmodified-Since`, `If-Modified-Since`: ignored, as a recipient must
+///   when the resource has no modification date to compare (§13.1.3-4).
+/// - `If-None-Match: *` fails, since the file exists: 304 Not Modified, which
+///   GET and HEAD answer instead of 412 (§13.1.2). A list of tags never
+///   matches, so the request goes on.
+/// - `If-Range` is ignored: no stage serves ranges (§13.1.5).
+pub fn precondition(fields: &[(&str, &str)]) -> Option<Rejection> {
+    let if_match = values_of("If-Match", fields);
+    if !if_match.is_empty() && !if_match.iter().all(|value| *value == "*") {
+        return Some(reject(
+            412,
+            "If-Match names a version this server never sent",
+        ));
+    }
+    let if_none_match = values_of("If-None-Match", fields);
+    if if_none_match.contains(&"*") {
+        return Some(reject(
+            304,
+            "the file exists, and If-None-Match: * asked for none",
+        ));
+    }
+    None
+}
+// ANCHOR_END: precondition
+
 /// `tchar` of RFC 9110 §5.6.2: the characters of methods and field names.
 pub fn is_token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)

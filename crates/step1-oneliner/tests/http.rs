@@ -565,3 +565,42 @@ fn no_response_repeats_a_field_or_pairs_a_length_with_transfer_encoding() {
         assert!(response.header("Content-Length").is_some(), "{raw:?}");
     }
 }
+
+#[test]
+fn preconditions_are_decided_by_sending_no_validators() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let ask = |target: &str, field: &str| {
+        let mut stream = server.connect();
+        let raw =
+            format!("GET {target} HTTP/1.1\r\nHost: x\r\n{field}\r\nConnection: close\r\n\r\n");
+        std::io::Write::write_all(&mut stream, raw.as_bytes()).unwrap();
+        // Read the head, then the rest: a 304 has no body, whatever its
+        // Content-Length says.
+        let (response, mut rest) = common::read_response(&stream, true);
+        let mut after = Vec::new();
+        std::io::Read::read_to_end(&mut rest, &mut after).unwrap();
+        (response, after)
+    };
+    let length = site.file("style.css").len().to_string();
+    let cases = [
+        ("If-Match: \"v1\"", 412),
+        ("If-Match: *", 200),
+        ("If-None-Match: *", 304),
+        ("If-None-Match: \"v1\", W/\"v2\"", 200),
+        ("If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT", 200),
+        ("If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT", 200),
+    ];
+    for (field, status) in cases {
+        let (response, after) = ask("/style.css", field);
+        assert_eq!(response.status, status, "{field}");
+        assert!(response.header("Date").is_some(), "{field}");
+        if status == 304 {
+            assert_eq!(response.header("Content-Length"), Some(length.as_str()));
+            assert!(after.is_empty(), "a 304 with a body");
+        }
+    }
+    // Preconditions only ever turn a 200 into something else.
+    assert_eq!(ask("/missing", "If-Match: \"v1\"").0.status, 404);
+    assert_eq!(ask("/sub", "If-None-Match: *").0.status, 301);
+}

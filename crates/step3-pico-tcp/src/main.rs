@@ -71,8 +71,7 @@ fn serve(request: Request, root: &DocRoot) {
     // The connection is tiny_http's: it keeps an HTTP/1.1 connection open for
     // a next request and drops any `Connection` header we add. Step 4, which
     // owns its connections, closes each one after one response, as the article does.
-    let head = check_head(&request);
-    let response = respond_to(&request, head, root);
+    let response = respond_to(&request, root);
     debug!(
         "response head (tiny_http adds Server, Date, Content-Length): {:?}",
         response_head_of(&request, &response)
@@ -99,12 +98,9 @@ fn serve(request: Request, root: &DocRoot) {
 /// else is not allowed. The method is checked before the path, so that
 /// `DELETE /missing` is a 405 and not the article's 404. Before both, the head
 /// must pass the checks of RFC 9112 that tiny_http leaves to us.
-fn respond_to(
-    request: &Request,
-    head: Result<conformance::Body, Rejection>,
-    root: &DocRoot,
-) -> ResponseBox {
-    if let Err(rejection) = head {
+fn respond_to(request: &Request, root: &DocRoot) -> ResponseBox {
+    let fields = fields_of(request);
+    if let Err(rejection) = check_head(request, &fields) {
         return error(rejection.status, rejection.reason);
     }
     let resolved = match request.method() {
@@ -123,9 +119,14 @@ fn respond_to(
         // `from_file` streams the file and sets Content-Length from its size.
         // tiny_http would switch to chunked transfer coding above 32 KiB; the
         // threshold keeps Content-Length on every file, as the other stages do.
-        // For HEAD, tiny_http sends the same head and leaves the body out.
+        // For HEAD and 304, tiny_http sends the same head and leaves the body out.
         Ok((file, media_type)) => {
             let response = Response::from_file(file).with_chunked_threshold(usize::MAX);
+            let response = match conformance::precondition(&fields) {
+                Some(Rejection { status: 304, .. }) => response.with_status_code(304),
+                Some(failed) => return error(failed.status, failed.reason),
+                None => response,
+            };
             with_header(response, "Content-Type", media_type).boxed()
         }
         // `/about` is a directory: send the browser to `/about/`.
@@ -138,6 +139,16 @@ fn respond_to(
     }
 }
 
+/// The header fields as tiny_http parsed them: names, and values without
+/// the whitespace around them.
+fn fields_of(request: &Request) -> Vec<(&str, &str)> {
+    request
+        .headers()
+        .iter()
+        .map(|header| (header.field.as_str().as_str(), header.value.as_str()))
+        .collect()
+}
+
 /// The head as tiny_http parsed it, through the checks every stage makes
 /// (`Host`, `Content-Length`, `Transfer-Encoding`). tiny_http has already
 /// refused what it could not parse (400) and versions above 1.1 (505). It
@@ -145,14 +156,9 @@ fn respond_to(
 /// (the first `Content-Length`; the chunks of a chunked body it does not skip
 /// at all), so what follows a refused head may be read as a next request:
 /// only step 4, which owns its connections, can close them.
-fn check_head(request: &Request) -> Result<conformance::Body, Rejection> {
+fn check_head(request: &Request, fields: &[(&str, &str)]) -> Result<conformance::Body, Rejection> {
     let version = request.http_version();
-    let fields: Vec<(&str, &str)> = request
-        .headers()
-        .iter()
-        .map(|header| (header.field.as_str().as_str(), header.value.as_str()))
-        .collect();
-    conformance::check_head(version.0, version.1, &fields)
+    conformance::check_head(version.0, version.1, fields)
 }
 // ANCHOR_END: serve
 

@@ -107,3 +107,27 @@ fn field_lines_are_tokens_without_cr_lf_or_nul() {
     }
     assert_eq!(check(1, &[h, ("X", "tab\there, é")]), Ok(Body::None));
 }
+
+#[test]
+fn preconditions_follow_from_having_no_validators() {
+    assert_eq!(precondition(&[]), None);
+    assert_eq!(precondition(&[("If-Match", "*")]), None);
+    let status = |fields: &[(&str, &str)]| precondition(fields).map(|r| r.status);
+    assert_eq!(status(&[("If-Match", "\"v1\"")]), Some(412));
+    assert_eq!(
+        status(&[("if-match", "*"), ("If-Match", "W/\"x\"")]),
+        Some(412)
+    );
+    assert_eq!(status(&[("If-None-Match", "*")]), Some(304));
+    assert_eq!(status(&[("If-None-Match", "\"v1\", \"v2\"")]), None);
+    assert_eq!(
+        status(&[("If-Match", "\"v1\""), ("If-None-Match", "*")]),
+        Some(412)
+    );
+    let dates = [
+        ("If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"),
+        ("If-Unmodified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"),
+        ("If-Range", "\"v1\""),
+    ];
+    assert_eq!(precondition(&dates), None);
+}
