@@ -14,10 +14,9 @@
 //!    (a Windows drive), no NUL — so nothing can climb out or restart the path;
 //! 4. ask the operating system where that really is (`canonicalize` follows
 //!    symlinks) and refuse anything that is not under the canonical root;
-//! 5. a directory named without its final `/` is not served but redirected to
-//!    the same path with the slash ([`with_slash`]): the browser resolves the
-//!    relative links of a page against its address, so `<img src="cat.svg">`
-//!    in `/about/index.html` served at `/about` would be fetched as `/cat.svg`.
+//! 5. redirect a directory named without its final `/` to the path with it
+//!    ([`with_slash`]): a browser resolves relative links against the address,
+//!    so `<img src="cat.svg">` in `/about/index.html` shown at `/about` is `/cat.svg`.
 
 use std::fs;
 use std::io;
@@ -143,12 +142,10 @@ impl DocRoot {
     // ANCHOR_END: resolve
 }
 
-/// The path part of a request target. Besides the usual `/path?query`
-/// (origin-form), RFC 9112 §3.2.2 has servers accept `http://host/path`
-/// (absolute-form), which proxies send. The scheme is case-insensitive; an
-/// `http` URI must have a host (RFC 9110 §4.2.1), a user name in it is a
-/// trick (§4.2.4), and an `https` target must not be answered over plain TCP
-/// (§7.4).
+/// The path part of a request target: `/path?query` (origin-form), or
+/// `http://host/path` (absolute-form, RFC 9112 §3.2.2), whose scheme is
+/// case-insensitive and whose host must be there, without a user name (RFC
+/// 9110 §4.2); an `https` target is not ours to answer over plain TCP (§7.4).
 fn strip_to_path(target: &str) -> Result<&str, Refusal> {
     let mut path = target;
     if let Some((scheme, rest)) = target.split_once("://") {
@@ -189,8 +186,7 @@ pub fn with_slash(target: &str) -> String {
         location.push('?');
         location.push_str(query);
     }
-    // Anything but visible ASCII is escaped, and so is `\`, which browsers
-    // read as `/`: the value is a valid header and a path on this host.
+    // Escape all but visible ASCII, and `\`, which browsers read as `/`.
     let mut escaped = String::with_capacity(location.len());
     for byte in location.bytes() {
         if byte.is_ascii_graphic() && byte != b'\\' {
