@@ -25,7 +25,7 @@ use std::net::{SocketAddr, TcpListener};
 use log::debug;
 
 // ANCHOR: pico_tcp_server
-/// Our TCP server: for now, just its listening socket.
+/// Our TCP server: the listening socket the article's `PicoTCPServer` opens.
 #[derive(Debug)]
 pub struct PicoTcpServer {
     listener: TcpListener,

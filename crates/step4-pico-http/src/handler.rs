@@ -1,22 +1,28 @@
 //! `PicoHttpRequestHandler`: one request in, one response out.
 //!
-//! The article's `PicoHTTPRequestHandler` parses the request, checks the path,
-//! then the method, and writes a response. We keep its shape and its names
-//! (`handle`, `handle_get`, `handle_head`) and fix its order: the method is
-//! checked first, so `DELETE /missing` is 405 (not 404) and `POST` is 403
+//! The article's `PicoHTTPRequestHandler.handle` parses the request, validates
+//! the path, dispatches on the method and writes the response. [`handle`]
+//! keeps that order as a ladder: each rung either answers with an error page
+//! or lets the request down to the next, and only a request that passes them
+//! all gets its file. One change of order: the method is checked before the
+//! path, so `DELETE /missing` is 405 (not the article's 404) and `POST` is 403
 //! whatever the path.
+//!
+//! [`handle`]: PicoHttpRequestHandler::handle
 
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io;
 use std::net::{SocketAddr, TcpStream};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use log::{debug, info, warn};
 
+use crate::connection::Connection;
 use crate::content_type;
 use crate::docroot::DocRoot;
-use crate::request::{self, ParseError, Request};
-use crate::response::Response;
+use crate::request::{ParseError, Request, parse_request};
+use crate::response::{ResponseWriter, Sent};
+use crate::status;
 
 /// Serves the files of one directory, a request at a time.
 #[derive(Debug)]
@@ -25,14 +31,29 @@ pub struct PicoHttpRequestHandler {
     timeout: Duration,
 }
 
-/// How a connection ended, so that the server knows how to close it.
+/// A file that passed `validate_path`, open and ready to send.
+#[derive(Debug)]
+struct Found {
+    file: File,
+    length: u64,
+    content_type: &'static str,
+}
+
+/// An answer that is an error page: its status and a sentence for the reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
-    /// Everything the client sent has been read: close at once.
-    Done,
-    /// The client may still be sending (a body we did not read, or the rest of
-    /// a head we refused): close gently, or the response may be lost.
-    InputLeft,
+struct Refused {
+    status: u16,
+    detail: &'static str,
+}
+
+/// How to close the connection once the response is out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Close {
+    /// Everything the client sent has been read (or it is too slow to wait for).
+    AtOnce,
+    /// The client may still be sending: a body we do not read, or the rest of
+    /// a head we refused.
+    Gently,
 }
 
 impl PicoHttpRequestHandler {
@@ -41,134 +62,172 @@ impl PicoHttpRequestHandler {
         PicoHttpRequestHandler { root, timeout }
     }
 
-    /// The deadline for a request head, and for each write.
-    pub fn timeout(&self) -> Duration {
-        self.timeout
+    // ANCHOR: handle
+    /// Serves one connection: one request, one response, then the close. An
+    /// error here ends this connection only; the server goes on with the next.
+    pub fn handle(&self, stream: TcpStream, peer: SocketAddr) {
+        let ended = Connection::new(stream, self.timeout).and_then(|mut connection| {
+            match self.exchange(&mut connection, peer)? {
+                // Dropping the connection closes the socket.
+                Close::AtOnce => {}
+                Close::Gently => connection.close_gently(),
+            }
+            Ok(())
+        });
+        // Most often the client went away mid-response (reset, broken pipe)
+        // or stopped reading until the write timeout.
+        if let Err(error) = ended {
+            warn!("{peer}: connection failed: {error}");
+        }
     }
 
-    // ANCHOR: handle
-    /// Reads one request from `stream` and writes its response.
-    pub fn handle(&self, stream: &TcpStream, peer: SocketAddr) -> io::Result<Ending> {
-        // A client that stops reading blocks `write` once the socket buffers are
-        // full; the timeout turns that into an error instead of a hang.
-        stream.set_write_timeout(Some(self.timeout))?;
-        let mut reader = BufReader::new(Deadline::new(stream, self.timeout));
-
-        let (response, request_line, ending) = match request::parse_request(&mut reader) {
-            Ok(request) => {
-                debug!("request head: {:?}", request.raw_head);
-                let unread = request.announces_body() || !reader.buffer().is_empty();
-                let ending = if unread {
-                    Ending::InputLeft
-                } else {
-                    Ending::Done
-                };
-                (self.respond_to(&request), request.line(), ending)
-            }
+    /// The article's `handle`, rung by rung.
+    fn exchange(&self, connection: &mut Connection, peer: SocketAddr) -> io::Result<Close> {
+        // 1. Parse the request head: 400, 408, 414, 431 or 505 when it is broken.
+        let request = match parse_request(connection.reader()) {
+            Ok(request) => request,
+            Err(ParseError::Io(error)) => return Err(error),
             Err(ParseError::Closed) => {
                 debug!("{peer} closed the connection without sending a request");
-                return Ok(Ending::Done);
+                return Ok(Close::AtOnce);
             }
-            Err(ParseError::Io(error)) => return Err(error),
             Err(error) => {
-                let code = error.status().unwrap_or(400);
-                let ending = match error {
-                    ParseError::Timeout => Ending::Done,
-                    _ => Ending::InputLeft,
-                };
-                (
-                    Response::error(code, error.detail()),
-                    "-".to_string(),
-                    ending,
-                )
+                let refused = Refused::new(error.status().unwrap_or(400), error.detail());
+                let sent = send_error(ResponseWriter::new(connection.writer()), refused)?;
+                log_access(peer, "-", sent);
+                // After a timeout the client is too slow to wait for; after
+                // any other refusal, the rest of its head may still be coming.
+                return Ok(match error {
+                    ParseError::Timeout => Close::AtOnce,
+                    _ => Close::Gently,
+                });
             }
         };
+        debug!("request head: {:?}", request.raw_head);
+        let sent = self.respond(&request, connection.writer())?;
+        log_access(peer, &request.line(), sent);
+        if request.announces_body() || connection.has_unread_input() {
+            return Ok(Close::Gently);
+        }
+        Ok(Close::AtOnce)
+    }
 
-        let head = response.head();
-        debug!("response head: {head:?}");
-        info!(
-            "{peer} \"{request_line}\" {} {}",
-            response.status(),
-            response.content_length()
-        );
-        response.send(&head, stream)?;
-        Ok(ending)
+    /// The rest of the ladder, for a request that parsed.
+    fn respond(&self, request: &Request, out: &TcpStream) -> io::Result<Sent> {
+        let out = match request.method.as_str() {
+            "HEAD" => ResponseWriter::new(out).without_body(),
+            _ => ResponseWriter::new(out),
+        };
+        // 2. Validate the head: rules on its fields (`Host`, for one) go here.
+        // 3. The method, before the path: the article's policy.
+        if let Err(refused) = check_method(&request.method) {
+            return send_error(out, refused);
+        }
+        // 4. Validate the path.
+        let found = match self.validate_path(&request.target) {
+            Ok(found) => found,
+            Err(refused) => return send_error(out, refused),
+        };
+        // 5. Dispatch on the method, as the article's `handle_{command}`, and
+        // write the response.
+        match request.method.as_str() {
+            "HEAD" => self.handle_head(out, &found),
+            _ => self.handle_get(out, found),
+        }
     }
     // ANCHOR_END: handle
 
-    // ANCHOR: respond_to
-    /// The article's policy: GET and HEAD serve files, POST is forbidden,
-    /// anything else is not allowed.
-    fn respond_to(&self, request: &Request) -> Response {
-        match request.method.as_str() {
-            "GET" => self.handle_get(request),
-            "HEAD" => self.handle_head(request),
-            "POST" => Response::error(403, "POST is not allowed: this server only serves files"),
-            _ => Response::error(405, "only GET and HEAD are allowed")
-                .with_header("Allow", "GET, HEAD"),
-        }
-    }
-
-    /// The file the target names, streamed as the body.
-    pub fn handle_get(&self, request: &Request) -> Response {
-        let path = match self.root.resolve(&request.target) {
-            Ok(path) => path,
-            Err(refusal) => return Response::error(refusal.status(), refusal.reason()),
-        };
-        let opened = File::open(&path).and_then(|file| {
-            let length = file.metadata()?.len();
-            Ok((file, length))
-        });
+    // ANCHOR: validate_path
+    /// The article's `_validate_path`: from the request target to an open file.
+    /// The hard part, never leaving the document root, is [`DocRoot::resolve`]
+    /// (in `docroot.rs`, shared with steps 1 and 3); here the file is opened,
+    /// so that a file we may not read is a 403, not a crash halfway through.
+    fn validate_path(&self, target: &str) -> Result<Found, Refused> {
+        let path = self
+            .root
+            .resolve(target)
+            .map_err(|refusal| Refused::new(refusal.status(), refusal.reason()))?;
+        let opened = File::open(&path).and_then(|file| Ok((file.metadata()?.len(), file)));
         match opened {
-            Ok((file, length)) => Response::file(file, length, content_type::for_path(&path)),
+            Ok((length, file)) => Ok(Found {
+                file,
+                length,
+                content_type: content_type::for_path(&path),
+            }),
             Err(error) => {
                 warn!("cannot open {}: {error}", path.display());
-                match error.kind() {
-                    io::ErrorKind::PermissionDenied => Response::error(403, "permission denied"),
-                    _ => Response::error(404, "the file could not be opened"),
-                }
+                Err(match error.kind() {
+                    io::ErrorKind::PermissionDenied => Refused::new(403, "permission denied"),
+                    _ => Refused::new(404, "the file could not be opened"),
+                })
             }
         }
     }
+    // ANCHOR_END: validate_path
 
-    /// GET without the body: the same status and headers (RFC 9110 §9.3.2).
-    pub fn handle_head(&self, request: &Request) -> Response {
-        self.handle_get(request).without_body()
+    // ANCHOR: handle_get
+    /// GET is HEAD plus the body, as in the article, where `handle_GET` calls
+    /// `handle_HEAD`: the same status line and header fields, then the file.
+    fn handle_get(&self, mut out: ResponseWriter<&TcpStream>, found: Found) -> io::Result<Sent> {
+        self.write_file_head(&mut out, &found);
+        out.write_file(found.file, found.length)
     }
-    // ANCHOR_END: respond_to
-}
 
-// ANCHOR: deadline
-/// Reads from the socket, but never past one deadline for the whole head.
-///
-/// A read timeout alone is not enough: it restarts with every byte, so a client
-/// that sends one byte a second could hold this one-at-a-time server forever
-/// (the "slowloris" attack). Before each read we set the timeout to whatever is
-/// left until the deadline.
-#[derive(Debug)]
-struct Deadline<'a> {
-    stream: &'a TcpStream,
-    deadline: Instant,
-}
-
-impl<'a> Deadline<'a> {
-    fn new(stream: &'a TcpStream, timeout: Duration) -> Deadline<'a> {
-        Deadline {
-            stream,
-            deadline: Instant::now() + timeout,
-        }
+    /// HEAD: the head GET would send, without the body (the writer was made
+    /// `without_body`, so that error pages lose theirs too).
+    fn handle_head(&self, mut out: ResponseWriter<&TcpStream>, found: &Found) -> io::Result<Sent> {
+        self.write_file_head(&mut out, found);
+        out.end()
     }
+
+    /// The head both share. Only written into the response's buffer: GET sends
+    /// it with the first piece of the file, HEAD alone.
+    fn write_file_head(&self, out: &mut ResponseWriter<&TcpStream>, found: &Found) {
+        out.write_response_line(200);
+        out.write_headers(found.content_type, found.length, &[]);
+    }
+    // ANCHOR_END: handle_get
 }
 
-impl Read for Deadline<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let left = self.deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(io::ErrorKind::TimedOut.into());
-        }
-        self.stream.set_read_timeout(Some(left))?;
-        let mut stream = self.stream;
-        stream.read(buf)
+impl Refused {
+    fn new(status: u16, detail: &'static str) -> Refused {
+        Refused { status, detail }
     }
 }
-// ANCHOR_END: deadline
+
+// ANCHOR: check_method
+/// The article's policy: GET and HEAD serve files, POST is forbidden, anything
+/// else is not allowed.
+fn check_method(method: &str) -> Result<(), Refused> {
+    match method {
+        "GET" | "HEAD" => Ok(()),
+        "POST" => Err(Refused::new(
+            403,
+            "POST is not allowed: this server only serves files",
+        )),
+        _ => Err(Refused::new(405, "only GET and HEAD are allowed")),
+    }
+}
+
+/// The one error-page maker: the article's `_return_404`, `_return_405` and
+/// `_return_403`, with a page that says what went wrong.
+fn send_error(mut out: ResponseWriter<&TcpStream>, refused: Refused) -> io::Result<Sent> {
+    let page = status::error_page(refused.status, refused.detail);
+    out.write_response_line(refused.status);
+    // A 405 must list the methods that are allowed (RFC 9110 §15.5.6).
+    let allow: &[(&str, &str)] = match refused.status {
+        405 => &[("Allow", "GET, HEAD")],
+        _ => &[],
+    };
+    out.write_headers("text/html; charset=utf-8", page.len() as u64, allow);
+    out.write_body(page.as_bytes())
+}
+// ANCHOR_END: check_method
+
+/// The access log: who, what, and how it ended, one line per request.
+fn log_access(peer: SocketAddr, request_line: &str, sent: Sent) {
+    info!(
+        "{peer} \"{request_line}\" {} {}",
+        sent.status, sent.body_bytes
+    );
+}

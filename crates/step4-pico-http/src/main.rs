@@ -32,7 +32,9 @@ fn main() -> ExitCode {
     let address = pico.local_addr().unwrap_or(args.address());
     cli::announce(address, &root);
 
+    // The article's `PicoTCPServer(address, PicoHTTPRequestHandler)`: the TCP
+    // layer is given the HTTP layer as a closure, called once per connection.
     let handler = PicoHttpRequestHandler::new(root, args.timeout);
-    pico.serve_forever(&handler)
+    pico.serve_forever(|stream, peer| handler.handle(stream, peer))
     // ANCHOR_END: server
 }

@@ -17,7 +17,11 @@
 //! The parser reads from any [`BufRead`], so tests can feed it bytes directly;
 //! the handler gives it the socket wrapped in a read deadline.
 
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead};
+
+use reader::HeadReader;
+
+mod reader;
 
 // ANCHOR: limits
 /// Longest request line, its line ending included; longer ones get 414.
@@ -49,7 +53,7 @@ impl Request {
     }
 
     /// Whether a body follows the head (RFC 9112 §6.1–6.3). We never read one,
-    /// but the connection must then be closed with care (see `server.rs`).
+    /// but the connection must then be closed with care (see `connection.rs`).
     pub fn announces_body(&self) -> bool {
         self.header("Transfer-Encoding").is_some()
             || self
@@ -107,46 +111,34 @@ impl ParseError {
     }
 }
 
-/// Reads and parses one request head from `reader`.
+// ANCHOR: parse_request
+/// Reads and parses one request head from `reader`: the article's
+/// `_parse_request`, with every way a head can be wrong made an error.
 pub fn parse_request(reader: &mut impl BufRead) -> Result<Request, ParseError> {
-    let mut raw = Vec::new();
-    let (method, target, version) = read_request_line(reader, &mut raw)?;
-    let headers = read_header_fields(reader, &mut raw)?;
-    Ok(Request {
-        method,
-        target,
-        version,
-        headers,
-        raw_head: String::from_utf8_lossy(&raw).into_owned(),
-    })
-}
-
-fn read_request_line(
-    reader: &mut impl BufRead,
-    raw: &mut Vec<u8>,
-) -> Result<(String, String, String), ParseError> {
-    let mut line = read_line(reader, MAX_REQUEST_LINE, raw).map_err(|e| match e {
-        LineError::TooLong => ParseError::UriTooLong,
-        LineError::Eof if raw.is_empty() => ParseError::Closed,
-        other => other.into(),
-    })?;
-    // RFC 9112 §2.2: a server should ignore at least one empty line before the
-    // request line (some old clients send a CRLF after a POST body). Only one:
-    // a client sending nothing but empty lines gets a 400, not an endless read.
-    if line.is_empty() {
-        line = read_line(reader, MAX_REQUEST_LINE, raw).map_err(|e| match e {
-            LineError::TooLong => ParseError::UriTooLong,
-            other => other.into(),
-        })?;
+    let mut head = HeadReader::new(reader);
+    let mut request = parse_request_line(&head.request_line()?)?;
+    loop {
+        let line = head.field_line()?;
+        if line.is_empty() {
+            break;
+        }
+        if request.headers.len() == MAX_HEADER_FIELDS {
+            return Err(ParseError::HeadersTooLarge(
+                "there are more than 100 header fields",
+            ));
+        }
+        request.headers.push(parse_field_line(&line)?);
     }
-    parse_request_line(&line)
+    request.raw_head = String::from_utf8_lossy(&head.raw).into_owned();
+    Ok(request)
 }
+// ANCHOR_END: parse_request
 
 // ANCHOR: request_line
 /// Splits `METHOD SP TARGET SP VERSION` (RFC 9112 §3). Exactly one space
 /// between the parts and no other whitespace: lenient splitting is how
 /// requests get understood one way by a proxy and another way by the server.
-fn parse_request_line(line: &[u8]) -> Result<(String, String, String), ParseError> {
+fn parse_request_line(line: &[u8]) -> Result<Request, ParseError> {
     if line.is_empty() {
         return Err(ParseError::BadRequest("the request line is empty"));
     }
@@ -170,7 +162,13 @@ fn parse_request_line(line: &[u8]) -> Result<(String, String, String), ParseErro
         return Err(ParseError::BadRequest("the method is not a token"));
     }
     check_version(version)?;
-    Ok((method.to_string(), target.to_string(), version.to_string()))
+    Ok(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        version: version.to_string(),
+        headers: Vec::new(),
+        raw_head: String::new(),
+    })
 }
 
 /// `HTTP/1.0` and `HTTP/1.1` are served (and `HTTP/1.x` as 1.1, RFC 9110
@@ -187,30 +185,6 @@ fn check_version(version: &str) -> Result<(), ParseError> {
     }
 }
 // ANCHOR_END: request_line
-
-fn read_header_fields(
-    reader: &mut impl BufRead,
-    raw: &mut Vec<u8>,
-) -> Result<Vec<(String, String)>, ParseError> {
-    let section_start = raw.len();
-    let mut headers = Vec::new();
-    loop {
-        let budget = MAX_HEADER_BYTES.saturating_sub(raw.len() - section_start);
-        let line = read_line(reader, budget, raw).map_err(|e| match e {
-            LineError::TooLong => ParseError::HeadersTooLarge("the header section is over 64 KiB"),
-            other => other.into(),
-        })?;
-        if line.is_empty() {
-            return Ok(headers);
-        }
-        if headers.len() == MAX_HEADER_FIELDS {
-            return Err(ParseError::HeadersTooLarge(
-                "there are more than 100 header fields",
-            ));
-        }
-        headers.push(parse_field_line(&line)?);
-    }
-}
 
 /// `name: value` (RFC 9112 §5). The name is a token, directly followed by the
 /// colon; the value is trimmed of spaces and tabs.
@@ -246,67 +220,6 @@ fn parse_field_line(line: &[u8]) -> Result<(String, String), ParseError> {
 fn is_token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
-
-/// Why a line could not be read.
-enum LineError {
-    TooLong,
-    Eof,
-    Io(io::Error),
-}
-
-impl From<LineError> for ParseError {
-    fn from(error: LineError) -> ParseError {
-        match error {
-            LineError::TooLong => ParseError::HeadersTooLarge("a line is too long"),
-            LineError::Eof => ParseError::BadRequest("the connection closed before the head ended"),
-            LineError::Io(e) if is_timeout(&e) => ParseError::Timeout,
-            LineError::Io(e) => ParseError::Io(e),
-        }
-    }
-}
-
-/// A read timeout shows up as `WouldBlock` on Unix and `TimedOut` on Windows.
-fn is_timeout(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
-// ANCHOR: read_line
-/// Reads one line of at most `limit` bytes (its ending included), appends it to
-/// `raw` and returns it without its ending. The ending is CRLF, or a bare LF,
-/// which RFC 9112 §2.2 allows a server to accept (the article quotes why).
-fn read_line(
-    reader: &mut impl BufRead,
-    limit: usize,
-    raw: &mut Vec<u8>,
-) -> Result<Vec<u8>, LineError> {
-    let mut line = Vec::new();
-    // `take` bounds the read: a line without end stops at `limit + 1` bytes.
-    let read = reader
-        .by_ref()
-        .take(limit as u64 + 1)
-        .read_until(b'\n', &mut line);
-    raw.extend_from_slice(&line);
-    read.map_err(LineError::Io)?;
-    if line.last() != Some(&b'\n') {
-        return Err(if line.len() > limit {
-            LineError::TooLong
-        } else {
-            LineError::Eof
-        });
-    }
-    if line.len() > limit {
-        return Err(LineError::TooLong);
-    }
-    line.pop();
-    if line.last() == Some(&b'\r') {
-        line.pop();
-    }
-    Ok(line)
-}
-// ANCHOR_END: read_line
 
 #[cfg(test)]
 mod tests;

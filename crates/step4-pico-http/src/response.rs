@@ -16,163 +16,146 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use log::debug;
+
 use crate::status;
 
-/// How much of a file is moved per `read` and per `write`.
+/// How much of a file is moved per `read` and per `write`: each is a system
+/// call, so fewer, larger ones cost less, and the receiver wakes up less often.
+/// The buffer is the only memory a download needs, whatever the size of the
+/// file (`docs/src/performance.md` has the measurements behind the size).
+pub const COPY_BUFFER: usize = 1024 * 1024;
+
+/// What was sent, for the access log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sent {
+    pub status: u16,
+    /// Bytes of body really written: 0 for a response to HEAD.
+    pub body_bytes: u64,
+}
+
+/// A response on its way out to `out`.
 ///
-/// `std::io::copy` from a `File` into a `TcpStream` moves 8 KiB at a time (on
-/// Linux it uses no `sendfile` for sockets: `strace` shows `read`/`sendto`
-/// pairs). Fewer, larger writes mean fewer system calls and fewer wake-ups of
-/// the receiver. Measured on a 1 GiB download over loopback (2-core VM,
-/// medians of 7): 8 KiB 1,750 MB/s, 64 KiB 1,860, 256 KiB 2,700, 1 MiB 3,400,
-/// 2 MiB 3,700, 4 MiB no better. 1 MiB doubles the 8 KiB rate, beats nginx's
-/// `sendfile` here, and costs 1 MiB of memory (peak RSS 3.1 MiB), whatever the
-/// size of the file.
-const COPY_BUFFER: usize = 1024 * 1024;
-
-/// What follows the head.
+/// The article writes into `conn.makefile('wb')`, a buffered stream: nothing
+/// leaves until `flush`. Here the status line and the header fields gather in
+/// `head`, and leave with the first piece of the body, in one `write`: each
+/// `write` on a TCP socket is a system call and usually a segment of its own.
 #[derive(Debug)]
-enum Body {
-    /// Nothing (a HEAD request): `Content-Length` still says how much GET would send.
-    Omitted,
-    Page(String),
-    /// A file, streamed: the article reads it whole into memory first.
-    File(File),
-}
-
-/// A response, ready to be written.
-#[derive(Debug)]
-pub struct Response {
+pub struct ResponseWriter<W> {
+    out: W,
     status: u16,
-    content_type: &'static str,
-    content_length: u64,
-    extra_headers: Vec<(&'static str, &'static str)>,
-    body: Body,
+    head: String,
+    /// Set for a response to HEAD: only the head is sent, whatever the body.
+    body_omitted: bool,
 }
 
-impl Response {
-    /// 200 with a file as the body.
-    pub fn file(file: File, length: u64, content_type: &'static str) -> Response {
-        Response {
-            status: 200,
-            content_type,
-            content_length: length,
-            extra_headers: Vec::new(),
-            body: Body::File(file),
+impl<W: Write> ResponseWriter<W> {
+    pub fn new(out: W) -> ResponseWriter<W> {
+        ResponseWriter {
+            out,
+            status: 0,
+            head: String::with_capacity(256),
+            body_omitted: false,
         }
     }
 
-    /// An error status with a small HTML page saying what went wrong.
-    pub fn error(code: u16, detail: &str) -> Response {
-        let page = status::error_page(code, detail);
-        Response {
-            status: code,
-            content_type: "text/html; charset=utf-8",
-            content_length: page.len() as u64,
-            extra_headers: Vec::new(),
-            body: Body::Page(page),
-        }
-    }
-
-    /// Adds a header field, such as `Allow` on a 405.
-    pub fn with_header(mut self, name: &'static str, value: &'static str) -> Response {
-        self.extra_headers.push((name, value));
+    /// For a response to HEAD: the same head as for GET, error or not, and no
+    /// body (RFC 9110 §9.3.2); its Content-Length still says how much GET
+    /// would send.
+    pub fn without_body(mut self) -> ResponseWriter<W> {
+        self.body_omitted = true;
         self
     }
 
-    /// Keeps the head and drops the body: the answer to HEAD (RFC 9110 §9.3.2).
-    pub fn without_body(mut self) -> Response {
-        self.body = Body::Omitted;
-        self
+    // ANCHOR: write_head
+    /// `HTTP/1.1 404 Not Found`: the article's `_write_response_line`.
+    pub fn write_response_line(&mut self, status: u16) {
+        self.status = status;
+        let reason = status::reason(status);
+        self.head += &format!("HTTP/1.1 {status} {reason}\r\n");
     }
 
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    pub fn content_length(&self) -> u64 {
-        self.content_length
-    }
-
-    // ANCHOR: head
-    /// The status line and header fields, each ending in CRLF, then the empty line.
-    pub fn head(&self) -> String {
-        let mut head = format!(
-            "HTTP/1.1 {} {}\r\nDate: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
-            self.status,
-            status::reason(self.status),
-            http_date(SystemTime::now()),
-            self.content_type,
-            self.content_length,
-        );
-        for (name, value) in &self.extra_headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
+    /// The article's `_write_headers`: the fields every response carries, then
+    /// `extra` (such as `Allow` on a 405), then the empty line ending the head.
+    pub fn write_headers(&mut self, content_type: &str, length: u64, extra: &[(&str, &str)]) {
+        let date = http_date(SystemTime::now());
+        self.head += &format!("Date: {date}\r\nContent-Type: {content_type}\r\n");
+        // Connection: close announces that we close after this response
+        // (RFC 9112 §9.6), so the client need not wait for more.
+        self.head += &format!("Content-Length: {length}\r\nConnection: close\r\n");
+        for (name, value) in extra {
+            self.head += &format!("{name}: {value}\r\n");
         }
-        head.push_str("\r\n");
-        head
+        self.head += "\r\n";
     }
-    // ANCHOR_END: head
+    // ANCHOR_END: write_head
 
     // ANCHOR: send
-    /// Writes `head` and the body to `out`, and flushes: the article forgets to
-    /// flush its error responses, so they only leave when the next client comes.
-    pub fn send(self, head: &str, mut out: impl Write) -> io::Result<()> {
-        match self.body {
-            Body::Omitted => out.write_all(head.as_bytes())?,
-            // One write for head and page: each `write` on a TCP socket is a
-            // system call and usually a segment of its own.
-            Body::Page(page) => out.write_all(&[head.as_bytes(), page.as_bytes()].concat())?,
-            Body::File(file) => send_file(head.as_bytes(), file, self.content_length, &mut out)?,
-        }
-        out.flush()
+    /// Sends the head alone: the answer to HEAD.
+    pub fn end(self) -> io::Result<Sent> {
+        self.write_body(&[])
+    }
+
+    /// Sends the head and a small body held in memory, such as an error page.
+    /// Then flushes: the article forgets to flush its error responses, so they
+    /// only leave when the next client comes.
+    pub fn write_body(mut self, body: &[u8]) -> io::Result<Sent> {
+        let body = if self.body_omitted { &[][..] } else { body };
+        debug!("response head: {:?}", self.head);
+        self.out.write_all(&[self.head.as_bytes(), body].concat())?;
+        self.out.flush()?;
+        Ok(self.sent(body.len() as u64))
     }
     // ANCHOR_END: send
-}
 
-// ANCHOR: send_file
-/// Writes `head`, then `length` bytes of `file`, through one buffer of at most
-/// `COPY_BUFFER` bytes whose first fill starts with the head.
-///
-/// A small file therefore leaves in a single `write` with its head. The first
-/// version, `std::io::copy` into a `BufWriter`, meant to do that too, but
-/// `strace` showed two writes: on Linux `io::copy` flushes the buffered head
-/// before it copies. On loopback the saved system call did not change the
-/// request rate measurably (8,090 and 8,090 requests/s, 6 interleaved runs of
-/// 10,000): the connection costs far more. What it does buy: a failed `write`
-/// ends the response at once, where a dropped `BufWriter` tried to flush into
-/// the dead connection, one more write timeout.
-fn send_file(head: &[u8], file: File, length: u64, out: &mut impl Write) -> io::Result<()> {
-    let capacity = (head.len() as u64 + length).min(COPY_BUFFER as u64) as usize;
-    let mut buffer = vec![0; capacity.max(head.len())];
-    buffer[..head.len()].copy_from_slice(head);
-    let mut filled = head.len();
-    // `take`: never more than Content-Length promised, even if the file grows
-    // while we send it.
-    let mut body = file.take(length);
-    let mut copied = 0;
-    while copied < length {
-        let n = body.read(&mut buffer[filled..])?;
-        if n == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                format!("the file shrank: sent {copied} of {length} bytes"),
-            ));
+    // ANCHOR: write_file
+    /// Sends the head, then `length` bytes of `file`, through one buffer of at
+    /// most [`COPY_BUFFER`] bytes whose first fill starts with the head: a
+    /// small file leaves in a single `write` with its head. The article reads
+    /// the whole file into memory first.
+    pub fn write_file(mut self, file: File, length: u64) -> io::Result<Sent> {
+        if self.body_omitted {
+            return self.end();
         }
-        filled += n;
-        copied += n as u64;
-        if filled == buffer.len() || copied == length {
-            out.write_all(&buffer[..filled])?;
-            filled = 0;
+        debug!("response head: {:?}", self.head);
+        let head = self.head.as_bytes();
+        let capacity = (head.len() as u64 + length).min(COPY_BUFFER as u64) as usize;
+        let mut buffer = vec![0; capacity.max(head.len())];
+        buffer[..head.len()].copy_from_slice(head);
+        let mut filled = head.len();
+        // `take`: never more than Content-Length promised, even if the file
+        // grows while we send it.
+        let mut body = file.take(length);
+        let mut copied = 0;
+        while copied < length {
+            let n = body.read(&mut buffer[filled..])?;
+            if n == 0 {
+                let shrank = format!("the file shrank: sent {copied} of {length} bytes");
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, shrank));
+            }
+            filled += n;
+            copied += n as u64;
+            if filled == buffer.len() || copied == length {
+                self.out.write_all(&buffer[..filled])?;
+                filled = 0;
+            }
+        }
+        if filled > 0 {
+            // An empty file: the head alone.
+            self.out.write_all(&buffer[..filled])?;
+        }
+        self.out.flush()?;
+        Ok(self.sent(copied))
+    }
+    // ANCHOR_END: write_file
+
+    fn sent(&self, body_bytes: u64) -> Sent {
+        Sent {
+            status: self.status,
+            body_bytes,
         }
     }
-    if filled > 0 {
-        // An empty file: the head alone.
-        out.write_all(&buffer[..filled])?;
-    }
-    Ok(())
 }
-// ANCHOR_END: send_file
-
 /// The `Date` header's format, IMF-fixdate (RFC 9110 §5.6.7):
 /// `Sun, 06 Nov 1994 08:49:37 GMT`. An origin server with a clock must send
 /// it (§6.6.1). Formatted by hand from the seconds since 1970.

@@ -1,4 +1,4 @@
-//! `PicoTcpServer`: the listening socket and the accept loop, built and owned by us.
+//! `PicoTcpServer`: the listening socket, built and owned by us.
 //!
 //! The article's `PicoTCPServer.__init__` makes four system calls by hand:
 //! `socket(AF_INET, SOCK_STREAM)`, `setsockopt(SO_REUSEADDR)`, `bind` and
@@ -19,16 +19,14 @@
 //!   (std asks for 128; Linux caps it at `net.core.somaxconn`). Past it, new
 //!   connections wait or are refused.
 
-use std::io::{self, Read};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::io;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use log::{debug, warn};
 
-use crate::handler::{Ending, PicoHttpRequestHandler};
-
-/// Our TCP server: the listening socket, and `serve_forever` to run it.
+/// Our TCP server: the listening socket the article's `PicoTCPServer` opens.
 #[derive(Debug)]
 pub struct PicoTcpServer {
     listener: TcpListener,
@@ -49,12 +47,23 @@ impl PicoTcpServer {
     }
 
     // ANCHOR: serve_forever
-    /// Accepts connections one at a time, forever: one request, one response,
-    /// close. While one client is served, the next ones wait in the accept queue.
-    pub fn serve_forever(&self, handler: &PicoHttpRequestHandler) -> ! {
+    /// Accepts connections one at a time, forever, and gives each to
+    /// `request_handler` with the client's address: the article's
+    /// `self.request_handler(...)` inside its `while True: accept()`.
+    ///
+    /// `accept` takes the oldest connection from the kernel's accept queue (or
+    /// sleeps until one arrives) and returns a new socket for it; the listening
+    /// socket stays as it was. While one client is served, the next ones wait
+    /// in that queue. What is spoken over the connection is the handler's
+    /// business: it owns the stream, and dropping it closes the socket.
+    pub fn serve_forever(&self, request_handler: impl Fn(TcpStream, SocketAddr)) -> ! {
         loop {
             match self.listener.accept() {
-                Ok((stream, peer)) => serve_connection(&stream, peer, handler),
+                Ok((stream, peer)) => {
+                    debug!("Accepted connection from {peer}");
+                    request_handler(stream, peer);
+                    debug!("Closed connection from {peer}");
+                }
                 Err(error) => {
                     // Typically "too many open files". Retrying at once would
                     // spin; a short pause gives the system time to recover.
@@ -69,54 +78,3 @@ impl PicoTcpServer {
 
 /// How long to wait before accepting again after `accept` failed.
 const ACCEPT_RETRY_PAUSE: Duration = Duration::from_millis(100);
-
-// ANCHOR: serve_connection
-/// One connection: the handler's exchange, then the close. An error here ends
-/// this connection only; `serve_forever` goes on with the next.
-fn serve_connection(stream: &TcpStream, peer: SocketAddr, handler: &PicoHttpRequestHandler) {
-    debug!("Accepted connection from {peer}");
-    match handler.handle(stream, peer) {
-        Ok(Ending::Done) => {}
-        Ok(Ending::InputLeft) => close_gently(stream, handler.timeout()),
-        // Most often the client went away mid-response (reset, broken pipe)
-        // or stopped reading until the write timeout.
-        Err(error) => warn!("{peer}: connection failed: {error}"),
-    }
-    debug!("Closed connection from {peer}");
-}
-// ANCHOR_END: serve_connection
-
-// ANCHOR: close_gently
-/// Most we read, and longest we wait, while closing gently.
-const LINGER_BYTES: u64 = 64 * 1024 * 1024;
-const LINGER_TIME: Duration = Duration::from_secs(2);
-
-/// Closes a connection whose client may still be sending.
-///
-/// When a socket is closed with unread bytes in its receive buffer, the kernel
-/// answers with a reset (RST) instead of an orderly FIN, and a reset can
-/// destroy the response before the client has read it. RFC 9112 §9.6 says what
-/// to do: half-close (send FIN after the response), then read and discard until
-/// the client closes too. We bound that by time and bytes, so a client that
-/// never stops cannot keep the server busy: never longer than the server's
-/// `timeout`, the most any one client may hold it.
-fn close_gently(stream: &TcpStream, timeout: Duration) {
-    if stream.shutdown(Shutdown::Write).is_err() {
-        return;
-    }
-    let deadline = Instant::now() + LINGER_TIME.min(timeout);
-    let mut discarded = 0;
-    let mut sink = [0; 16 * 1024];
-    let mut stream = stream;
-    while discarded < LINGER_BYTES {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
-            break;
-        }
-        match stream.read(&mut sink) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => discarded += n as u64,
-        }
-    }
-}
-// ANCHOR_END: close_gently

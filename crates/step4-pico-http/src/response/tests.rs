@@ -40,16 +40,34 @@ fn every_day_for_a_thousand_years_has_a_valid_date() {
     }
 }
 
-fn sent(response: Response) -> String {
-    let head = response.head();
+/// The bytes a response writer sent, and what it reported.
+fn sent(write: impl FnOnce(&mut Vec<u8>) -> io::Result<Sent>) -> (String, Sent) {
     let mut out = Vec::new();
-    response.send(&head, &mut out).unwrap();
-    String::from_utf8(out).unwrap()
+    let sent = write(&mut out).unwrap();
+    (String::from_utf8(out).unwrap(), sent)
+}
+
+/// A 200 head for a file of `length` bytes, written into `out`'s buffer.
+fn file_head<W: Write>(out: W, length: u64) -> ResponseWriter<W> {
+    let mut writer = ResponseWriter::new(out);
+    writer.write_response_line(200);
+    writer.write_headers("text/plain", length, &[]);
+    writer
 }
 
 #[test]
 fn an_error_response_has_every_header_and_its_page() {
-    let text = sent(Response::error(405, "only GET and HEAD").with_header("Allow", "GET, HEAD"));
+    let page = "<p>only GET and HEAD</p>";
+    let (text, report) = sent(|out| {
+        let mut writer = ResponseWriter::new(out);
+        writer.write_response_line(405);
+        writer.write_headers(
+            "text/html; charset=utf-8",
+            page.len() as u64,
+            &[("Allow", "GET, HEAD")],
+        );
+        writer.write_body(page.as_bytes())
+    });
     let (head, body) = text.split_once("\r\n\r\n").unwrap();
     let lines: Vec<&str> = head.split("\r\n").collect();
     assert_eq!(lines[0], "HTTP/1.1 405 Method Not Allowed");
@@ -59,6 +77,13 @@ fn an_error_response_has_every_header_and_its_page() {
     assert_eq!(lines[4], "Connection: close");
     assert_eq!(lines[5], "Allow: GET, HEAD");
     assert!(body.contains("only GET and HEAD"));
+    assert_eq!(
+        report,
+        Sent {
+            status: 405,
+            body_bytes: page.len() as u64
+        }
+    );
 }
 
 #[test]
@@ -66,31 +91,23 @@ fn a_file_is_sent_whole_and_a_head_response_stops_after_the_head() {
     let path = std::env::temp_dir().join(format!("response-test-{}.txt", std::process::id()));
     let contents = "x".repeat(3 * COPY_BUFFER + 17);
     std::fs::write(&path, &contents).unwrap();
-    let open = || {
-        Response::file(
-            File::open(&path).unwrap(),
-            contents.len() as u64,
-            "text/plain",
-        )
-    };
+    let length = contents.len() as u64;
 
-    let text = sent(open());
+    let (text, report) = sent(|out| file_head(out, length).write_file(File::open(&path)?, length));
     let (head, body) = text.split_once("\r\n\r\n").unwrap();
     assert!(head.contains(&format!("Content-Length: {}", contents.len())));
     assert_eq!(body, contents);
+    assert_eq!(report.body_bytes, length);
 
-    let text = sent(open().without_body());
+    let (text, report) = sent(|out| file_head(out, length).end());
     assert!(text.ends_with("\r\n\r\n"));
     assert!(text.contains(&format!("Content-Length: {}", contents.len())));
+    assert_eq!(report.body_bytes, 0, "HEAD sends no body");
 
     // A file shorter than promised is an error, not a silently short body.
-    let short = Response::file(
-        File::open(&path).unwrap(),
-        contents.len() as u64 + 1,
-        "text/plain",
-    );
-    let head = short.head();
-    assert!(short.send(&head, &mut Vec::new()).is_err());
+    let short =
+        file_head(Vec::new(), length + 1).write_file(File::open(&path).unwrap(), length + 1);
+    assert!(short.is_err());
     std::fs::remove_file(&path).unwrap();
 }
 
@@ -115,14 +132,15 @@ fn writes_for_a_file_of(length: usize) -> (String, Vec<Vec<u8>>) {
         std::process::id()
     ));
     std::fs::write(&path, vec![b'x'; length]).unwrap();
-    let response = Response::file(File::open(&path).unwrap(), length as u64, "text/plain");
-    let head = response.head();
     let mut writes = Writes::default();
-    response.send(&head, &mut writes).unwrap();
+    let writer = file_head(&mut writes, length as u64);
+    let head = writer.head.clone();
+    writer
+        .write_file(File::open(&path).unwrap(), length as u64)
+        .unwrap();
     std::fs::remove_file(&path).unwrap();
     (head, writes.0)
 }
-
 #[test]
 fn a_small_file_leaves_in_one_write_with_its_head() {
     let (head, writes) = writes_for_a_file_of(1200);
