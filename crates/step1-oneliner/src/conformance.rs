@@ -29,8 +29,14 @@ pub enum Body {
     Chunked,
 }
 
+impl Rejection {
+    pub const fn new(status: u16, reason: &'static str) -> Rejection {
+        Rejection { status, reason }
+    }
+}
+
 const fn reject(status: u16, reason: &'static str) -> Rejection {
-    Rejection { status, reason }
+    Rejection::new(status, reason)
 }
 
 // ANCHOR: check_head

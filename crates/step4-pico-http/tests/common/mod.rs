@@ -255,6 +255,13 @@ impl Response {
 /// Returns the reader too, positioned just after the response.
 pub fn read_response(stream: &TcpStream, head_only: bool) -> (Response, BufReader<TcpStream>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let response = read_next_response(&mut reader, head_only);
+    (response, reader)
+}
+
+/// Reads one response from `reader`, which may already hold bytes of it (the
+/// second of two pipelined responses, say).
+pub fn read_next_response(reader: &mut BufReader<TcpStream>, head_only: bool) -> Response {
     let mut status_line = String::new();
     reader.read_line(&mut status_line).unwrap();
     assert!(
@@ -299,13 +306,10 @@ pub fn read_response(stream: &TcpStream, head_only: bool) -> (Response, BufReade
             reader.read_to_end(&mut body).unwrap();
         }
     }
-    (
-        Response {
-            status,
-            status_line,
-            headers,
-            body,
-        },
-        reader,
-    )
+    Response {
+        status,
+        status_line,
+        headers,
+        body,
+    }
 }
