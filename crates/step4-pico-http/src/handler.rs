@@ -176,8 +176,11 @@ impl PicoHttpRequestHandler {
     // ANCHOR_END: validate_path
 
     // ANCHOR: handle_get
-    /// GET is HEAD plus the body, as in the article, where `handle_GET` calls
-    /// `handle_HEAD`: the same status line and header fields, then the file.
+    /// GET is HEAD plus the body. In the article `handle_GET` calls
+    /// `handle_HEAD`, which writes and flushes the head, then writes the file.
+    /// Here neither calls the other: both write the same head with
+    /// `write_file_head`, which only fills the writer's buffer, so that GET's
+    /// head leaves with the first piece of the file in one `write`.
     fn handle_get(&self, mut out: ResponseWriter<&TcpStream>, found: Found) -> io::Result<Sent> {
         self.write_file_head(&mut out, &found);
         out.write_file(found.file, found.length)
