@@ -604,3 +604,34 @@ fn preconditions_are_decided_by_sending_no_validators() {
     assert_eq!(ask("/missing", "If-Match: \"v1\"").0.status, 404);
     assert_eq!(ask("/sub", "If-None-Match: *").0.status, 301);
 }
+
+#[test]
+fn the_access_log_counts_the_body_bytes_really_sent() {
+    let site = Site::new();
+    let (server, log) = Server::start_logged(&site.root());
+    let length = site.file("style.css").len();
+    let cases = [
+        ("GET", "", format!("200 {length}")),
+        ("HEAD", "", "200 0".to_string()),
+        ("GET", "If-None-Match: *\r\n", "304 0".to_string()),
+    ];
+    for (method, field, logged) in cases {
+        let mut stream = server.connect();
+        let peer = stream.local_addr().unwrap().to_string();
+        let raw =
+            format!("{method} /style.css HTTP/1.1\r\nHost: x\r\n{field}Connection: close\r\n\r\n");
+        std::io::Write::write_all(&mut stream, raw.as_bytes()).unwrap();
+        let (response, _) = common::read_response(&stream, method == "HEAD" || !field.is_empty());
+        let what = format!("{method} {field:?}");
+        assert!([200, 304].contains(&response.status), "{what}");
+        // The line that names this client: `PEER "METHOD /style.css HTTP/1.1" STATUS BYTES`.
+        let line = loop {
+            match log.recv_timeout(common::PATIENCE) {
+                Ok(line) if line.contains(&peer) => break line,
+                Ok(_) => continue,
+                Err(error) => panic!("{what}: no access log line for {peer}: {error}"),
+            }
+        };
+        assert!(line.ends_with(&format!("\" {logged}")), "{what}: {line}");
+    }
+}
