@@ -24,6 +24,22 @@ const checks = {
         const response = await status("/about/");
         return response.ok && (await response.text()).includes('data-page="about"');
     },
+    redirect: async () => {
+        // `/about` without its slash, in a frame: the page there shows
+        // <img src="cat.svg">, which the browser finds only if the server
+        // redirected it to `/about/` (else it asks for `/cat.svg`, a 404).
+        const frame = document.createElement("iframe");
+        frame.style.cssText = "position: absolute; left: -9999px; width: 10px; height: 10px";
+        const loaded = new Promise((resolve) => frame.addEventListener("load", resolve, { once: true }));
+        frame.src = "/about";
+        document.body.append(frame);
+        await loaded;
+        const cat = frame.contentDocument?.getElementById("cat");
+        const ok = frame.contentWindow.location.pathname === "/about/"
+            && cat !== null && cat !== undefined && cat.complete && cat.naturalWidth > 0;
+        frame.remove();
+        return ok;
+    },
     head: async () => {
         const get = await status("/");
         const head = await status("/", "HEAD");

@@ -7,11 +7,16 @@
 //! We never clean a dangerous path into a safe-looking one; we refuse it:
 //!
 //! 1. keep the path of the target (it must start with `/`): drop `?query` and `#fragment`;
+//!    refuse control characters, and an absolute-form target (`http://host/path`)
+//!    without a host, with a user name, or for `https`, which we do not speak;
 //! 2. percent-decode it (RFC 3986 §2.1); a broken escape or non-UTF-8 is a 400;
 //! 3. split it on `/` and accept only plain names: no `..`, no `\`, no `:`
 //!    (a Windows drive), no NUL — so nothing can climb out or restart the path;
 //! 4. ask the operating system where that really is (`canonicalize` follows
-//!    symlinks) and refuse anything that is not under the canonical root.
+//!    symlinks) and refuse anything that is not under the canonical root;
+//! 5. redirect a directory named without its final `/` to the path with it
+//!    ([`with_slash`]): a browser resolves relative links against the address,
+//!    so `<img src="cat.svg">` in `/about/index.html` shown at `/about` is `/cat.svg`.
 
 use std::fs;
 use std::io;
@@ -29,6 +34,9 @@ pub enum Refusal {
     Forbidden(&'static str),
     /// 404: nothing is there (or a directory without an index).
     NotFound,
+    /// 301: a directory named without its final `/`; answer with a `Location`
+    /// made by [`with_slash`].
+    AddSlash,
 }
 
 impl Refusal {
@@ -38,6 +46,7 @@ impl Refusal {
             Refusal::BadRequest(_) => 400,
             Refusal::Forbidden(_) => 403,
             Refusal::NotFound => 404,
+            Refusal::AddSlash => 301,
         }
     }
 
@@ -46,6 +55,7 @@ impl Refusal {
         match self {
             Refusal::BadRequest(why) | Refusal::Forbidden(why) => why,
             Refusal::NotFound => "nothing here by that name",
+            Refusal::AddSlash => "this is a directory: its address ends with '/'",
         }
     }
 }
@@ -78,7 +88,11 @@ impl DocRoot {
     // ANCHOR: resolve
     /// Maps a request target (`/css/site.css?v=2`) to a regular file inside the root.
     pub fn resolve(&self, target: &str) -> Result<PathBuf, Refusal> {
-        let path = strip_to_path(target);
+        // A bare CR or a NUL is no part of any URI (RFC 9112 §2.2: invalid).
+        if target.bytes().any(|b| b.is_ascii_control()) {
+            return Err(Refusal::BadRequest("the target holds a control character"));
+        }
+        let path = strip_to_path(target)?;
         if !path.starts_with('/') {
             return Err(Refusal::BadRequest(
                 "the target must be a path starting with '/'",
@@ -93,9 +107,12 @@ impl DocRoot {
                 _ => candidate.push(plain_name(segment)?),
             }
         }
-        let wants_directory = decoded.ends_with('/');
+        let wants_directory = path.ends_with('/');
         let mut found = self.inside(&candidate)?;
         if found.is_dir() {
+            if !wants_directory {
+                return Err(Refusal::AddSlash);
+            }
             found = self.inside(&found.join(INDEX))?;
         } else if wants_directory {
             // `/index.html/` names a directory that does not exist.
@@ -125,19 +142,62 @@ impl DocRoot {
     // ANCHOR_END: resolve
 }
 
-/// The path part of a request target. Besides the usual `/path?query`
-/// (origin-form), RFC 9112 §3.2.2 has servers accept `http://host/path`
-/// (absolute-form), which proxies send.
-fn strip_to_path(target: &str) -> &str {
+/// The path part of a request target: `/path?query` (origin-form), or
+/// `http://host/path` (absolute-form, RFC 9112 §3.2.2), whose scheme is
+/// case-insensitive and whose host must be there, without a user name (RFC
+/// 9110 §4.2); an `https` target is not ours to answer over plain TCP (§7.4).
+fn strip_to_path(target: &str) -> Result<&str, Refusal> {
     let mut path = target;
-    for scheme in ["http://", "https://"] {
-        if let Some(rest) = target.strip_prefix(scheme) {
-            path = rest.find('/').map_or("/", |slash| &rest[slash..]);
+    if let Some((scheme, rest)) = target.split_once("://") {
+        if scheme.eq_ignore_ascii_case("https") {
+            return Err(Refusal::BadRequest(
+                "an https:// target cannot be served over plain HTTP",
+            ));
+        }
+        if scheme.eq_ignore_ascii_case("http") {
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let authority = &rest[..end];
+            if authority.is_empty() || authority.contains('@') {
+                return Err(Refusal::BadRequest(
+                    "an http:// target needs a host, and no user name",
+                ));
+            }
+            path = if rest[end..].starts_with('/') {
+                &rest[end..]
+            } else {
+                "/"
+            };
         }
     }
     let end = path.find(['?', '#']).unwrap_or(path.len());
-    &path[..end]
+    Ok(&path[..end])
 }
+
+// ANCHOR: with_slash
+/// The `Location` of the redirect that answers [`Refusal::AddSlash`]: the
+/// path as the client sent it (still percent-encoded: a header never carries
+/// decoded bytes), a `/`, and the query if there was one.
+pub fn with_slash(target: &str) -> String {
+    let path = strip_to_path(target).unwrap_or("/");
+    // `//evil.example/` would send the browser to another host: one leading slash.
+    let mut location = format!("/{}/", path.trim_start_matches('/'));
+    let query = target.split_once('?').map(|(_, q)| q.split('#').next());
+    if let Some(Some(query)) = query {
+        location.push('?');
+        location.push_str(query);
+    }
+    // Escape all but visible ASCII, and `\`, which browsers read as `/`.
+    let mut escaped = String::with_capacity(location.len());
+    for byte in location.bytes() {
+        if byte.is_ascii_graphic() && byte != b'\\' {
+            escaped.push(char::from(byte));
+        } else {
+            escaped.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    escaped
+}
+// ANCHOR_END: with_slash
 
 /// A path segment that names one entry of a directory and nothing more.
 fn plain_name(segment: &str) -> Result<&str, Refusal> {

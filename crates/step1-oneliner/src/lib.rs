@@ -8,11 +8,13 @@
 //! unchanged:
 //!
 //! - [`cli`]: the command line and the startup banner;
+//! - [`conformance`]: the checks RFC 9112 asks of a request head (Host, lengths);
 //! - [`docroot`]: from a request target to a file, without ever leaving the directory;
 //! - [`content_type`]: the media type of a file;
 //! - [`status`]: reason phrases and error pages.
 
 pub mod cli;
+pub mod conformance;
 pub mod content_type;
 pub mod docroot;
 pub mod status;

@@ -11,7 +11,8 @@ use std::process::ExitCode;
 use std::thread;
 
 use log::{debug, info, warn};
-use step1_oneliner::docroot::{DocRoot, Refusal};
+use step1_oneliner::conformance::{self, Rejection};
+use step1_oneliner::docroot::{self, DocRoot, Refusal};
 use step1_oneliner::{cli, content_type, status};
 use tiny_http::{Header, Method, Request, Response, ResponseBox, Server};
 
@@ -82,7 +83,7 @@ fn serve(request: Request, root: &DocRoot) {
         request.url().escape_debug(),
         request.http_version(),
         response.status_code().0,
-        response.data_length().unwrap_or(0)
+        body_bytes(&request, &response)
     );
     if let Err(error) = request.respond(response) {
         warn!("{peer}: could not send the response: {error}");
@@ -91,8 +92,13 @@ fn serve(request: Request, root: &DocRoot) {
 
 /// The article's policy: GET and HEAD serve files, POST is forbidden, anything
 /// else is not allowed. The method is checked before the path, so that
-/// `DELETE /missing` is a 405 and not the article's 404.
+/// `DELETE /missing` is a 405 and not the article's 404. Before both, the head
+/// must pass the checks of RFC 9112 that tiny_http leaves to us.
 fn respond_to(request: &Request, root: &DocRoot) -> ResponseBox {
+    let fields = fields_of(request);
+    if let Err(rejection) = check_head(request, &fields) {
+        return error(rejection.status, rejection.reason);
+    }
     let resolved = match request.method() {
         Method::Get | Method::Head => root.resolve(request.url()),
         Method::Post => return error(403, "POST is not allowed: this server only serves files"),
@@ -109,15 +115,58 @@ fn respond_to(request: &Request, root: &DocRoot) -> ResponseBox {
         // `from_file` streams the file and sets Content-Length from its size.
         // tiny_http would switch to chunked transfer coding above 32 KiB; the
         // threshold keeps Content-Length on every file, as the other stages do.
-        // For HEAD, tiny_http sends the same head and leaves the body out.
+        // For HEAD and 304, tiny_http sends the same head and leaves the body out.
         Ok((file, media_type)) => {
             let response = Response::from_file(file).with_chunked_threshold(usize::MAX);
+            let response = match conformance::precondition(&fields) {
+                Some(Rejection { status: 304, .. }) => response.with_status_code(304),
+                Some(failed) => return error(failed.status, failed.reason),
+                None => response,
+            };
             with_header(response, "Content-Type", media_type).boxed()
+        }
+        // `/about` is a directory: send the browser to `/about/`.
+        Err(Refusal::AddSlash) => {
+            let response = error(301, Refusal::AddSlash.reason());
+            let location = docroot::with_slash(request.url());
+            with_header(response, "Location", &location)
         }
         Err(refusal) => error(refusal.status(), refusal.reason()),
     }
 }
+
+/// The header fields as tiny_http parsed them: names, and values without
+/// the whitespace around them.
+fn fields_of(request: &Request) -> Vec<(&str, &str)> {
+    request
+        .headers()
+        .iter()
+        .map(|header| (header.field.as_str().as_str(), header.value.as_str()))
+        .collect()
+}
+
+/// The head as tiny_http parsed it, through the checks every stage makes
+/// (`Host`, `Content-Length`, `Transfer-Encoding`). tiny_http has already
+/// refused what it could not parse (400) and versions above 1.1 (505). It
+/// keeps the connection open after our 400 and frames the body its own way
+/// (the first `Content-Length`; the chunks of a chunked body it does not skip
+/// at all), so what follows a refused head may be read as a next request:
+/// only step 4, which owns its connections, can close them.
+fn check_head(request: &Request, fields: &[(&str, &str)]) -> Result<conformance::Body, Rejection> {
+    let version = request.http_version();
+    conformance::check_head(version.0, version.1, fields)
+}
 // ANCHOR_END: serve
+
+/// The body bytes the response really carries, for the access log: none for
+/// HEAD, whose response has only the head, nor for 304.
+fn body_bytes(request: &Request, response: &ResponseBox) -> usize {
+    if *request.method() == Method::Head || response.status_code().0 == 304 {
+        0
+    } else {
+        response.data_length().unwrap_or(0)
+    }
+}
 
 /// An error response with a small HTML page saying what went wrong.
 fn error(code: u16, detail: &str) -> ResponseBox {

@@ -64,11 +64,7 @@ fn streams_a_large_file_whole_with_content_length() {
 fn a_directory_is_served_by_its_index() {
     let site = Site::new();
     let server = Server::start(&site.root(), &[]);
-    for (target, file) in [
-        ("/", "index.html"),
-        ("/sub", "sub/index.html"),
-        ("/sub/", "sub/index.html"),
-    ] {
+    for (target, file) in [("/", "index.html"), ("/sub/", "sub/index.html")] {
         let response = server.get(target);
         assert_eq!(response.status, 200, "{target}");
         assert_eq!(
@@ -80,16 +76,39 @@ fn a_directory_is_served_by_its_index() {
 }
 
 #[test]
+fn a_directory_without_its_slash_is_redirected_to_it() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let cases = [
+        ("/sub", "/sub/"),
+        ("/sub?x=1&y=%20", "/sub/?x=1&y=%20"),
+        ("/empty", "/empty/"),
+        ("//sub", "/sub/"),
+        ("http://localhost/sub", "/sub/"),
+    ];
+    for (target, location) in cases {
+        for method in ["GET", "HEAD"] {
+            let request = format!(
+                "{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            );
+            let response = server.exchange(request.as_bytes());
+            let what = format!("{method} {target}");
+            assert_eq!(
+                response.status_line, "HTTP/1.1 301 Moved Permanently",
+                "{what}"
+            );
+            assert_eq!(response.header("Location"), Some(location), "{what}");
+            assert!(response.header("Date").is_some(), "{what}");
+            assert_eq!(response.body.is_empty(), method == "HEAD", "{what}");
+        }
+    }
+}
+
+#[test]
 fn what_is_missing_is_404_with_a_page_saying_so() {
     let site = Site::new();
     let server = Server::start(&site.root(), &[]);
-    for target in [
-        "/missing",
-        "/sub/missing.html",
-        "/empty",
-        "/empty/",
-        "/style.css/",
-    ] {
+    for target in ["/missing", "/sub/missing.html", "/empty/", "/style.css/"] {
         let response = server.get(target);
         assert_eq!(response.status_line, "HTTP/1.1 404 Not Found", "{target}");
         assert_eq!(
@@ -207,7 +226,7 @@ fn a_link_is_followed_only_while_it_stays_inside() {
 fn every_response_has_a_date_a_type_and_a_length() {
     let site = Site::new();
     let server = Server::start(&site.root(), &[]);
-    for target in ["/", "/missing", "/../secret.txt"] {
+    for target in ["/", "/missing", "/../secret.txt", "/sub", "/%zz"] {
         let response = server.get(target);
         let date = response.header("Date").unwrap_or_default();
         assert!(
@@ -316,5 +335,303 @@ fn help_prints_usage_and_exits_0() {
         assert_eq!(code, 0);
         assert!(stdout.starts_with("usage: "), "{stdout}");
         assert!(stdout.contains("--directory"), "{stdout}");
+    }
+}
+
+// RFC 9112 and RFC 9110, rule by rule: docs/src/conformance.md names each test
+// next to the rule it guards.
+
+/// Sends `raw` and returns the status code of the (first) response.
+fn status_of(server: &Server, raw: &str) -> u16 {
+    server.exchange(raw.as_bytes()).status
+}
+
+#[test]
+fn an_http_1_1_request_needs_exactly_one_valid_host() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let refused = [
+        "GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: localhost\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.0\r\nHost: a.example\r\nHost: b.example\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a/b\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: user@localhost\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: localhost:http\r\nConnection: close\r\n\r\n",
+    ];
+    for raw in refused {
+        let response = server.exchange(raw.as_bytes());
+        assert_eq!(response.status, 400, "{raw:?}");
+        assert!(response.text().contains("Host"), "{raw:?}");
+        assert!(response.header("Date").is_some(), "{raw:?}");
+    }
+    let served = [
+        "GET / HTTP/1.0\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: [::1]:8000\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nhost: \t localhost \t\r\nConnection: close\r\n\r\n",
+    ];
+    for raw in served {
+        assert_eq!(status_of(&server, raw), 200, "{raw:?}");
+    }
+}
+
+#[test]
+fn a_content_length_that_is_not_one_number_is_400() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    for length in ["abc", "+5", "-1", "0x5", "5, 6", "5 6", ""] {
+        let raw = format!(
+            "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\nConnection: close\r\n\r\nhello"
+        );
+        assert_eq!(status_of(&server, &raw), 400, "Content-Length: {length:?}");
+    }
+    let two = "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\
+               Connection: close\r\n\r\nab";
+    assert_eq!(status_of(&server, two), 400, "two different lengths");
+    let same = "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 0\r\n\
+                Connection: close\r\n\r\n";
+    assert_eq!(status_of(&server, same), 200, "the same length twice");
+}
+
+#[test]
+fn a_transfer_encoding_that_cannot_frame_the_body_is_refused() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let cases = [
+        ("HTTP/1.1", "Transfer-Encoding: gzip", 400),
+        ("HTTP/1.1", "Transfer-Encoding: chunked, gzip", 400),
+        (
+            "HTTP/1.1",
+            "Transfer-Encoding: chunked\r\nContent-Length: 5",
+            400,
+        ),
+        ("HTTP/1.0", "Transfer-Encoding: chunked", 400),
+        ("HTTP/1.1", "Transfer-Encoding: gzip, chunked", 501),
+        ("HTTP/1.1", "Transfer-Encoding: chunked", 200),
+    ];
+    for (version, fields, status) in cases {
+        let raw =
+            format!("GET / {version}\r\nHost: x\r\n{fields}\r\nConnection: close\r\n\r\n0\r\n\r\n");
+        assert_eq!(status_of(&server, &raw), status, "{version} {fields:?}");
+    }
+}
+
+#[test]
+fn a_field_line_with_space_before_its_colon_is_400() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    for raw in [
+        "GET / HTTP/1.1\r\nHost : x\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nAccept\t: */*\r\nConnection: close\r\n\r\n",
+    ] {
+        assert_eq!(status_of(&server, raw), 400, "{raw:?}");
+    }
+}
+
+#[test]
+fn cr_or_nul_inside_a_field_value_is_400() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    for value in ["a\0b", "a\rb"] {
+        let raw =
+            format!("GET / HTTP/1.1\r\nHost: x\r\nX-Test: {value}\r\nConnection: close\r\n\r\n");
+        assert_eq!(status_of(&server, &raw), 400, "{value:?}");
+    }
+}
+
+#[test]
+fn an_absolute_form_target_is_served_unless_it_cannot_be() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    for target in [
+        "http://localhost/style.css",
+        "HTTP://localhost:8000/style.css?v=1",
+    ] {
+        let response = server.get(target);
+        assert_eq!(response.status, 200, "{target}");
+        assert_eq!(response.body, site.file("style.css"), "{target}");
+    }
+    for target in [
+        "http:///style.css",
+        "http://user@localhost/style.css",
+        "https://localhost/style.css",
+    ] {
+        assert_eq!(server.get(target).status, 400, "{target}");
+    }
+}
+
+#[test]
+fn http_0_9_is_answered_505() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let raw = "GET / HTTP/0.9\r\nHost: x\r\nConnection: close\r\n\r\n";
+    assert_eq!(status_of(&server, raw), 505);
+}
+
+#[test]
+fn after_connection_close_no_further_request_is_answered() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let response = server.exchange_and_close(
+        b"GET /style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n\
+          GET /notes.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    assert_eq!(response.body, site.file("style.css"));
+}
+
+/// Reads what follows a first response: nothing (the server closed), or
+/// exactly one more response, which must be for `/notes.txt`.
+fn assert_next_is_notes_or_nothing(
+    site: &Site,
+    rest: &mut std::io::BufReader<std::net::TcpStream>,
+) {
+    use std::io::BufRead;
+    if rest.fill_buf().unwrap().is_empty() {
+        return;
+    }
+    let second = common::read_next_response(rest, false);
+    assert_eq!(second.status, 200, "{}", second.status_line);
+    assert_eq!(second.body, site.file("notes.txt"));
+}
+
+#[test]
+fn pipelined_requests_are_answered_in_order() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let mut stream = server.connect();
+    std::io::Write::write_all(
+        &mut stream,
+        b"GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n\
+          GET /notes.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let (first, mut rest) = common::read_response(&stream, false);
+    assert_eq!(first.body, site.file("style.css"));
+    assert_next_is_notes_or_nothing(&site, &mut rest);
+}
+
+#[test]
+fn a_request_body_is_never_read_as_the_next_request() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let raw = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello\
+               GET /notes.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let mut stream = server.connect();
+    std::io::Write::write_all(&mut stream, raw.as_bytes()).unwrap();
+    let (first, mut rest) = common::read_response(&stream, false);
+    assert_eq!(first.status, 403, "{}", first.status_line);
+    assert_next_is_notes_or_nothing(&site, &mut rest);
+}
+
+#[test]
+fn a_request_expecting_100_continue_gets_its_answer_without_sending_the_body() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    for version in ["HTTP/1.1", "HTTP/1.0"] {
+        // The body is never sent: a server that waited for it would not answer.
+        let raw = format!(
+            "POST / {version}\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\
+             Connection: close\r\n\r\n"
+        );
+        let response = server.exchange(raw.as_bytes());
+        assert_eq!(response.status, 403, "{version}: {}", response.status_line);
+    }
+}
+
+#[test]
+fn no_response_repeats_a_field_or_pairs_a_length_with_transfer_encoding() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    for raw in [
+        "GET /big.bin HTTP/1.0\r\n\r\n",
+        "GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "DELETE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /sub HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+    ] {
+        let response = server.exchange(raw.as_bytes());
+        let mut names: Vec<String> = response
+            .headers
+            .iter()
+            .map(|(name, _)| name.to_ascii_lowercase())
+            .collect();
+        names.sort();
+        let count = names.len();
+        names.dedup();
+        assert_eq!(names.len(), count, "{raw:?}: {:?}", response.headers);
+        assert_eq!(response.header("Transfer-Encoding"), None, "{raw:?}");
+        assert!(response.header("Content-Length").is_some(), "{raw:?}");
+    }
+}
+
+#[test]
+fn preconditions_are_decided_by_sending_no_validators() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let ask = |target: &str, field: &str| {
+        let mut stream = server.connect();
+        let raw =
+            format!("GET {target} HTTP/1.1\r\nHost: x\r\n{field}\r\nConnection: close\r\n\r\n");
+        std::io::Write::write_all(&mut stream, raw.as_bytes()).unwrap();
+        // Read the head, then the rest: a 304 has no body, whatever its
+        // Content-Length says.
+        let (response, mut rest) = common::read_response(&stream, true);
+        let mut after = Vec::new();
+        std::io::Read::read_to_end(&mut rest, &mut after).unwrap();
+        (response, after)
+    };
+    let length = site.file("style.css").len().to_string();
+    let cases = [
+        ("If-Match: \"v1\"", 412),
+        ("If-Match: *", 200),
+        ("If-None-Match: *", 304),
+        ("If-None-Match: \"v1\", W/\"v2\"", 200),
+        ("If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT", 200),
+        ("If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT", 200),
+    ];
+    for (field, status) in cases {
+        let (response, after) = ask("/style.css", field);
+        assert_eq!(response.status, status, "{field}");
+        assert!(response.header("Date").is_some(), "{field}");
+        if status == 304 {
+            assert_eq!(response.header("Content-Length"), Some(length.as_str()));
+            assert!(after.is_empty(), "a 304 with a body");
+        }
+    }
+    // Preconditions only ever turn a 200 into something else.
+    assert_eq!(ask("/missing", "If-Match: \"v1\"").0.status, 404);
+    assert_eq!(ask("/sub", "If-None-Match: *").0.status, 301);
+}
+
+#[test]
+fn the_access_log_counts_the_body_bytes_really_sent() {
+    let site = Site::new();
+    let (server, log) = Server::start_logged(&site.root());
+    let length = site.file("style.css").len();
+    let cases = [
+        ("GET", "", format!("200 {length}")),
+        ("HEAD", "", "200 0".to_string()),
+        ("GET", "If-None-Match: *\r\n", "304 0".to_string()),
+    ];
+    for (method, field, logged) in cases {
+        let mut stream = server.connect();
+        let peer = stream.local_addr().unwrap().to_string();
+        let raw =
+            format!("{method} /style.css HTTP/1.1\r\nHost: x\r\n{field}Connection: close\r\n\r\n");
+        std::io::Write::write_all(&mut stream, raw.as_bytes()).unwrap();
+        let (response, _) = common::read_response(&stream, method == "HEAD" || !field.is_empty());
+        let what = format!("{method} {field:?}");
+        assert!([200, 304].contains(&response.status), "{what}");
+        // The line that names this client: `PEER "METHOD /style.css HTTP/1.1" STATUS BYTES`.
+        let line = loop {
+            match log.recv_timeout(common::PATIENCE) {
+                Ok(line) if line.contains(&peer) => break line,
+                Ok(_) => continue,
+                Err(error) => panic!("{what}: no access log line for {peer}: {error}"),
+            }
+        };
+        assert!(line.ends_with(&format!("\" {logged}")), "{what}: {line}");
     }
 }

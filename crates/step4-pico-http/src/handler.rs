@@ -17,9 +17,10 @@ use std::time::Duration;
 
 use log::{debug, info, warn};
 
+use crate::conformance::{self, Rejection};
 use crate::connection::Connection;
 use crate::content_type;
-use crate::docroot::DocRoot;
+use crate::docroot::{self, DocRoot};
 use crate::request::{ParseError, Request, parse_request};
 use crate::response::{ResponseWriter, Sent};
 use crate::status;
@@ -37,13 +38,8 @@ struct Found {
     file: File,
     length: u64,
     content_type: &'static str,
-}
-
-/// An answer that is an error page: its status and a sentence for the reader.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Refused {
+    /// 200, or 304 when `If-None-Match: *` asked for none.
     status: u16,
-    detail: &'static str,
 }
 
 /// How to close the connection once the response is out.
@@ -92,8 +88,8 @@ impl PicoHttpRequestHandler {
                 return Ok(Close::AtOnce);
             }
             Err(error) => {
-                let refused = Refused::new(error.status().unwrap_or(400), error.detail());
-                let sent = send_error(ResponseWriter::new(connection.writer()), refused)?;
+                let refused = Rejection::new(error.status().unwrap_or(400), error.detail());
+                let sent = send_error(ResponseWriter::new(connection.writer()), refused, "")?;
                 log_access(peer, "-", sent);
                 // After a timeout the client is too slow to wait for; after
                 // any other refusal, the rest of its head may still be coming.
@@ -118,17 +114,30 @@ impl PicoHttpRequestHandler {
             "HEAD" => ResponseWriter::new(out).without_body(),
             _ => ResponseWriter::new(out),
         };
-        // 2. Validate the head: rules on its fields (`Host`, for one) go here.
+        let target = &request.target;
+        // 2. Validate the head: one `Host`, one body length (RFC 9112 §3.2, §6).
+        if let Err(refused) = conformance::check_head(1, request.minor(), &request.fields()) {
+            return send_error(out, refused, target);
+        }
         // 3. The method, before the path: the article's policy.
         if let Err(refused) = check_method(&request.method) {
-            return send_error(out, refused);
+            return send_error(out, refused, target);
         }
-        // 4. Validate the path.
-        let found = match self.validate_path(&request.target) {
+        // 4. Validate the path (a directory without its `/` is a 301).
+        let mut found = match self.validate_path(target) {
             Ok(found) => found,
-            Err(refused) => return send_error(out, refused),
+            Err(refused) => return send_error(out, refused, target),
         };
-        // 5. Dispatch on the method, as the article's `handle_{command}`, and
+        // 5. Preconditions (RFC 9110 §13): 412, or 304, the file's head alone.
+        let out = match conformance::precondition(&request.fields()) {
+            Some(Rejection { status: 304, .. }) => {
+                found.status = 304;
+                out.without_body()
+            }
+            Some(refused) => return send_error(out, refused, target),
+            None => out,
+        };
+        // 6. Dispatch on the method, as the article's `handle_{command}`, and
         // write the response.
         match request.method.as_str() {
             "HEAD" => self.handle_head(out, &found),
@@ -142,23 +151,24 @@ impl PicoHttpRequestHandler {
     /// The hard part, never leaving the document root, is [`DocRoot::resolve`]
     /// (in `docroot.rs`, shared with steps 1 and 3); here the file is opened,
     /// so that a file we may not read is a 403, not a crash halfway through.
-    fn validate_path(&self, target: &str) -> Result<Found, Refused> {
+    fn validate_path(&self, target: &str) -> Result<Found, Rejection> {
         let path = self
             .root
             .resolve(target)
-            .map_err(|refusal| Refused::new(refusal.status(), refusal.reason()))?;
+            .map_err(|refusal| Rejection::new(refusal.status(), refusal.reason()))?;
         let opened = File::open(&path).and_then(|file| Ok((file.metadata()?.len(), file)));
         match opened {
             Ok((length, file)) => Ok(Found {
                 file,
                 length,
                 content_type: content_type::for_path(&path),
+                status: 200,
             }),
             Err(error) => {
                 warn!("cannot open {}: {error}", path.display());
                 Err(match error.kind() {
-                    io::ErrorKind::PermissionDenied => Refused::new(403, "permission denied"),
-                    _ => Refused::new(404, "the file could not be opened"),
+                    io::ErrorKind::PermissionDenied => Rejection::new(403, "permission denied"),
+                    _ => Rejection::new(404, "the file could not be opened"),
                 })
             }
         }
@@ -186,43 +196,44 @@ impl PicoHttpRequestHandler {
     /// The head both share. Only written into the response's buffer: GET sends
     /// it with the first piece of the file, HEAD alone.
     fn write_file_head(&self, out: &mut ResponseWriter<&TcpStream>, found: &Found) {
-        out.write_response_line(200);
+        out.write_response_line(found.status);
         out.write_headers(found.content_type, found.length, &[]);
     }
     // ANCHOR_END: handle_get
 }
 
-impl Refused {
-    fn new(status: u16, detail: &'static str) -> Refused {
-        Refused { status, detail }
-    }
-}
-
 // ANCHOR: check_method
 /// The article's policy: GET and HEAD serve files, POST is forbidden, anything
 /// else is not allowed.
-fn check_method(method: &str) -> Result<(), Refused> {
+fn check_method(method: &str) -> Result<(), Rejection> {
     match method {
         "GET" | "HEAD" => Ok(()),
-        "POST" => Err(Refused::new(
+        "POST" => Err(Rejection::new(
             403,
             "POST is not allowed: this server only serves files",
         )),
-        _ => Err(Refused::new(405, "only GET and HEAD are allowed")),
+        _ => Err(Rejection::new(405, "only GET and HEAD are allowed")),
     }
 }
 
 /// The one error-page maker: the article's `_return_404`, `_return_405` and
-/// `_return_403`, with a page that says what went wrong.
-fn send_error(mut out: ResponseWriter<&TcpStream>, refused: Refused) -> io::Result<Sent> {
-    let page = status::error_page(refused.status, refused.detail);
+/// `_return_403`, with a page that says what went wrong. `target` is the
+/// request's, for the `Location` of a 301.
+fn send_error(
+    mut out: ResponseWriter<&TcpStream>,
+    refused: Rejection,
+    target: &str,
+) -> io::Result<Sent> {
+    let page = status::error_page(refused.status, refused.reason);
     out.write_response_line(refused.status);
-    // A 405 must list the methods that are allowed (RFC 9110 §15.5.6).
-    let allow: &[(&str, &str)] = match refused.status {
-        405 => &[("Allow", "GET, HEAD")],
-        _ => &[],
+    let location = docroot::with_slash(target);
+    // A 405 lists the methods allowed (RFC 9110 §15.5.6); a 301 where to go.
+    let extra = match refused.status {
+        405 => vec![("Allow", "GET, HEAD")],
+        301 => vec![("Location", location.as_str())],
+        _ => vec![],
     };
-    out.write_headers("text/html; charset=utf-8", page.len() as u64, allow);
+    out.write_headers("text/html; charset=utf-8", page.len() as u64, &extra);
     out.write_body(page.as_bytes())
 }
 // ANCHOR_END: check_method

@@ -18,6 +18,8 @@
 //! - [`connection`]: one HTTP connection on its socket: the head's deadline,
 //!   the write timeout, the gentle close.
 //! - [`request`]: reading and parsing the request head, within limits.
+//! - [`conformance`]: what RFC 9112 asks of a head beyond its grammar (`Host`,
+//!   one body length), shared with steps 1 and 3.
 //! - [`docroot`]: from a request target to a file, never leaving the directory.
 //! - [`content_type`]: the media type of a file.
 //! - [`response`]: writing the status line, the header fields and the body.
@@ -41,6 +43,7 @@
 //! | `_write_headers`                 | `ResponseWriter::write_headers`             | `response.rs`  |
 
 pub mod cli;
+pub mod conformance;
 pub mod connection;
 pub mod content_type;
 pub mod docroot;

@@ -61,6 +61,20 @@ impl Request {
                 .is_some_and(|n| n.trim() != "0")
     }
 
+    /// The header fields as `conformance.rs` takes them.
+    pub fn fields(&self) -> Vec<(&str, &str)> {
+        let fields = self.headers.iter();
+        fields
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect()
+    }
+
+    /// The minor version: the parser lets only HTTP/1.x through, and a later
+    /// minor version is served as 1.1 (RFC 9110 §6.2).
+    pub fn minor(&self) -> u8 {
+        u8::from(self.version != "HTTP/1.0")
+    }
+
     /// `GET /path HTTP/1.1`, as the access log shows it.
     pub fn line(&self) -> String {
         format!("{} {} {}", self.method, self.target, self.version)

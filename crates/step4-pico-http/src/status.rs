@@ -6,12 +6,15 @@
 pub fn reason(code: u16) -> &'static str {
     match code {
         200 => "OK",
+        301 => "Moved Permanently",
         304 => "Not Modified",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
+        412 => "Precondition Failed",
+        413 => "Content Too Large",
         414 => "URI Too Long",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
@@ -38,7 +41,9 @@ mod tests {
 
     #[test]
     fn every_status_a_stage_sends_has_its_phrase() {
-        for code in [200, 400, 403, 404, 405, 408, 414, 431, 500, 505] {
+        for code in [
+            200, 301, 304, 400, 403, 404, 405, 408, 412, 413, 414, 431, 500, 501, 505,
+        ] {
             assert_ne!(reason(code), "Unknown", "{code}");
         }
     }

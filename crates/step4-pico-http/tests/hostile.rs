@@ -240,8 +240,18 @@ fn malformed_heads_get_their_4xx_and_the_server_carries_on() {
         ("the head cut short", b"GET / HTTP/1.1\r\nHost: x", 400),
         ("a 10,000-byte method", long_method.as_bytes(), 414),
         // Methods are case-sensitive (RFC 9110 §9.1): these are not GET or HEAD.
-        ("a lowercase method", b"get / HTTP/1.1\r\n\r\n", 405),
-        ("a mixed-case method", b"Head / HTTP/1.1\r\n\r\n", 405),
+        (
+            "a lowercase method",
+            b"get / HTTP/1.1\r\nHost: x\r\n\r\n",
+            405,
+        ),
+        (
+            "a mixed-case method",
+            b"Head / HTTP/1.1\r\nHost: x\r\n\r\n",
+            405,
+        ),
+        // RFC 9112 §3.2: an HTTP/1.1 request names its Host, once.
+        ("no Host", b"GET / HTTP/1.1\r\n\r\n", 400),
     ];
     for (what, raw, expected) in cases {
         let mut stream = server.connect();
@@ -458,8 +468,10 @@ fn post_is_403_at_once_whatever_its_body_does() {
     ] {
         let mut liar = server.connect();
         let asked = Instant::now();
-        liar.write_all(format!("POST / HTTP/1.1\r\n{announce}\r\n\r\nonly this").as_bytes())
-            .unwrap();
+        liar.write_all(
+            format!("POST / HTTP/1.1\r\nHost: x\r\n{announce}\r\n\r\nonly this").as_bytes(),
+        )
+        .unwrap();
         let (response, _) = read_response(&liar, false);
         assert_eq!(response.status, 403, "{announce}");
         assert!(
@@ -477,7 +489,8 @@ fn post_is_403_at_once_whatever_its_body_does() {
         let (mut stream, sending) = (endless.try_clone().unwrap(), Arc::clone(&sending));
         thread::spawn(move || {
             let chunk = vec![b'x'; 64 * 1024];
-            let _ = stream.write_all(b"POST / HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n");
+            let _ = stream
+                .write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n");
             while sending.load(Ordering::SeqCst) && stream.write_all(&chunk).is_ok() {}
         })
     };

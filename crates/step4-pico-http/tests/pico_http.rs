@@ -116,7 +116,7 @@ fn a_lowercase_method_is_just_another_method() {
     let site = Site::new();
     let server = Server::start(&site.root(), &[]);
     // Methods are case-sensitive (RFC 9110 §9.1): `get` is not GET.
-    let response = server.exchange_and_close(b"get / HTTP/1.1\r\n\r\n");
+    let response = server.exchange_and_close(b"get / HTTP/1.1\r\nHost: x\r\n\r\n");
     assert_eq!(response.status, 405);
 }
 
@@ -212,7 +212,7 @@ fn a_client_that_never_reads_is_dropped_after_the_write_timeout() {
     let server = Server::start(&site.root(), &["--timeout", "0.5"]);
     let mut stalled = server.connect();
     stalled
-        .write_all(b"GET /huge.bin HTTP/1.1\r\n\r\n")
+        .write_all(b"GET /huge.bin HTTP/1.1\r\nHost: x\r\n\r\n")
         .unwrap();
     // Never read from `stalled`; the next client must still be served.
     assert_eq!(server.get("/style.css").status, 200);
@@ -225,7 +225,7 @@ fn post_is_answered_at_once_whatever_its_body_says() {
     let server = Server::start(&site.root(), &[]);
     // A Content-Length that promises far more than comes: no waiting for it.
     let mut liar = server.connect();
-    liar.write_all(b"POST / HTTP/1.1\r\nContent-Length: 1000000\r\n\r\nonly this")
+    liar.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nonly this")
         .unwrap();
     let (response, _) = read_response(&liar, false);
     assert_eq!(response.status, 403);
@@ -236,7 +236,8 @@ fn post_is_answered_at_once_whatever_its_body_says() {
     let writer = {
         let mut stream = big.try_clone().unwrap();
         thread::spawn(move || {
-            let _ = stream.write_all(b"POST / HTTP/1.1\r\nContent-Length: 8388608\r\n\r\n");
+            let _ =
+                stream.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 8388608\r\n\r\n");
             let _ = stream.write_all(&vec![b'x'; 8 << 20]);
         })
     };
@@ -262,7 +263,9 @@ fn a_large_file_is_streamed_without_the_memory_growing() {
         return;
     };
     let mut stream = server.connect();
-    stream.write_all(b"GET /huge.bin HTTP/1.1\r\n\r\n").unwrap();
+    stream
+        .write_all(b"GET /huge.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     let mut received = 0u64;
     let mut chunk = vec![0; 1 << 20];
     loop {

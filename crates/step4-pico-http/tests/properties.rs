@@ -25,7 +25,7 @@ use proptest::sample::select;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
 use common::{SECRET, Site};
-use step4_pico_http::docroot::DocRoot;
+use step4_pico_http::docroot::{self, DocRoot, Refusal};
 use step4_pico_http::request::{
     MAX_HEADER_FIELDS, MAX_REQUEST_LINE, ParseError, Request, parse_request,
 };
@@ -363,6 +363,13 @@ fn no_target_resolves_to_a_path_outside_the_root() {
                     !String::from_utf8_lossy(&contents).contains(SECRET),
                     "{target:?} reached the secret"
                 );
+            }
+            // A directory without its slash: the redirect must stay on this
+            // host, as a plain path a header can carry.
+            Err(Refusal::AddSlash) => {
+                let location = docroot::with_slash(&target);
+                prop_assert!(location.starts_with('/') && !location.starts_with("//"));
+                prop_assert!(location.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'));
             }
             Err(refusal) => {
                 prop_assert!([400, 403, 404].contains(&refusal.status()), "{refusal:?}")

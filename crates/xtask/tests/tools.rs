@@ -194,7 +194,7 @@ fn diff_shows_only_the_replaced_layer() {
     assert!(!one_to_three.contains('\x1b'), "no colour when piped");
     assert!(
         one_to_three.contains(
-            "# Unchanged: src/cli.rs, src/content_type.rs, src/docroot.rs, src/status.rs\n"
+            "# Unchanged: src/cli.rs, src/conformance.rs, src/content_type.rs, src/docroot.rs, src/status.rs\n"
         )
     );
     // The listener changes hands...

@@ -13,11 +13,45 @@ fn keeps_only_the_path_of_a_target() {
         ("/page#top", "/page"),
         ("/?x=/../etc", "/"),
         ("http://example.com/a/b", "/a/b"),
-        ("https://example.com", "/"),
+        ("http://example.com", "/"),
         ("http://example.com?x", "/"),
     ];
     for (target, path) in cases {
-        assert_eq!(strip_to_path(target), path, "{target}");
+        assert_eq!(strip_to_path(target), Ok(path), "{target}");
+    }
+    assert_eq!(strip_to_path("HTTP://example.com/a"), Ok("/a"));
+}
+
+#[test]
+fn refuses_absolute_targets_we_must_not_serve() {
+    for target in [
+        "http:///etc",
+        "http://",
+        "http://user@example.com/",
+        "https://example.com/",
+        "HTTPS://example.com/",
+    ] {
+        assert!(
+            matches!(strip_to_path(target), Err(Refusal::BadRequest(_))),
+            "{target}"
+        );
+    }
+}
+
+#[test]
+fn a_redirect_adds_the_slash_and_keeps_the_query_as_sent() {
+    let cases = [
+        ("/about", "/about/"),
+        ("/about?x=1&y=%20", "/about/?x=1&y=%20"),
+        ("/a%20b", "/a%20b/"),
+        ("/caf\u{e9}", "/caf%C3%A9/"),
+        ("//evil.example", "/evil.example/"),
+        ("/x\\y", "/x%5Cy/"),
+        ("http://localhost:8000/sub?q", "/sub/?q"),
+        ("/page#top", "/page/"),
+    ];
+    for (target, location) in cases {
+        assert_eq!(with_slash(target), location, "{target}");
     }
 }
 
@@ -123,7 +157,6 @@ fn serves_files_and_directory_indexes_inside_the_root() {
         ("/", "home"),
         ("/index.html", "home"),
         ("/style.css?v=1", "css"),
-        ("/sub", "sub"),
         ("/sub/", "sub"),
         ("//sub//index.html", "sub"),
         ("/./sub/./", "sub"),
@@ -139,14 +172,31 @@ fn serves_files_and_directory_indexes_inside_the_root() {
 #[test]
 fn answers_404_for_what_is_not_there() {
     let tree = Tree::new();
-    for target in [
-        "/missing",
-        "/sub/missing.html",
-        "/empty",
-        "/empty/",
-        "/style.css/",
-    ] {
+    for target in ["/missing", "/sub/missing.html", "/empty/", "/style.css/"] {
         assert_eq!(tree.answer(target), Err(404), "{target}");
+    }
+}
+
+#[test]
+fn a_directory_without_its_slash_is_redirected() {
+    let tree = Tree::new();
+    for target in [
+        "/sub",
+        "/sub?x=1",
+        "/empty",
+        "//sub",
+        "/./sub",
+        "http://h/sub",
+    ] {
+        assert_eq!(tree.answer(target), Err(301), "{target}");
+    }
+}
+
+#[test]
+fn control_characters_in_a_target_are_a_bad_request() {
+    let tree = Tree::new();
+    for target in ["/a\rb", "/index.html\0", "/\tx", "/x\x7f"] {
+        assert_eq!(tree.answer(target), Err(400), "{target:?}");
     }
 }
 

@@ -10,6 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 /// The stage binary under test.
@@ -119,16 +120,38 @@ pub struct Server {
 impl Server {
     /// Starts the stage on a free port: `BINARY 0 --bind 127.0.0.1 --directory DIR [extra]`.
     pub fn start(directory: &Path, extra: &[&str]) -> Server {
+        Server::launch(directory, extra, None)
+    }
+
+    /// Like [`Server::start`], with the log at `info` (the access log) sent
+    /// line by line to the returned channel instead of the test's stderr.
+    pub fn start_logged(directory: &Path) -> (Server, Receiver<String>) {
+        let (sender, receiver) = channel();
+        (Server::launch(directory, &[], Some(sender)), receiver)
+    }
+
+    fn launch(directory: &Path, extra: &[&str], log: Option<Sender<String>>) -> Server {
         let mut child = Command::new(BINARY)
             .args(["0", "--bind", "127.0.0.1", "--directory"])
             .arg(directory)
             .args(extra)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", if log.is_some() { "info" } else { "warn" })
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(if log.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::inherit()
+            })
             .spawn()
             .unwrap();
+        if let (Some(sender), Some(stderr)) = (log, child.stderr.take()) {
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    let _ = sender.send(line);
+                }
+            });
+        }
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut banner = String::new();
         stdout.read_line(&mut banner).unwrap();
@@ -255,6 +278,13 @@ impl Response {
 /// Returns the reader too, positioned just after the response.
 pub fn read_response(stream: &TcpStream, head_only: bool) -> (Response, BufReader<TcpStream>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let response = read_next_response(&mut reader, head_only);
+    (response, reader)
+}
+
+/// Reads one response from `reader`, which may already hold bytes of it (the
+/// second of two pipelined responses, say).
+pub fn read_next_response(reader: &mut BufReader<TcpStream>, head_only: bool) -> Response {
     let mut status_line = String::new();
     reader.read_line(&mut status_line).unwrap();
     assert!(
@@ -299,13 +329,10 @@ pub fn read_response(stream: &TcpStream, head_only: bool) -> (Response, BufReade
             reader.read_to_end(&mut body).unwrap();
         }
     }
-    (
-        Response {
-            status,
-            status_line,
-            headers,
-            body,
-        },
-        reader,
-    )
+    Response {
+        status,
+        status_line,
+        headers,
+        body,
+    }
 }
