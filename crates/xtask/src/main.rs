@@ -6,14 +6,13 @@
 
 use std::process::ExitCode;
 
-mod bench;
-mod book;
-mod compare;
-mod diff;
+mod course;
 mod exercises;
-mod soak;
+mod learner;
 mod stages;
-mod trace;
+
+use course::{bench, book, soak};
+use learner::{compare, diff, trace};
 
 const USAGE: &str = "\
 usage: cargo run -p xtask -- <command> [args]
