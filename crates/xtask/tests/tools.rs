@@ -192,11 +192,14 @@ fn compare_adds_raw_requests_and_shows_raw_bytes() {
 fn diff_shows_only_the_replaced_layer() {
     let one_to_three = stdout(&xtask(&["diff", "1", "3"]));
     assert!(!one_to_three.contains('\x1b'), "no colour when piped");
-    assert!(
-        one_to_three.contains(
-            "# Unchanged: src/cli.rs, src/content_type.rs, src/docroot.rs, src/status.rs\n"
-        )
-    );
+    assert!(one_to_three.contains("# The stages as committed (git HEAD)"));
+    // The file list comes first: new, changed, unchanged.
+    let list = one_to_three.find("#   src/server.rs            new, ").unwrap();
+    let changed = one_to_three.find("#   src/main.rs              changed, +").unwrap();
+    let unchanged = one_to_three.find("#   src/status.rs            unchanged\n").unwrap();
+    let first_hunk = one_to_three.find("\n--- ").unwrap();
+    assert!(list < changed && changed < unchanged && unchanged < first_hunk);
+    assert!(!one_to_three.contains("// ANCHOR"), "marker lines are left out");
     // The listener changes hands...
     assert!(one_to_three.contains("\n-    let server = match Server::http(args.address()) {\n"));
     assert!(
@@ -232,7 +235,11 @@ fn diff_shows_only_the_replaced_layer() {
     // Step 3 continues from step 1, not from the echo tangent.
     let two_to_three = stdout(&xtask(&["diff", "2", "3"]));
     assert!(two_to_three.contains("--- step1/src/main.rs\n+++ step3/src/main.rs\n"));
-    assert!(two_to_three.contains("# Only in step 2: src/bin/client.rs"));
+    assert!(two_to_three.contains("#   echo: src/bin/client.rs  only in step 2 ("));
+    assert!(two_to_three.contains("#   src/cli.rs               unchanged since step 1\n"));
+
+    let worktree = stdout(&xtask(&["diff", "1", "3", "--worktree"]));
+    assert!(worktree.contains("# Your working copy (--worktree). Files changed since git HEAD:"));
 
     for bad in [
         &["diff", "1"][..],

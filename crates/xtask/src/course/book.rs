@@ -112,7 +112,7 @@ fn collect_pages(dir: &Path, pages: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// Every file under `dir` whose extension is `extension` (build output skipped).
-fn collect_files(dir: &Path, extension: &str, files: &mut Vec<PathBuf>) -> Result<()> {
+pub(crate) fn collect_files(dir: &Path, extension: &str, files: &mut Vec<PathBuf>) -> Result<()> {
     let entries =
         std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     for entry in entries {

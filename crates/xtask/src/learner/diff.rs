@@ -4,33 +4,40 @@
 //! chapter replaces in noise: every `use step3_pico_tcp::...` line, the package
 //! name, files that only moved. This diff
 //!
+//! - reads the stages as committed (git `HEAD`) unless `--worktree` asks for
+//!   the working copy, so a learner's own edits never pass for a stage change;
 //! - compares `Cargo.toml` and `src/` (unit tests in `src/**/tests.rs` and the
-//!   `tests/` folders are left out: they tell their own story);
+//!   `tests/` folders are left out: they tell their own story), without the
+//!   book's `ANCHOR` marker lines;
 //! - matches files by their role, not their path (see [`ROLES`]), so a renamed
 //!   file is diffed against its old self;
 //! - treats the crate names of all stages as one word, so only real changes show;
 //! - compares a file that stage A lacks with the nearest earlier stage that has
-//!   it: step 2 is the article's socket tangent, and step 3 picks up from step 1.
+//!   it: step 2 is the article's socket tangent, and step 3 picks up from step 1;
+//! - starts with the list of files: new, changed (lines added and removed),
+//!   unchanged.
 //!
-//! The line diff is Myers' O(ND) algorithm ("An O(ND) Difference Algorithm and
-//! Its Variations", 1986), the one GNU diff and git use, printed with three
-//! lines of context. `just diffs` writes the three consecutive diffs into
-//! `docs/src/diffs/` for the book; CI checks that they are fresh.
+//! The line diff is the `similar` crate's Myers diff, printed with three lines
+//! of context. `just diffs` writes the book's diffs into `docs/src/diffs/` from
+//! the working copy (the files about to be committed); CI checks they are fresh.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use similar::udiff::UnifiedHunkHeader;
+use similar::{Algorithm, DiffOp, DiffTag, capture_diff_slices_by_key, group_diff_ops};
 
 use crate::stages::{self, STAGES, Stage};
 
 const USAGE: &str = "\
-usage: just diff A B        what changed from stage A to stage B (stages 1 to 4)
-       just diff --all      write the book's diffs into docs/src/diffs/
-       just diff --all --check   fail if docs/src/diffs/ is not up to date";
+usage: just diff A B [--worktree]  what changed from stage A to stage B (stages 1 to 4),
+                                   as committed (git HEAD), or in your working copy
+       just diff --all             write the book's diffs into docs/src/diffs/
+       just diff --all --check     fail if docs/src/diffs/ is not up to date";
 
 /// Lines of unchanged context around each change, as in `diff -u`.
 const CONTEXT: usize = 3;
@@ -50,7 +57,12 @@ const ROLES: &[(u8, &str, &str)] = &[
 const BOOK_DIFFS: [(u8, u8); 4] = [(1, 2), (2, 3), (3, 4), (1, 3)];
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let worktree = args.iter().any(|a| a == "--worktree");
+    let words: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| *a != "--worktree")
+        .collect();
     match words.as_slice() {
         ["--all"] => write_book_diffs(false),
         ["--all", "--check"] | ["--check", "--all"] => write_book_diffs(true),
@@ -63,7 +75,10 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
             if from == to {
                 return Ok(usage("give two different stages"));
             }
-            let text = diff_stages(from, to)?;
+            let tree = Tree::choose(worktree);
+            let text = diff_stages(&tree, from, to)?;
+            // The title line first, then where the stages come from.
+            let text = text.replacen('\n', &format!("\n{}", tree.describe(&[from, to])), 1);
             let mut stdout = std::io::stdout().lock();
             let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
             stdout.write_all(if colour { paint(&text) } else { text }.as_bytes())?;
@@ -87,20 +102,23 @@ pub(crate) fn book_diff_path(from: u8, to: u8) -> PathBuf {
     stages::workspace_root().join(format!("docs/src/diffs/step{from}-to-step{to}.diff"))
 }
 
-/// Writes (or, with `check`, compares) the diffs the book links to.
+/// Writes (or, with `check`, compares) the diffs the book links to, from the
+/// working copy: they are committed together with the stages they show.
 fn write_book_diffs(check: bool) -> Result<ExitCode> {
     let mut stale = Vec::new();
     for (from, to) in BOOK_DIFFS {
-        let text = diff_stages(stage_numbered(from)?, stage_numbered(to)?)?;
+        let (a, b) = (
+            stages::stage(&from.to_string())?,
+            stages::stage(&to.to_string())?,
+        );
+        let text = diff_stages(&Tree::Worktree, a, b)?;
         let path = book_diff_path(from, to);
         if check {
             if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
                 stale.push(path.display().to_string());
             }
         } else {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
+            std::fs::create_dir_all(path.parent().context("no parent")?)?;
             std::fs::write(&path, &text)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             println!("wrote {} ({} lines)", path.display(), text.lines().count());
@@ -116,51 +134,138 @@ fn write_book_diffs(check: bool) -> Result<ExitCode> {
     Ok(ExitCode::FAILURE)
 }
 
-fn stage_numbered(number: u8) -> Result<Stage> {
-    stages::stage(&number.to_string())
+/// Where the stages' files are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tree {
+    /// As committed: git's `HEAD`.
+    Head,
+    /// The files on disk, with whatever the reader changed.
+    Worktree,
+    /// The files on disk, because there is no git history to read.
+    NoGit,
 }
 
-/// One source file of a stage.
-#[derive(Debug)]
-struct Source {
-    path: String,
-    text: String,
+impl Tree {
+    /// `HEAD` unless the working copy is asked for or git is not there.
+    pub(crate) fn choose(worktree: bool) -> Tree {
+        if worktree {
+            Tree::Worktree
+        } else if git(&["rev-parse", "--verify", "-q", "HEAD"]).is_ok() {
+            Tree::Head
+        } else {
+            Tree::NoGit
+        }
+    }
+
+    /// The header lines saying where the stages come from, with the files of
+    /// `stages` that differ from `HEAD` when the working copy is shown.
+    pub(crate) fn describe(self, stages: &[Stage]) -> String {
+        match self {
+            Tree::Head => {
+                "# The stages as committed (git HEAD); --worktree shows your working copy.\n"
+                    .to_string()
+            }
+            Tree::NoGit => {
+                "# The stages as on disk (no git history here to show them as committed).\n"
+                    .to_string()
+            }
+            Tree::Worktree => {
+                let modified = modified_files(stages);
+                let list = if modified.is_empty() {
+                    " none".to_string()
+                } else {
+                    modified.iter().map(|f| format!("\n#   {f}")).collect()
+                };
+                format!("# Your working copy (--worktree). Files changed since git HEAD:{list}\n")
+            }
+        }
+    }
+
+    /// The paths under `crates/PACKAGE/`, relative to it.
+    fn list(self, package: &str) -> Result<Vec<String>> {
+        let prefix = format!("crates/{package}/");
+        if self == Tree::Head {
+            let listing = git(&["ls-tree", "-r", "--name-only", "HEAD", "--", &prefix])?;
+            return Ok(listing
+                .lines()
+                .filter_map(|l| l.strip_prefix(&prefix).map(str::to_string))
+                .collect());
+        }
+        let root = stages::workspace_root().join(&prefix);
+        let mut files = Vec::new();
+        crate::course::book::collect_files(&root, "rs", &mut files)?;
+        let mut paths: Vec<String> = files
+            .iter()
+            .filter_map(|f| f.strip_prefix(&root).ok())
+            .map(|f| f.to_string_lossy().replace('\\', "/"))
+            .collect();
+        paths.push("Cargo.toml".to_string());
+        Ok(paths)
+    }
+
+    fn read(self, package: &str, path: &str) -> Result<String> {
+        let path = format!("crates/{package}/{path}");
+        match self {
+            Tree::Head => git(&["show", &format!("HEAD:{path}")]),
+            _ => std::fs::read_to_string(stages::workspace_root().join(&path))
+                .with_context(|| format!("cannot read {path}")),
+        }
+    }
 }
 
-/// The files of `stage` that the diff looks at, by role.
-fn sources(stage: Stage) -> Result<BTreeMap<String, Source>> {
-    let root = stages::workspace_root().join("crates").join(stage.package);
-    let mut paths = vec![root.join("Cargo.toml")];
-    collect_rust_files(&root.join("src"), &mut paths)?;
+/// Runs git at the top of the workspace and returns what it printed.
+fn git(args: &[&str]) -> Result<String> {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(stages::workspace_root())
+        .output()
+        .context("cannot run git")?;
+    if !output.status.success() {
+        bail!("git {args:?} failed");
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The files of `stages` (tracked or new) that differ from `HEAD`.
+pub(crate) fn modified_files(stages: &[Stage]) -> Vec<String> {
+    let mut args = vec!["status", "--porcelain", "--untracked-files=all", "--"];
+    let dirs: Vec<String> = stages
+        .iter()
+        .map(|s| format!("crates/{}", s.package))
+        .collect();
+    args.extend(dirs.iter().map(String::as_str));
+    git(&args)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.get(3..).map(str::to_string))
+        .collect()
+}
+
+/// The files of `stage` that the diff looks at, by role: `(path, text)`.
+fn sources(tree: &Tree, stage: Stage) -> Result<BTreeMap<String, (String, String)>> {
     let mut files = BTreeMap::new();
-    for path in paths {
-        let relative = path.strip_prefix(&root).unwrap_or(&path);
-        let relative = relative.to_string_lossy().replace('\\', "/");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        files.insert(
-            role_of(stage, &relative),
-            Source {
-                path: relative,
-                text,
-            },
-        );
+    for path in tree.list(stage.package)? {
+        let wanted = path == "Cargo.toml"
+            || (path.starts_with("src/") && path.ends_with(".rs") && !path.ends_with("tests.rs"));
+        if wanted {
+            let text = without_anchors(&tree.read(stage.package, &path)?);
+            files.insert(role_of(stage, &path), (path, text));
+        }
     }
     Ok(files)
 }
 
-fn collect_rust_files(dir: &Path, into: &mut Vec<PathBuf>) -> Result<()> {
-    let entries =
-        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
-    for entry in entries {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_rust_files(&path, into)?;
-        } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("tests.rs") {
-            into.push(path);
-        }
-    }
-    Ok(())
+/// The text without the book's `// ANCHOR: name` and `// ANCHOR_END: name`
+/// lines: mdBook drops them from listings, and so does the diff.
+pub(crate) fn without_anchors(text: &str) -> String {
+    text.lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            !(l.starts_with("//") || l.starts_with('#'))
+                || !(l.contains("ANCHOR:") || l.contains("ANCHOR_END:"))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 fn role_of(stage: Stage, path: &str) -> String {
@@ -190,319 +295,138 @@ fn normalise(line: &str) -> String {
     })
 }
 
+/// One row of the file list, and its hunks.
+#[derive(Debug)]
+struct FileRow {
+    path: String,
+    state: String,
+    hunks: String,
+}
+
 /// The whole diff from stage `from` to stage `to`, as plain text.
-pub(crate) fn diff_stages(from: Stage, to: Stage) -> Result<String> {
-    let old = sources(from)?;
-    let new = sources(to)?;
-    let mut out = String::new();
+pub(crate) fn diff_stages(tree: &Tree, from: Stage, to: Stage) -> Result<String> {
+    let (old, new) = (sources(tree, from)?, sources(tree, to)?);
     let (a, b) = (from.number, to.number);
-    let _ = writeln!(
-        out,
-        "# just diff {a} {b}: from step {a} ({}) to step {b} ({})",
-        from.package, to.package
-    );
-    let _ = writeln!(
-        out,
-        "# Sources only: Cargo.toml and src/ (unit tests and tests/ left out)."
-    );
-    let _ = writeln!(
-        out,
-        "# Crate names count as equal ({} = {}), so only the replaced layer shows.",
-        from.package, to.package
+    let mut out = format!(
+        "# just diff {a} {b}: from step {a} ({}) to step {b} ({})\n\
+         # Sources only: Cargo.toml and src/ (unit tests, tests/ and ANCHOR marker lines left out).\n\
+         # Crate names count as equal ({} = {}), so only the replaced layer shows.\n",
+        from.package, to.package, from.package, to.package
     );
     if a == 2 || b == 2 {
-        let _ = writeln!(
-            out,
+        out.push_str(
             "# Step 2 is the article's socket tangent: an echo server and client that share no\n\
              # source file with the HTTP stages. Files a stage lacks are compared with the\n\
-             # nearest earlier stage that has them (step 3 picks up from step 1)."
+             # nearest earlier stage that has them (step 3 picks up from step 1).\n",
         );
     }
-
     let mut roles: Vec<&String> = old.keys().chain(new.keys()).collect();
     roles.sort_by_key(|role| reading_order(role));
     roles.dedup();
-
-    let mut unchanged = Vec::new();
-    let mut unchanged_since = Vec::new();
-    let mut only_old = Vec::new();
-    let mut body = String::new();
+    let mut rows = Vec::new();
     for role in roles {
-        match (old.get(role), new.get(role)) {
-            (Some(before), Some(after)) => {
-                let new_name = format!("step{b}/{}", after.path);
-                if !file_diff(
-                    &mut body,
-                    (&format!("step{a}/{}", before.path), &new_name),
-                    before,
-                    after,
-                ) {
-                    unchanged.push(after.path.clone());
-                }
+        rows.push(match (old.get(role), new.get(role)) {
+            (Some((path, before)), Some((after_path, after))) => {
+                file_row(role, (a, path, before), (b, after_path, after), "")
             }
-            (None, Some(after)) => match earlier_version(role, from, to)? {
-                Some((stage, before)) => {
-                    let names = (
-                        &format!("step{}/{}", stage.number, before.path),
-                        &format!("step{b}/{}", after.path),
-                    );
-                    if !file_diff(
-                        &mut body,
-                        (names.0.as_str(), names.1.as_str()),
-                        &before,
-                        after,
-                    ) {
-                        unchanged_since.push((stage.number, after.path.clone()));
-                    }
+            (None, Some((path, after))) => match earlier_version(tree, role, from, to)? {
+                Some((n, (old_path, before))) => {
+                    let since = format!(" since step {n}");
+                    file_row(role, (n, &old_path, &before), (b, path, after), &since)
                 }
-                None => {
-                    let empty = Source {
-                        path: String::new(),
-                        text: String::new(),
-                    };
-                    file_diff(
-                        &mut body,
-                        ("/dev/null", &format!("step{b}/{}", after.path)),
-                        &empty,
-                        after,
-                    );
-                }
+                None => file_row(role, (0, "", ""), (b, path, after), ""),
             },
-            (Some(before), None) => {
-                only_old.push(format!(
-                    "# Only in step {a}: {} ({} lines)",
-                    before.path,
-                    before.text.lines().count()
-                ));
-            }
-            (None, None) => {}
+            (Some((_, before)), None) => FileRow {
+                path: role.clone(),
+                state: format!("only in step {a} ({} lines)", before.lines().count()),
+                hunks: String::new(),
+            },
+            (None, None) => continue,
+        });
+    }
+    out.push_str("#\n# Files:\n");
+    for group in ["new", "changed", "unchanged", "only"] {
+        for row in rows.iter().filter(|r| r.state.starts_with(group)) {
+            let _ = writeln!(out, "#   {:<24} {}", row.path, row.state);
         }
     }
-    if !unchanged.is_empty() {
-        let _ = writeln!(out, "# Unchanged: {}", unchanged.join(", "));
-    }
-    for stage in STAGES {
-        let files: Vec<&str> = unchanged_since
-            .iter()
-            .filter(|(number, _)| *number == stage.number)
-            .map(|(_, path)| path.as_str())
-            .collect();
-        if !files.is_empty() {
-            let _ = writeln!(
-                out,
-                "# Unchanged since step {}: {}",
-                stage.number,
-                files.join(", ")
-            );
-        }
-    }
-    for line in only_old {
-        let _ = writeln!(out, "{line}");
-    }
-    out.push_str(&body);
+    rows.iter().for_each(|row| out.push_str(&row.hunks));
     Ok(out)
+}
+
+/// The file list's row for the file playing `role`, `(stage, path, text)` before and after;
+/// stage 0 stands for no file at all.
+fn file_row(role: &str, before: (u8, &str, &str), after: (u8, &str, &str), since: &str) -> FileRow {
+    let old_name = match before.0 {
+        0 => "/dev/null".to_string(),
+        n => format!("step{n}/{}", before.1),
+    };
+    let new_name = format!("step{}/{}", after.0, after.1);
+    let (hunks, added, removed) = file_diff((&old_name, &new_name), before.2, after.2);
+    let state = match (before.0, hunks.is_empty()) {
+        (0, _) => format!("new, {added} lines"),
+        (_, true) => format!("unchanged{since}"),
+        (_, false) => format!("changed{since}, +{added} -{removed}"),
+    };
+    FileRow {
+        path: role.to_string(),
+        state,
+        hunks,
+    }
 }
 
 /// The file playing `role` in the nearest stage before `to` (other than
 /// `from`), for files that `from` does not have.
-fn earlier_version(role: &str, from: Stage, to: Stage) -> Result<Option<(Stage, Source)>> {
+fn earlier_version(
+    tree: &Tree,
+    role: &str,
+    from: Stage,
+    to: Stage,
+) -> Result<Option<(u8, (String, String))>> {
     for stage in STAGES
         .iter()
         .rev()
         .filter(|s| s.number < to.number && s.number != from.number)
     {
-        let mut files = sources(*stage)?;
-        if let Some(source) = files.remove(role) {
-            return Ok(Some((*stage, source)));
+        if let Some(source) = sources(tree, *stage)?.remove(role) {
+            return Ok(Some((stage.number, source)));
         }
     }
     Ok(None)
 }
 
-/// Appends the unified diff of one file to `out`; false when there is no change.
-fn file_diff(out: &mut String, names: (&str, &str), before: &Source, after: &Source) -> bool {
-    let old: Vec<&str> = before.text.lines().collect();
-    let new: Vec<&str> = after.text.lines().collect();
-    let old_keys: Vec<String> = old.iter().map(|l| normalise(l)).collect();
-    let new_keys: Vec<String> = new.iter().map(|l| normalise(l)).collect();
-    let edits = myers(&old_keys, &new_keys);
-    let hunks = hunks(&edits, CONTEXT);
-    if hunks.is_empty() {
-        return false;
+/// The unified diff of one file (empty when nothing changed), with the
+/// number of lines added and removed.
+fn file_diff(names: (&str, &str), before: &str, after: &str) -> (String, usize, usize) {
+    let old: Vec<&str> = before.lines().collect();
+    let new: Vec<&str> = after.lines().collect();
+    let ops = capture_diff_slices_by_key(Algorithm::Myers, &old, &new, |l| normalise(l));
+    if ops.iter().all(|op| matches!(op, DiffOp::Equal { .. })) {
+        return (String::new(), 0, 0);
     }
-    let _ = writeln!(out, "--- {}", names.0);
-    let _ = writeln!(out, "+++ {}", names.1);
-    for hunk in hunks {
-        let (old_start, old_len, new_start, new_len) = hunk.ranges(&edits);
-        let _ = writeln!(
-            out,
-            "@@ -{} +{} @@",
-            range(old_start, old_len),
-            range(new_start, new_len)
-        );
-        for edit in &edits[hunk.start..hunk.end] {
-            let _ = match *edit {
-                Edit::Same(_, j) => writeln!(out, " {}", new[j]),
-                Edit::Delete(i) => writeln!(out, "-{}", old[i]),
-                Edit::Insert(j) => writeln!(out, "+{}", new[j]),
-            };
-        }
-    }
-    true
-}
-
-/// A hunk range as `diff -u` writes it: 1-based start, length omitted when 1,
-/// and a start one before the gap for an empty range.
-fn range(start: usize, len: usize) -> String {
-    match len {
-        0 => format!("{start},0"),
-        1 => format!("{}", start + 1),
-        _ => format!("{},{len}", start + 1),
-    }
-}
-
-/// One step of an edit script: keep old line i as new line j, delete old line
-/// i, or insert new line j.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Edit {
-    Same(usize, usize),
-    Delete(usize),
-    Insert(usize),
-}
-
-/// The shortest edit script from `old` to `new` (Myers 1986, greedy forward
-/// search). Edit graph: x counts old lines, y new lines, diagonal k = x - y.
-/// `v[k]` holds the furthest x reached on diagonal k with d edits; one copy of
-/// `v` is kept per d, so that the path can be walked back from the end.
-fn myers<T: PartialEq>(old: &[T], new: &[T]) -> Vec<Edit> {
-    let (n, m) = (old.len() as isize, new.len() as isize);
-    let max = n + m;
-    // Diagonals run from -max to max: shift them to non-negative indexes.
-    let at = |k: isize| (k + max + 1) as usize;
-    let mut v = vec![0isize; at(max) + 2];
-    let mut trace = Vec::new();
-    'search: for d in 0..=max {
-        trace.push(v.clone());
-        for k in (-d..=d).step_by(2) {
-            // Come down from diagonal k + 1 (an insertion) or right from
-            // k - 1 (a deletion), whichever got further.
-            let mut x = if k == -d || (k != d && v[at(k - 1)] < v[at(k + 1)]) {
-                v[at(k + 1)]
-            } else {
-                v[at(k - 1)] + 1
-            };
-            let mut y = x - k;
-            // Then follow the "snake" of equal lines for free.
-            while x < n && y < m && old[x as usize] == new[y as usize] {
-                x += 1;
-                y += 1;
+    let mut out = format!("--- {}\n+++ {}\n", names.0, names.1);
+    let (mut added, mut removed) = (0, 0);
+    for group in group_diff_ops(ops, CONTEXT) {
+        let _ = writeln!(out, "{}", UnifiedHunkHeader::new(&group));
+        for op in group {
+            let (tag, old_range, new_range) = op.as_tag_tuple();
+            if tag == DiffTag::Equal {
+                new[new_range].iter().for_each(|l| {
+                    let _ = writeln!(out, " {l}");
+                });
+                continue;
             }
-            v[at(k)] = x;
-            if x >= n && y >= m {
-                break 'search;
-            }
+            removed += old_range.len();
+            added += new_range.len();
+            old[old_range].iter().for_each(|l| {
+                let _ = writeln!(out, "-{l}");
+            });
+            new[new_range].iter().for_each(|l| {
+                let _ = writeln!(out, "+{l}");
+            });
         }
     }
-
-    let mut edits = Vec::new();
-    let (mut x, mut y) = (n, m);
-    for (d, v) in trace.iter().enumerate().rev() {
-        let (d, k) = (d as isize, x - y);
-        let previous_k = if k == -d || (k != d && v[at(k - 1)] < v[at(k + 1)]) {
-            k + 1
-        } else {
-            k - 1
-        };
-        let previous_x = v[at(previous_k)];
-        let previous_y = previous_x - previous_k;
-        while x > previous_x && y > previous_y {
-            x -= 1;
-            y -= 1;
-            edits.push(Edit::Same(x as usize, y as usize));
-        }
-        if d > 0 {
-            if x == previous_x {
-                edits.push(Edit::Insert(previous_y as usize));
-            } else {
-                edits.push(Edit::Delete(previous_x as usize));
-            }
-        }
-        (x, y) = (previous_x, previous_y);
-    }
-    edits.reverse();
-    edits
-}
-
-/// A run of edits to print together: changes plus their context.
-#[derive(Debug, Clone, Copy)]
-struct Hunk {
-    start: usize,
-    end: usize,
-}
-
-impl Hunk {
-    /// (old start, old length, new start, new length), 0-based starts.
-    fn ranges(&self, edits: &[Edit]) -> (usize, usize, usize, usize) {
-        let (mut old_len, mut new_len) = (0, 0);
-        let (mut old_start, mut new_start) = (None, None);
-        for edit in &edits[self.start..self.end] {
-            match *edit {
-                Edit::Same(i, j) => {
-                    old_start.get_or_insert(i);
-                    new_start.get_or_insert(j);
-                    old_len += 1;
-                    new_len += 1;
-                }
-                Edit::Delete(i) => {
-                    old_start.get_or_insert(i);
-                    old_len += 1;
-                }
-                Edit::Insert(j) => {
-                    new_start.get_or_insert(j);
-                    new_len += 1;
-                }
-            }
-        }
-        let (old_at, new_at) = position_before(edits, self.start);
-        (
-            old_start.unwrap_or(old_at),
-            old_len,
-            new_start.unwrap_or(new_at),
-            new_len,
-        )
-    }
-}
-
-/// How many old and new lines come before edit `index`.
-fn position_before(edits: &[Edit], index: usize) -> (usize, usize) {
-    edits[..index]
-        .iter()
-        .fold((0, 0), |(old, new), edit| match edit {
-            Edit::Same(..) => (old + 1, new + 1),
-            Edit::Delete(_) => (old + 1, new),
-            Edit::Insert(_) => (old, new + 1),
-        })
-}
-
-/// Groups the changes of `edits` into hunks with `context` lines around them;
-/// changes closer than twice the context share a hunk, as in `diff -u`.
-fn hunks(edits: &[Edit], context: usize) -> Vec<Hunk> {
-    let changes: Vec<usize> = edits
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| !matches!(e, Edit::Same(..)))
-        .map(|(i, _)| i)
-        .collect();
-    let mut hunks: Vec<Hunk> = Vec::new();
-    for index in changes {
-        let start = index.saturating_sub(context);
-        let end = (index + 1 + context).min(edits.len());
-        match hunks.last_mut() {
-            Some(last) if start <= last.end => last.end = end,
-            _ => hunks.push(Hunk { start, end }),
-        }
-    }
-    hunks
+    (out, added, removed)
 }
 
 /// The diff with ANSI colours: red deletions, green insertions, cyan hunk
@@ -510,23 +434,15 @@ fn hunks(edits: &[Edit], context: usize) -> Vec<Hunk> {
 fn paint(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     for line in text.lines() {
-        let colour = if line.starts_with("+++") || line.starts_with("---") || line.starts_with('#')
-        {
-            "\x1b[1m"
-        } else if line.starts_with('+') {
-            "\x1b[32m"
-        } else if line.starts_with('-') {
-            "\x1b[31m"
-        } else if line.starts_with("@@") {
-            "\x1b[36m"
-        } else {
-            ""
+        let colour = match line.as_bytes() {
+            [b'+', b'+', b'+', ..] | [b'-', b'-', b'-', ..] | [b'#', ..] => "\x1b[1m",
+            [b'+', ..] => "\x1b[32m",
+            [b'-', ..] => "\x1b[31m",
+            [b'@', b'@', ..] => "\x1b[36m",
+            _ => "",
         };
-        if colour.is_empty() {
-            let _ = writeln!(out, "{line}");
-        } else {
-            let _ = writeln!(out, "{colour}{line}\x1b[0m");
-        }
+        let reset = if colour.is_empty() { "" } else { "\x1b[0m" };
+        let _ = writeln!(out, "{colour}{line}{reset}");
     }
     out
 }
@@ -536,88 +452,6 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
-
-    /// Applies an edit script to `old`, to check that it really yields `new`.
-    fn apply<'a>(edits: &[Edit], old: &[&'a str], new: &[&'a str]) -> Vec<&'a str> {
-        let mut out = Vec::new();
-        for edit in edits {
-            match *edit {
-                Edit::Same(i, j) => {
-                    assert_eq!(old[i], new[j]);
-                    out.push(new[j]);
-                }
-                Edit::Insert(j) => out.push(new[j]),
-                Edit::Delete(_) => {}
-            }
-        }
-        out
-    }
-
-    fn lines(text: &str) -> Vec<&str> {
-        text.split(' ').filter(|w| !w.is_empty()).collect()
-    }
-
-    #[test]
-    fn myers_finds_a_shortest_script() {
-        // The paper's example: ABCABBA -> CBABAC in 5 edits.
-        let cases = [
-            ("A B C A B B A", "C B A B A C", 5),
-            ("", "", 0),
-            ("a b c", "", 3),
-            ("", "a b c", 3),
-            ("a b c", "a b c", 0),
-            ("a b c d", "a x c d", 2),
-            ("x a b", "a b y", 2),
-        ];
-        for (old, new, distance) in cases {
-            let (old, new) = (lines(old), lines(new));
-            let edits = myers(&old, &new);
-            let changes = edits
-                .iter()
-                .filter(|e| !matches!(e, Edit::Same(..)))
-                .count();
-            assert_eq!(changes, distance, "{old:?} -> {new:?}: {edits:?}");
-            assert_eq!(apply(&edits, &old, &new), new);
-            let deleted = edits
-                .iter()
-                .filter(|e| matches!(e, Edit::Delete(_)))
-                .count();
-            assert_eq!(
-                deleted + edits.iter().filter(|e| matches!(e, Edit::Same(..))).count(),
-                old.len()
-            );
-        }
-    }
-
-    #[test]
-    fn hunks_keep_three_lines_of_context_and_merge_close_changes() {
-        let old: Vec<String> = (1..=20).map(|i| i.to_string()).collect();
-        let mut new = old.clone();
-        new[9] = "ten".into();
-        let one = myers(&old, &new);
-        let found = hunks(&one, 3);
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].ranges(&one), (6, 7, 6, 7));
-
-        new[2] = "three".into();
-        let two = myers(&old, &new);
-        assert_eq!(
-            hunks(&two, 3).len(),
-            1,
-            "changes 7 lines apart share a hunk"
-        );
-        new[2] = "3".into();
-        new[18] = "nineteen".into();
-        let far = myers(&old, &new);
-        assert_eq!(hunks(&far, 3).len(), 2);
-    }
-
-    #[test]
-    fn ranges_are_written_as_diff_writes_them() {
-        assert_eq!(range(0, 0), "0,0");
-        assert_eq!(range(4, 1), "5");
-        assert_eq!(range(4, 7), "5,7");
-    }
 
     #[test]
     fn crate_names_of_every_stage_compare_equal() {
@@ -631,30 +465,51 @@ mod tests {
 
     #[test]
     fn file_diff_shows_only_real_changes() {
-        let before = Source {
-            path: "src/main.rs".into(),
-            text: "use step1_oneliner::cli;\nfn a() {}\n".into(),
-        };
-        let after = Source {
-            path: "src/main.rs".into(),
-            text: "use step3_pico_tcp::cli;\nfn b() {}\n".into(),
-        };
-        let mut out = String::new();
-        assert!(file_diff(
-            &mut out,
-            ("step1/src/main.rs", "step3/src/main.rs"),
-            &before,
-            &after
-        ));
+        let before = "use step1_oneliner::cli;\nfn a() {}\n";
+        let after = "use step3_pico_tcp::cli;\nfn b() {}\n";
+        let (out, added, removed) = file_diff(("step1/a.rs", "step3/a.rs"), before, after);
         assert_eq!(
             out,
-            "--- step1/src/main.rs\n+++ step3/src/main.rs\n@@ -1,2 +1,2 @@\n use step3_pico_tcp::cli;\n-fn a() {}\n+fn b() {}\n"
+            "--- step1/a.rs\n+++ step3/a.rs\n@@ -1,2 +1,2 @@\n use step3_pico_tcp::cli;\n-fn a() {}\n+fn b() {}\n"
         );
-        let same = Source {
-            path: "src/main.rs".into(),
-            text: "use step4_pico_http::cli;\nfn a() {}\n".into(),
-        };
-        assert!(!file_diff(&mut String::new(), ("a", "b"), &before, &same));
+        assert_eq!((added, removed), (1, 1));
+        let same = "use step4_pico_http::cli;\nfn a() {}\n";
+        assert_eq!(file_diff(("a", "b"), before, same), (String::new(), 0, 0));
+    }
+
+    #[test]
+    fn hunks_keep_three_lines_of_context_and_merge_close_changes() {
+        let old: String = (1..=20).map(|i| format!("{i}\n")).collect();
+        let one = old.replace("\n10\n", "\nten\n");
+        assert!(
+            file_diff(("a", "b"), &old, &one)
+                .0
+                .contains("@@ -7,7 +7,7 @@\n")
+        );
+        let close = one.replace("\n3\n", "\nthree\n");
+        assert_eq!(
+            file_diff(("a", "b"), &old, &close)
+                .0
+                .matches("@@ -")
+                .count(),
+            1
+        );
+        let far = one.replace("\n19\n", "\nnineteen\n");
+        assert_eq!(
+            file_diff(("a", "b"), &old, &far).0.matches("@@ -").count(),
+            2
+        );
+    }
+
+    #[test]
+    fn anchor_markers_are_left_out() {
+        let text =
+            "// ANCHOR: main\nfn main() {}\n    // ANCHOR_END: main\n# ANCHOR: deps\nx = 1\n";
+        assert_eq!(without_anchors(text), "fn main() {}\nx = 1\n");
+        assert_eq!(
+            without_anchors("let a = \"ANCHOR:\";\n"),
+            "let a = \"ANCHOR:\";\n"
+        );
     }
 
     #[test]
