@@ -12,7 +12,7 @@ mod learner;
 mod stages;
 
 use course::{bench, book, soak};
-use learner::{compare, diff, trace};
+use learner::{compare, diff, send, trace};
 
 const USAGE: &str = "\
 usage: cargo run -p xtask -- <command> [args]
@@ -21,6 +21,7 @@ commands:
   diff A B            what changed from stage A to stage B
   compare [PATH ...]  the same requests against every HTTP stage, side by side
   trace N             the system calls of stage N serving one request
+  send PORT 'BYTES'   raw bytes to 127.0.0.1:PORT, the raw reply with \\r\\n visible
   bench               the performance benchmark (release build)
   soak                100,000 mixed requests against step 4
   exercise(s) ...     classroom exercises: list, check, hint
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         "diff" => diff::run(rest),
         "compare" => compare::run(rest),
         "trace" => trace::run(rest),
+        "send" => send::run(rest),
         "bench" => bench::run(rest),
         "soak" => soak::run(rest),
         "exercise" | "exercises" => exercises::run(command, rest),

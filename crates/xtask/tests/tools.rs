@@ -194,12 +194,21 @@ fn diff_shows_only_the_replaced_layer() {
     assert!(!one_to_three.contains('\x1b'), "no colour when piped");
     assert!(one_to_three.contains("# The stages as committed (git HEAD)"));
     // The file list comes first: new, changed, unchanged.
-    let list = one_to_three.find("#   src/server.rs            new, ").unwrap();
-    let changed = one_to_three.find("#   src/main.rs              changed, +").unwrap();
-    let unchanged = one_to_three.find("#   src/status.rs            unchanged\n").unwrap();
+    let list = one_to_three
+        .find("#   src/server.rs            new, ")
+        .unwrap();
+    let changed = one_to_three
+        .find("#   src/main.rs              changed, +")
+        .unwrap();
+    let unchanged = one_to_three
+        .find("#   src/status.rs            unchanged\n")
+        .unwrap();
     let first_hunk = one_to_three.find("\n--- ").unwrap();
     assert!(list < changed && changed < unchanged && unchanged < first_hunk);
-    assert!(!one_to_three.contains("// ANCHOR"), "marker lines are left out");
+    assert!(
+        !one_to_three.contains("// ANCHOR"),
+        "marker lines are left out"
+    );
     // The listener changes hands...
     assert!(one_to_three.contains("\n-    let server = match Server::http(args.address()) {\n"));
     assert!(
@@ -313,4 +322,82 @@ fn trace_shows_the_socket_life_cycle() {
     }
     let output = xtask(&["trace", "2"]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// A one-connection server on a free port: reads until the client's end of
+/// file (or the first empty line), answers `reply`, then closes or stays open.
+fn one_shot_server(reply: &'static [u8], close: bool) -> (u16, std::thread::JoinHandle<Vec<u8>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut request = Vec::new();
+        let mut byte = [0; 1];
+        while !request.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap() == 1 {
+            request.push(byte[0]);
+        }
+        stream.write_all(reply).unwrap();
+        if !close {
+            // Hold the connection open until the client gives up and closes.
+            let _ = stream.read(&mut byte);
+        }
+        request
+    });
+    (port, server)
+}
+
+#[test]
+fn send_shows_the_raw_reply_and_who_closed() {
+    let (port, server) = one_shot_server(b"HTTP/1.0 200 OK\r\nX: 1\r\n\r\nhi\n\xff", true);
+    let output = xtask(&[
+        "send",
+        &port.to_string(),
+        "GET / HTTP/1.0\\r\\nX: \\x41\\t\\r\\n\\r\\n",
+        "--half-close",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(server.join().unwrap(), b"GET / HTTP/1.0\r\nX: A\t\r\n\r\n");
+    assert_eq!(
+        stdout(&output),
+        "HTTP/1.0 200 OK\\r\\n\nX: 1\\r\\n\n\\r\\n\nhi\\n\n\\xff\n"
+    );
+    let notes = String::from_utf8_lossy(&output.stderr);
+    assert!(notes.contains("sent 25 bytes to 127.0.0.1:"), "{notes}");
+    assert!(notes.contains("then shut down our write side"), "{notes}");
+    assert!(
+        notes.contains("[29 bytes received; the server closed the connection]"),
+        "{notes}"
+    );
+
+    let (port, server) = one_shot_server(b"HTTP/1.1 200 OK\r\n", false);
+    let output = xtask(&["send", &port.to_string(), "x\\r\\n\\r\\n", "--wait", "0.5"]);
+    server.join().unwrap();
+    let notes = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        notes.contains("still open after 0.5 s without a byte: we closed it"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn send_explains_a_refused_connection_and_bad_usage() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = xtask(&["send", &port.to_string(), "GET /"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("connection refused"));
+    for bad in [
+        &["send"][..],
+        &["send", "8000"],
+        &["send", "port", "x"],
+        &["send", "8000", "\\q"],
+    ] {
+        let output = xtask(bad);
+        assert_eq!(output.status.code(), Some(2), "{bad:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("usage: just send PORT"));
+    }
 }

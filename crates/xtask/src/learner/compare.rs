@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
+use super::send::{escape, unescape};
 use crate::stages::{self, Exchange, Profile, Running};
 
 const USAGE: &str = "\
@@ -570,47 +571,6 @@ fn render_raw(
     out
 }
 
-/// Bytes as text with `\r`, `\n`, `\t`, `\\` and non-ASCII bytes escaped.
-fn escape(bytes: &[u8]) -> String {
-    bytes
-        .escape_ascii()
-        .to_string()
-        .replace("\\'", "'")
-        .replace("\\\"", "\"")
-}
-
-/// The inverse of [`escape`] for `--request`: `\r`, `\n`, `\t`, `\\`, `\xNN`.
-fn unescape(text: &str) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            let mut buffer = [0; 4];
-            bytes.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
-            continue;
-        }
-        match chars.next() {
-            Some('r') => bytes.push(b'\r'),
-            Some('n') => bytes.push(b'\n'),
-            Some('t') => bytes.push(b'\t'),
-            Some('\\') => bytes.push(b'\\'),
-            Some('x') => {
-                let hex: String = chars.by_ref().take(2).collect();
-                let byte = u8::from_str_radix(&hex, 16)
-                    .map_err(|_| format!("'\\x{hex}' is not a hex byte"))?;
-                bytes.push(byte);
-            }
-            other => {
-                return Err(format!(
-                    "unknown escape '\\{}' (use \\r, \\n, \\t, \\\\ or \\xNN)",
-                    other.unwrap_or(' ')
-                ));
-            }
-        }
-    }
-    Ok(bytes)
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -641,21 +601,6 @@ mod tests {
         assert_eq!(spelled(Duration::from_secs(1)), "1 second");
         assert_eq!(spelled(Duration::from_secs(5)), "5 seconds");
         assert_eq!(spelled(Duration::from_millis(300)), "300 milliseconds");
-    }
-
-    #[test]
-    fn escapes_and_unescapes_line_endings() {
-        assert_eq!(
-            escape(b"GET / HTTP/1.1\r\n\r\n"),
-            "GET / HTTP/1.1\\r\\n\\r\\n"
-        );
-        assert_eq!(
-            unescape("GET / HTTP/1.0\\r\\n\\r\\n").unwrap(),
-            b"GET / HTTP/1.0\r\n\r\n"
-        );
-        assert_eq!(unescape("a\\x00\\\\").unwrap(), b"a\0\\");
-        assert!(unescape("\\q").is_err());
-        assert!(unescape("\\xZZ").is_err());
     }
 
     #[test]

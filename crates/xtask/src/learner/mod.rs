@@ -4,4 +4,5 @@
 
 pub(crate) mod compare;
 pub(crate) mod diff;
+pub(crate) mod send;
 pub(crate) mod trace;
