@@ -11,7 +11,7 @@ mod exercises;
 mod learner;
 mod stages;
 
-use course::{bench, book, soak};
+use course::{bench, book, copies, soak};
 use learner::{compare, diff, send, trace};
 
 const USAGE: &str = "\
@@ -25,7 +25,8 @@ commands:
   bench               the performance benchmark (release build)
   soak                100,000 mixed requests against step 4
   exercise(s) ...     classroom exercises: list, check, hint
-  book ...            book checks and transcripts";
+  book ...            book checks, transcripts and the dedent preprocessor
+  copies --check      the files stages share on purpose are byte-identical";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         "soak" => soak::run(rest),
         "exercise" | "exercises" => exercises::run(command, rest),
         "book" => book::run(rest),
+        "copies" => copies::run(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

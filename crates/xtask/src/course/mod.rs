@@ -5,4 +5,5 @@
 
 pub(crate) mod bench;
 pub(crate) mod book;
+pub(crate) mod copies;
 pub(crate) mod soak;
