@@ -16,6 +16,7 @@ use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{Context, Result, bail};
 
+use super::copies;
 use crate::stages::{self, Profile, Running};
 
 mod transcripts;
@@ -54,6 +55,9 @@ fn check_command() -> Result<ExitCode> {
     report
         .problems
         .extend(check_function_names(&book_src(), &crates)?);
+    report
+        .problems
+        .extend(unused_anchors(&book_src(), &stage_sources(&crates)?)?);
     for problem in &report.problems {
         eprintln!("{problem}");
     }
@@ -273,6 +277,81 @@ fn marker_names<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
         .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
         .unwrap_or(name.len());
     Some(&name[..end]).filter(|n| !n.is_empty())
+}
+
+/// Every source file of the stage crates, each with the files that are its
+/// intended copies (see `copies.rs`): the groups [`unused_anchors`] checks.
+fn stage_sources(crates: &Path) -> Result<Vec<Vec<PathBuf>>> {
+    let mut groups = Vec::new();
+    for stage in stages::STAGES {
+        let root = crates.join(stage.package);
+        let mut files = Vec::new();
+        collect_files(&root, "rs", &mut files)?;
+        for file in files {
+            let relative = file
+                .strip_prefix(&root)?
+                .to_string_lossy()
+                .replace('\\', "/");
+            let sharing = copies::COPIES.iter().find(|(path, _)| *path == relative);
+            let group = sharing.map_or_else(
+                || vec![file.clone()],
+                |(path, numbers)| {
+                    let packages = stages::STAGES
+                        .iter()
+                        .filter(|s| numbers.contains(&s.number));
+                    packages
+                        .map(|s| crates.join(s.package).join(path))
+                        .collect()
+                },
+            );
+            groups.push(group);
+        }
+    }
+    Ok(groups)
+}
+
+/// An `ANCHOR:` region that no chapter includes is an excerpt nobody reads,
+/// left behind by a chapter that moved on. `groups` are source files, each
+/// with its intended copies: an anchor of a copy is used when the same anchor
+/// of any copy is included. Each problem names the file and the anchor's line.
+pub(crate) fn unused_anchors(src: &Path, groups: &[Vec<PathBuf>]) -> Result<Vec<Problem>> {
+    let mut pages = Vec::new();
+    collect_pages(src, &mut pages)?;
+    let mut included = std::collections::BTreeSet::new();
+    for page in pages {
+        let text = std::fs::read_to_string(&page)?;
+        let dir = page.parent().unwrap_or(src);
+        for directive in text.lines().flat_map(directives) {
+            if let Directive::Include {
+                path,
+                selector: Some(name),
+            } = directive
+            {
+                included.insert((normalise(&dir.join(path)), name.trim().to_string()));
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for group in groups {
+        let Some(file) = group.first() else { continue };
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        for (index, line) in text.lines().enumerate() {
+            let Some(name) = marker_names(line, "ANCHOR:") else {
+                continue;
+            };
+            let used = group
+                .iter()
+                .any(|copy| included.contains(&(normalise(copy), name.to_string())));
+            if !used {
+                problems.push(Problem {
+                    file: file.clone(),
+                    line: index + 1,
+                    message: format!("anchor '{name}' is included by no chapter"),
+                });
+            }
+        }
+    }
+    Ok(problems)
 }
 
 /// A line without its HTML comments (`<!-- ... -->`, which may span lines):
