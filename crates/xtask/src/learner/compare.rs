@@ -67,12 +67,13 @@ impl Probe {
 }
 
 /// The default requests: what a browser sends, what the policy refuses, and
-/// two malformed heads.
+/// three heads a browser would not send.
 fn default_probes() -> Vec<Probe> {
     let mut probes: Vec<Probe> = [
         "/",
         "HEAD /",
         "/style.css",
+        "/about",
         "/missing",
         "POST /",
         "DELETE /",
@@ -95,6 +96,9 @@ fn default_probes() -> Vec<Probe> {
         "GET / with bare \\n line endings",
         "GET / HTTP/1.1\nHost: localhost\n\n",
     ));
+    // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without
+    // Host. Which stages do?
+    probes.push(Probe::new("GET / without Host", "GET / HTTP/1.1\r\n\r\n"));
     probes
 }
 
@@ -161,11 +165,12 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     stages::build(&packages, Profile::Debug)?;
     let www = stages::www();
     let mut servers = Vec::new();
-    let mut notes = Vec::new();
+    let mut notes = vec![working_copy_note()];
     if options.python {
         match Running::python(&www, None)? {
             Some(python) => servers.push(("python".to_string(), python)),
-            None => notes.push("python3 is not on the PATH: comparing steps 1, 3 and 4 only."),
+            None => notes
+                .push("python3 is not on the PATH: comparing steps 1, 3 and 4 only.".to_string()),
         }
     }
     for stage in stages::http_stages() {
@@ -187,6 +192,21 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     };
     print!("{text}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The header line saying which stages run: compare has to build and run
+/// them, so it runs the working copy, and names the stage files that differ
+/// from the committed ones (`book transcripts` shows the clean form).
+pub(crate) fn working_copy_note() -> String {
+    let stages: Vec<_> = stages::http_stages().collect();
+    match super::diff::modified_files(&stages).as_slice() {
+        [] => "Stages: your working copy, the same as committed (git HEAD).".to_string(),
+        files => format!(
+            "Stages: your working copy; changed since git HEAD: {} (git stash to compare \
+             the committed stages).",
+            files.join(", ")
+        ),
+    }
 }
 
 /// What each server answered to each probe: `results[server][probe]`. The
@@ -334,7 +354,7 @@ fn render(
     names: &[String],
     probes: &[Probe],
     results: &[Vec<Result<Exchange, String>>],
-    notes: &[&str],
+    notes: &[String],
     colour: bool,
 ) -> String {
     let mut out = String::new();
@@ -364,67 +384,111 @@ fn render(
             .iter()
             .map(|per_server| Answer::of(&per_server[index]))
             .collect();
-        let steps: Vec<usize> = (0..names.len())
-            .filter(|i| names[*i].starts_with("step"))
-            .collect();
-        let step_answers: Vec<&Answer> = steps.iter().map(|i| &answers[*i]).collect();
-        let differences = differences(&step_answers);
         let _ = writeln!(
             out,
             "\n{}    {}",
             bold(&probe.label, colour),
             escape(&probe.raw)
         );
-        for (name, answer) in names.iter().zip(&answers) {
-            let is_step = name.starts_with("step");
-            let flag = |field: &str, text: &str| {
-                highlight(
-                    text,
-                    colour && is_step && differences.iter().any(|d| d == field),
-                )
-            };
-            let _ = writeln!(
-                out,
-                "  {name:<6}  {}  {}  {}",
-                flag("status", &format!("{:<status_width$}", answer.status)),
-                flag("body", &format!("{:<24}", answer.body)),
-                flag("connection", answer.connection),
-            );
-            let headers: Vec<String> = answer
-                .headers
-                .iter()
-                .map(|(n, v)| {
-                    flag(
-                        &format!("header {}", n.to_ascii_lowercase()),
-                        &format!("{n}: {v}"),
-                    )
-                })
-                .collect();
-            for line in wrap(&headers, " | ", WIDTH - 10) {
-                let _ = writeln!(out, "          {line}");
-            }
-        }
-        let step_names: Vec<&str> = steps
-            .iter()
-            .map(|i| names[*i].trim_start_matches("step "))
-            .collect();
-        let which = format!("steps {}", step_names.join(", "));
-        let verdict = if differences.is_empty() {
-            format!("  = {which}: the same answer")
-        } else {
-            let shown: Vec<String> = differences
-                .iter()
-                .map(|d| display_difference(d, &step_answers))
-                .collect();
-            format!("  ≠ {which} differ in {}", shown.join(", "))
+        out.push_str(&render_probe(names, &answers, status_width, colour));
+    }
+    out
+}
+
+/// One block of the report: a row per server, then the verdict on the steps.
+fn render_probe(names: &[String], answers: &[Answer], status_width: usize, colour: bool) -> String {
+    let steps: Vec<(&str, &Answer)> = names
+        .iter()
+        .zip(answers)
+        .filter_map(|(name, answer)| Some((name.strip_prefix("step ")?, answer)))
+        .collect();
+    let step_answers: Vec<&Answer> = steps.iter().map(|(_, answer)| *answer).collect();
+    let differences = differences(&step_answers);
+    let mut out = String::new();
+    for (name, answer) in names.iter().zip(answers) {
+        let is_step = name.starts_with("step");
+        let flag = |field: &str, text: &str| {
+            highlight(
+                text,
+                colour && is_step && differences.iter().any(|d| d == field),
+            )
         };
         let _ = writeln!(
             out,
-            "{}",
-            highlight(&verdict, colour && !differences.is_empty())
+            "  {name:<6}  {}  {}  {}",
+            flag("status", &format!("{:<status_width$}", answer.status)),
+            flag("body", &format!("{:<24}", answer.body)),
+            flag("connection", answer.connection),
         );
+        let headers: Vec<String> = answer
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                flag(
+                    &format!("header {}", n.to_ascii_lowercase()),
+                    &format!("{n}: {v}"),
+                )
+            })
+            .collect();
+        for line in wrap(&headers, " | ", WIDTH - 10) {
+            let _ = writeln!(out, "          {line}");
+        }
     }
+    let verdict = verdict(&steps);
+    let _ = writeln!(
+        out,
+        "{}",
+        highlight(&verdict, colour && !differences.is_empty())
+    );
     out
+}
+
+/// The steps grouped by identical answers: which agree, and what separates
+/// each other group from the largest one ("steps 1, 3 agree; step 4
+/// differs: who closes, Connection header").
+fn verdict(steps: &[(&str, &Answer)]) -> String {
+    let mut groups: Vec<Vec<(&str, &Answer)>> = Vec::new();
+    for step in steps {
+        match groups.iter_mut().find(|g| g[0].1 == step.1) {
+            Some(group) => group.push(*step),
+            None => groups.push(vec![*step]),
+        }
+    }
+    let named = |group: &[(&str, &Answer)]| {
+        let numbers: Vec<&str> = group.iter().map(|(n, _)| *n).collect();
+        let noun = if numbers.len() == 1 { "step" } else { "steps" };
+        format!("{noun} {}", numbers.join(", "))
+    };
+    let between = |group: &[(&str, &Answer)], other: &[(&str, &Answer)]| {
+        let pair = [group[0].1, other[0].1];
+        let found = differences(&pair);
+        let shown: Vec<String> = found.iter().map(|d| display_difference(d, &pair)).collect();
+        shown.join(", ")
+    };
+    match groups.as_slice() {
+        [] => String::new(),
+        [all] => format!("  = {}: the same answer", named(all)),
+        _ if groups.iter().all(|g| g.len() == 1) => {
+            let all: Vec<&Answer> = steps.iter().map(|(_, a)| *a).collect();
+            let shown: Vec<String> = differences(&all)
+                .iter()
+                .map(|d| display_difference(d, &all))
+                .collect();
+            format!("  ≠ {} all differ: {}", named(steps), shown.join(", "))
+        }
+        _ => {
+            groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
+            let (main, others) = groups.split_first().unwrap_or((&groups[0], &[]));
+            let rest: Vec<String> = others
+                .iter()
+                .map(|g| {
+                    let verb = if g.len() == 1 { "differs" } else { "differ" };
+                    format!("{} {verb}: {}", named(g), between(g, main))
+                })
+                .collect();
+            format!("  ≠ {} agree; {}", named(main), rest.join("; "))
+        }
+    }
 }
 
 /// A duration in words ("1 second", "300 milliseconds"), which the book's
@@ -473,8 +537,8 @@ fn differences(answers: &[&Answer]) -> Vec<String> {
     found
 }
 
-/// A difference as the reader sees it: `connection`, or a header's name as
-/// the servers spelled it (`Content-Type`).
+/// A difference as the reader sees it: `who closes`, or a header's name as
+/// the servers spelled it (`Content-Type header`).
 fn display_difference(field: &str, answers: &[&Answer]) -> String {
     match field.strip_prefix("header ") {
         Some(name) => {
@@ -483,8 +547,9 @@ fn display_difference(field: &str, answers: &[&Answer]) -> String {
                 .flat_map(|a| &a.headers)
                 .find(|(n, _)| n.eq_ignore_ascii_case(name))
                 .map_or(name, |(n, _)| n.as_str());
-            spelled.to_string()
+            format!("{spelled} header")
         }
+        None if field == "connection" => "who closes".to_string(),
         None => field.to_string(),
     }
 }
@@ -640,6 +705,30 @@ mod tests {
             b"GET /img/pico.svg HTTP/1.1\r\nHost: localhost\r\n\r\n"
         );
         assert!(parse(&["--only".to_string()]).is_err());
+    }
+
+    #[test]
+    fn the_verdict_names_who_agrees_and_what_differs() {
+        let answer = |status: &str, connection| Answer {
+            status: status.into(),
+            headers: vec![],
+            body: "no body".into(),
+            connection,
+        };
+        let (open, closed) = (answer("200", "open"), answer("200", "closed"));
+        let other = answer("400", "closed");
+        assert_eq!(
+            verdict(&[("1", &open), ("3", &open), ("4", &open)]),
+            "  = steps 1, 3, 4: the same answer"
+        );
+        assert_eq!(
+            verdict(&[("1", &open), ("3", &closed), ("4", &open)]),
+            "  ≠ steps 1, 4 agree; step 3 differs: who closes"
+        );
+        assert_eq!(
+            verdict(&[("1", &open), ("3", &closed), ("4", &other)]),
+            "  ≠ steps 1, 3, 4 all differ: status, who closes"
+        );
     }
 
     #[test]
