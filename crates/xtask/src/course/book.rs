@@ -9,6 +9,8 @@
 //! - `book transcripts [--check]`: runs the commands of `docs/transcripts.txt`
 //!   and writes what they print to `docs/src/out/` (see `book/transcripts.rs`).
 //! - `book screenshot`: the finale's picture, taken by a real browser.
+//! - `book dedent`: the mdBook preprocessor that dedents included listings
+//!   (see `book/dedent.rs`).
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
@@ -19,6 +21,7 @@ use anyhow::{Context, Result, bail};
 use super::copies;
 use crate::stages::{self, Profile, Running};
 
+mod dedent;
 mod transcripts;
 
 const USAGE: &str = "\
@@ -28,7 +31,8 @@ commands:
   check               includes, anchors, links and images of docs/src all exist
   transcripts         run docs/transcripts.txt, write docs/src/out/*.txt
   transcripts --check regenerate into a temporary directory, fail on any difference
-  screenshot          step 4 on www/ in headless Chromium -> docs/src/img/finale.png";
+  screenshot          step 4 on www/ in headless Chromium -> docs/src/img/finale.png
+  dedent              mdBook preprocessor: strips the common indent of code blocks";
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -37,6 +41,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         ["transcripts"] => transcripts::run(false),
         ["transcripts", "--check"] => transcripts::run(true),
         ["screenshot"] => screenshot(),
+        ["dedent", rest @ ..] => dedent::run(rest),
         _ => {
             eprintln!("{USAGE}");
             Ok(ExitCode::from(2))
