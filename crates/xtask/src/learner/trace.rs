@@ -210,34 +210,9 @@ struct Call {
 fn calls(log: &str, main_pid: u32) -> Vec<Call> {
     let mut threads: BTreeMap<String, String> = BTreeMap::new();
     threads.insert(main_pid.to_string(), "main".into());
-    let mut pending: BTreeMap<String, String> = BTreeMap::new();
-    let mut joined: Vec<(String, String, bool)> = Vec::new();
-    let complete = log.ends_with('\n');
-    let lines: Vec<&str> = log.lines().collect();
-    for (index, line) in lines.iter().enumerate() {
-        let Some((pid, text)) = line.split_once(' ') else {
-            continue;
-        };
-        let text = text.trim_start();
-        let partial = index + 1 == lines.len() && !complete;
-        if let Some(start) = text.strip_suffix(" <unfinished ...>") {
-            pending.insert(pid.to_string(), start.to_string());
-        } else if let Some(resumed) = text.strip_prefix("<... ") {
-            let rest = resumed.split_once("resumed>").map_or("", |(_, rest)| rest);
-            let start = pending.remove(pid).unwrap_or_default();
-            joined.push((pid.to_string(), format!("{start}{rest}"), false));
-        } else {
-            joined.push((pid.to_string(), text.to_string(), partial));
-        }
-    }
-    // Calls that never returned before we looked: the server waiting.
-    for (pid, start) in pending {
-        joined.push((pid, start, true));
-    }
-
     let mut out = Vec::new();
     let mut started = false;
-    for (pid, text, waiting) in joined {
+    for (pid, text, waiting) in joined(log) {
         let Some((name, rest)) = text.split_once('(') else {
             continue;
         };
@@ -278,6 +253,36 @@ fn calls(log: &str, main_pid: u32) -> Vec<Call> {
         });
     }
     out
+}
+
+/// strace's lines as `(pid, call, still waiting)`, with each call that was
+/// interrupted (`<unfinished ...>`, then `<... resumed>`) joined into one.
+fn joined(log: &str) -> Vec<(String, String, bool)> {
+    let mut pending: BTreeMap<String, String> = BTreeMap::new();
+    let mut joined: Vec<(String, String, bool)> = Vec::new();
+    let complete = log.ends_with('\n');
+    let lines: Vec<&str> = log.lines().collect();
+    for (index, line) in lines.iter().enumerate() {
+        let Some((pid, text)) = line.split_once(' ') else {
+            continue;
+        };
+        let text = text.trim_start();
+        let partial = index + 1 == lines.len() && !complete;
+        if let Some(start) = text.strip_suffix(" <unfinished ...>") {
+            pending.insert(pid.to_string(), start.to_string());
+        } else if let Some(resumed) = text.strip_prefix("<... ") {
+            let rest = resumed.split_once("resumed>").map_or("", |(_, rest)| rest);
+            let start = pending.remove(pid).unwrap_or_default();
+            joined.push((pid.to_string(), format!("{start}{rest}"), false));
+        } else {
+            joined.push((pid.to_string(), text.to_string(), partial));
+        }
+    }
+    // Calls that never returned before we looked: the server waiting.
+    for (pid, start) in pending {
+        joined.push((pid, start, true));
+    }
+    joined
 }
 
 /// Calls that say nothing about the socket life cycle: writes to the terminal

@@ -183,62 +183,70 @@ pub(crate) fn run(check: bool) -> Result<ExitCode> {
         );
     }
 
+    let stale = stale_files(&committed, &transcripts)?;
+    if !check {
+        for path in &stale {
+            std::fs::remove_file(path)?;
+            eprintln!("removed {} (not in transcripts.txt)", path.display());
+        }
+        let written = transcripts.len() - skipped.len();
+        println!("wrote {written} transcripts to {}", out.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let fresh: Vec<&Transcript> = transcripts
+        .iter()
+        .filter(|t| !skipped.contains(&t.name))
+        .collect();
+    check_fresh(&out, &committed, &fresh, &stale)
+}
+
+/// The `.txt` files of `committed` that no transcript of the list writes.
+fn stale_files(committed: &Path, transcripts: &[Transcript]) -> Result<Vec<PathBuf>> {
     let listed: Vec<String> = transcripts
         .iter()
         .map(|t| format!("{}.txt", t.name))
         .collect();
-    let stale: Vec<PathBuf> = std::fs::read_dir(&committed)?
+    Ok(std::fs::read_dir(committed)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .filter(|p| {
             !p.file_name()
                 .is_some_and(|n| listed.iter().any(|l| n == l.as_str()))
         })
-        .collect();
+        .collect())
+}
 
-    if !check {
-        for path in &stale {
-            std::fs::remove_file(path)?;
-            eprintln!("removed {} (not in transcripts.txt)", path.display());
-        }
-        println!(
-            "wrote {} transcripts to {}",
-            transcripts.len() - skipped.len(),
-            out.display()
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-
+/// `--check`: the transcripts just written to `out` must be the committed ones.
+fn check_fresh(
+    out: &Path,
+    committed: &Path,
+    transcripts: &[&Transcript],
+    stale: &[PathBuf],
+) -> Result<ExitCode> {
     let mut differences = 0;
-    for path in &stale {
+    for path in stale {
         eprintln!(
             "{}: not listed in docs/transcripts.txt (stale)",
             path.display()
         );
         differences += 1;
     }
-    for transcript in transcripts.iter().filter(|t| !skipped.contains(&t.name)) {
+    for transcript in transcripts {
         let file = format!("{}.txt", transcript.name);
         let fresh = std::fs::read_to_string(out.join(&file))?;
         match std::fs::read_to_string(committed.join(&file)) {
-            Err(_) => {
-                eprintln!("docs/src/out/{file}: missing; run `just transcripts`");
-                differences += 1;
-            }
+            Err(_) => eprintln!("docs/src/out/{file}: missing; run `just transcripts`"),
             Ok(old) if old != fresh => {
                 eprintln!("docs/src/out/{file}: out of date; run `just transcripts`");
                 report_difference(&old, &fresh);
-                differences += 1;
             }
-            Ok(_) => {}
+            Ok(_) => continue,
         }
+        differences += 1;
     }
     if differences == 0 {
-        let _ = std::fs::remove_dir_all(&out);
-        println!(
-            "transcripts fresh: {} checked",
-            transcripts.len() - skipped.len()
-        );
+        let _ = std::fs::remove_dir_all(out);
+        println!("transcripts fresh: {} checked", transcripts.len());
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!(
