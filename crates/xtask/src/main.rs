@@ -28,6 +28,12 @@ commands:
   book ...            book checks, transcripts and the dedent preprocessor
   copies --check      the files stages share on purpose are byte-identical";
 
+/// A regular expression written in this crate's source: a bad one is a bug
+/// that the first test to use it finds, not something a user can cause.
+pub(crate) fn pattern(text: &str) -> regex::Regex {
+    regex::Regex::new(text).unwrap_or_else(|e| panic!("bad pattern {text}: {e}"))
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = args.split_first() else {

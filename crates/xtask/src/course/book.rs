@@ -15,10 +15,13 @@
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::LazyLock;
 
 use anyhow::{Context, Result, bail};
+use regex::{Captures, Regex};
 
 use super::copies;
+use crate::pattern;
 use crate::stages::{self, Profile, Running};
 
 mod dedent;
@@ -392,52 +395,22 @@ fn without_comments(line: &str, in_comment: &mut bool) -> String {
 /// A line with its `inline code` spans blanked out: text in backticks is
 /// shown as code, never followed as a link.
 fn without_code_spans(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut in_code = false;
-    for c in line.chars() {
-        if c == '`' {
-            in_code = !in_code;
-            out.push(' ');
-        } else {
-            out.push(if in_code { ' ' } else { c });
-        }
-    }
-    out
+    static CODE: LazyLock<Regex> = LazyLock::new(|| pattern("`[^`]*`?"));
+    CODE.replace_all(line, |c: &Captures| " ".repeat(c[0].len()))
+        .into_owned()
 }
 
 /// The targets of Markdown links and images (`[text](target)`,
 /// `![alt](target "title")`, `[name]: target`) and of HTML `src`/`href`.
 fn link_targets(line: &str) -> Vec<String> {
-    let mut targets = Vec::new();
-    let mut rest = line;
-    while let Some(at) = rest.find("](") {
-        let after = &rest[at + 2..];
-        let end = after.find(')').unwrap_or(after.len());
-        let inside = after[..end].trim();
-        let target = inside.split_whitespace().next().unwrap_or("");
-        targets.push(target.trim_matches(['<', '>']).to_string());
-        rest = &after[end..];
-    }
-    let trimmed = line.trim_start();
-    if trimmed.starts_with('[') {
-        if let Some((label, target)) = trimmed.split_once("]:") {
-            if !label.contains("](") {
-                if let Some(target) = target.split_whitespace().next() {
-                    targets.push(target.to_string());
-                }
-            }
-        }
-    }
-    for attribute in ["src=\"", "href=\""] {
-        let mut rest = line;
-        while let Some(at) = rest.find(attribute) {
-            let after = &rest[at + attribute.len()..];
-            let end = after.find('"').unwrap_or(after.len());
-            targets.push(after[..end].to_string());
-            rest = &after[end..];
-        }
-    }
-    targets
+    static TARGETS: LazyLock<Regex> = LazyLock::new(|| {
+        pattern(r#"\]\( *<?([^ )>]*)|^ *\[[^\]]*\]: *([^ ]+)|(?:src|href)="([^"]*)""#)
+    });
+    TARGETS
+        .captures_iter(line)
+        .filter_map(|c| c.iter().skip(1).flatten().next())
+        .map(|m| m.as_str().to_string())
+        .collect()
 }
 
 /// A relative link must name a file of the book (a `.html` link may name the

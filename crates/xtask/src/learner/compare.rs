@@ -16,11 +16,14 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use anyhow::Result;
+use regex::Regex;
 
 use super::send::{escape, unescape};
+use crate::pattern;
 use crate::stages::{self, Exchange, Profile, Running};
 
 const USAGE: &str = "\
@@ -312,29 +315,8 @@ fn mask(name: &str, value: &str) -> String {
     match name.to_ascii_lowercase().as_str() {
         "date" | "last-modified" | "expires" => "*".to_string(),
         "server" => {
-            let mut masked = String::new();
-            let mut in_version = false;
-            for c in value.chars() {
-                match c {
-                    '/' => {
-                        masked.push('/');
-                        in_version = true;
-                    }
-                    ' ' => {
-                        if in_version {
-                            masked.push('*');
-                        }
-                        masked.push(' ');
-                        in_version = false;
-                    }
-                    _ if in_version => {}
-                    _ => masked.push(c),
-                }
-            }
-            if in_version {
-                masked.push('*');
-            }
-            masked
+            static VERSION: LazyLock<Regex> = LazyLock::new(|| pattern("/[^ ]*"));
+            VERSION.replace_all(value, "/*").into_owned()
         }
         _ => value.to_string(),
     }
@@ -575,17 +557,8 @@ fn wrap(items: &[String], separator: &str, width: usize) -> Vec<String> {
 
 /// Length without ANSI colour codes.
 fn visible_len(text: &str) -> usize {
-    let mut len = 0;
-    let mut in_escape = false;
-    for c in text.chars() {
-        match c {
-            '\x1b' => in_escape = true,
-            'm' if in_escape => in_escape = false,
-            _ if in_escape => {}
-            _ => len += 1,
-        }
-    }
-    len
+    static COLOUR: LazyLock<Regex> = LazyLock::new(|| pattern("\x1b\\[[0-9;]*m"));
+    COLOUR.replace_all(text, "").chars().count()
 }
 
 fn highlight(text: &str, on: bool) -> String {

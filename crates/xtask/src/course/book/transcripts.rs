@@ -32,6 +32,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use regex::{Captures, Regex};
 
+use crate::pattern;
 use crate::stages::{self, Profile};
 
 /// The port commands are written with, as `just step4` uses it.
@@ -556,11 +557,6 @@ fn end_of_line_with(bytes: &[u8], text: &str) -> Option<usize> {
         }
     }
     None
-}
-
-/// A pattern written in this file: it is valid, which the tests check.
-fn pattern(text: &str) -> Regex {
-    Regex::new(text).unwrap_or_else(|e| panic!("bad pattern {text}: {e}"))
 }
 
 /// Replaces `number` where it stands alone (not inside a longer number).

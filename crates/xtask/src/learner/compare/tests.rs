@@ -126,3 +126,9 @@ fn wraps_long_header_lines() {
         ]
     );
 }
+
+#[test]
+fn colour_codes_take_no_room() {
+    assert_eq!(visible_len("\x1b[1;33mab\x1b[0m c"), 4);
+    assert_eq!(visible_len(&highlight("Date: *", true)), 7);
+}
