@@ -71,7 +71,17 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         note.push_str(", then shut down our write side");
     }
     eprintln!("[{note}]");
-    let (received, ending) = print_reply(&mut stream, options.wait)?;
+    let (received, ending) = match print_reply(&mut stream, options.wait) {
+        Ok(done) => done,
+        // The reader of our output left (`| head`): nothing more to show.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>().map(std::io::Error::kind)
+                == Some(ErrorKind::BrokenPipe) =>
+        {
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => return Err(e),
+    };
     let secs = options.wait.as_secs_f64();
     eprintln!(
         "[{received} bytes received; {}]",
