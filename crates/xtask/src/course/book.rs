@@ -18,7 +18,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::LazyLock;
 
 use anyhow::{Context, Result, bail};
-use regex::{Captures, Regex};
+use regex_lite::{Captures, Regex};
 
 use super::copies;
 use crate::pattern;

@@ -20,7 +20,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use anyhow::Result;
-use regex::Regex;
+use regex_lite::Regex;
 
 use super::send::{escape, unescape};
 use crate::pattern;
