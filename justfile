@@ -75,9 +75,9 @@ step4 *args:
 step4 *args:
     cargo run -p step4-pico-http -- {{args}}
 
-# What changed from stage A to stage B, only the replaced layer (e.g. `just diff 3 4`).
-diff *stages:
-    cargo run -q -p xtask -- diff {{stages}}
+# What changed from stage A to stage B as committed, only the replaced layer (e.g. `just diff 3 4`; `--worktree` for your copy).
+diff *args:
+    cargo run -q -p xtask -- diff {{args}}
 
 # Write the consecutive diffs the book links to into docs/src/diffs/.
 diffs:
@@ -91,6 +91,10 @@ compare *args:
 # The system calls stage N makes to serve one request, seen with strace (Linux; e.g. `just trace 1`).
 trace *stage:
     cargo run -q -p xtask -- trace {{stage}}
+
+# Raw bytes to 127.0.0.1:PORT, the raw reply with \r\n visible (e.g. `just send 8000 'GET / HTTP/1.0\r\n\r\n'`).
+send port bytes *flags:
+    cargo run -q -p xtask -- send {{port}} '{{bytes}}' {{flags}}
 
 # 100,000 mixed requests to step 4 (release); reports requests/s, errors, descriptors and memory (not in CI).
 soak *requests:

@@ -6,14 +6,13 @@
 
 use std::process::ExitCode;
 
-mod bench;
-mod book;
-mod compare;
-mod diff;
+mod course;
 mod exercises;
-mod soak;
+mod learner;
 mod stages;
-mod trace;
+
+use course::{bench, book, copies, soak};
+use learner::{compare, diff, send, trace};
 
 const USAGE: &str = "\
 usage: cargo run -p xtask -- <command> [args]
@@ -22,10 +21,18 @@ commands:
   diff A B            what changed from stage A to stage B
   compare [PATH ...]  the same requests against every HTTP stage, side by side
   trace N             the system calls of stage N serving one request
+  send PORT 'BYTES'   raw bytes to 127.0.0.1:PORT, the raw reply with \\r\\n visible
   bench               the performance benchmark (release build)
   soak                100,000 mixed requests against step 4
   exercise(s) ...     classroom exercises: list, check, hint
-  book ...            book checks and transcripts";
+  book ...            book checks, transcripts and the dedent preprocessor
+  copies --check      the files stages share on purpose are byte-identical";
+
+/// A regular expression written in this crate's source: a bad one is a bug
+/// that the first test to use it finds, not something a user can cause.
+pub(crate) fn pattern(text: &str) -> regex_lite::Regex {
+    regex_lite::Regex::new(text).unwrap_or_else(|e| panic!("bad pattern {text}: {e}"))
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,10 +44,12 @@ fn main() -> ExitCode {
         "diff" => diff::run(rest),
         "compare" => compare::run(rest),
         "trace" => trace::run(rest),
+        "send" => send::run(rest),
         "bench" => bench::run(rest),
         "soak" => soak::run(rest),
         "exercise" | "exercises" => exercises::run(command, rest),
         "book" => book::run(rest),
+        "copies" => copies::run(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -257,28 +257,39 @@ pub(crate) fn exchange(
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;
     stream.write_all(raw)?;
-    let head_request = raw.starts_with(b"HEAD ");
-    let mut response = Vec::new();
-    let mut chunk = [0; 64 * 1024];
-    let mut closed = false;
-    let mut expected_end = None;
-    loop {
-        if let Some(end) = expected_end {
-            if response.len() >= end {
-                break;
+    let (mut response, mut closed) = read_response(&mut stream, raw.starts_with(b"HEAD "))?;
+    if !closed {
+        // Whether the server closes the connection after its response.
+        stream.set_read_timeout(Some(linger))?;
+        let deadline = Instant::now() + linger;
+        let mut chunk = [0; 64 * 1024];
+        while !closed && Instant::now() < deadline {
+            match stream.read(&mut chunk) {
+                Ok(0) => closed = true,
+                Ok(n) => response.extend_from_slice(&chunk[..n]),
+                Err(e) => {
+                    closed = e.kind() == ErrorKind::ConnectionReset;
+                    break;
+                }
             }
         }
+    }
+    Ok(Exchange { response, closed })
+}
+
+/// Reads one response: the head, then `Content-Length` bytes of body (none
+/// after a HEAD request), or up to the end when there is no length. Returns
+/// the bytes and whether the server closed (or reset) the connection.
+fn read_response(stream: &mut TcpStream, head_request: bool) -> Result<(Vec<u8>, bool)> {
+    let mut response = Vec::new();
+    let mut chunk = [0; 64 * 1024];
+    let mut expected_end = None;
+    while expected_end.is_none_or(|end| response.len() < end) {
         match stream.read(&mut chunk) {
-            Ok(0) => {
-                closed = true;
-                break;
-            }
+            Ok(0) => return Ok((response, true)),
             Ok(n) => response.extend_from_slice(&chunk[..n]),
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
-            Err(e) if e.kind() == ErrorKind::ConnectionReset => {
-                closed = true;
-                break;
-            }
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => return Ok((response, true)),
             Err(e) => return Err(e.into()),
         }
         if expected_end.is_none() {
@@ -297,25 +308,7 @@ pub(crate) fn exchange(
             }
         }
     }
-    if !closed {
-        stream.set_read_timeout(Some(linger))?;
-        let deadline = Instant::now() + linger;
-        while Instant::now() < deadline {
-            match stream.read(&mut chunk) {
-                Ok(0) => {
-                    closed = true;
-                    break;
-                }
-                Ok(n) => response.extend_from_slice(&chunk[..n]),
-                Err(e) if e.kind() == ErrorKind::ConnectionReset => {
-                    closed = true;
-                    break;
-                }
-                Err(_) => break,
-            }
-        }
-    }
-    Ok(Exchange { response, closed })
+    Ok((response, false))
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -77,6 +77,9 @@ fn row<'a>(rows: &'a [(String, String, String)], label: &str, server: &str) -> &
 
 #[test]
 fn compare_shows_what_each_stage_answers_and_is_stable() {
+    // Two runs at once (most of a run is waiting for servers that keep the
+    // connection open), to check that the same tree gives the same report.
+    let second = std::thread::spawn(|| stdout(&xtask(&["compare", "/about/"])));
     let report = stdout(&xtask(&["compare", "/about/"]));
     let rows = rows(&report);
     let index = std::fs::read(workspace().join("www/index.html")).unwrap();
@@ -87,6 +90,8 @@ fn compare_shows_what_each_stage_answers_and_is_stable() {
         ("GET /", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"),
         ("HEAD /", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"),
         ("GET /style.css", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"),
+        // A directory without its slash: served, not redirected.
+        ("GET /about", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"),
         (
             "GET /missing",
             "HTTP/1.1 404 Not Found",
@@ -116,6 +121,8 @@ fn compare_shows_what_each_stage_answers_and_is_stable() {
             "HTTP/1.1 200 OK",
         ),
         ("GET /about/", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"),
+        // Every stage answers; which status is a matter for the stages' own tests.
+        ("GET / without Host", "HTTP/1.1 ", "HTTP/1.1 "),
     ];
     for (label, tiny_http, step4) in expected {
         for server in ["step 1", "step 3"] {
@@ -144,7 +151,11 @@ fn compare_shows_what_each_stage_answers_and_is_stable() {
         "step 4's header is shown"
     );
     assert!(report.contains("Allow: GET, HEAD"));
-    assert!(report.contains("≠ steps 1, 3, 4 differ in connection, Server, Connection"));
+    // The verdict names the steps that agree and what sets the others apart.
+    assert!(report.contains(
+        "  ≠ steps 1, 3 agree; step 4 differs: who closes, Connection header, Server header\n"
+    ));
+    assert!(report.contains("Stages: your working copy"));
 
     if python3_available() {
         for (label, status) in [
@@ -162,7 +173,7 @@ fn compare_shows_what_each_stage_answers_and_is_stable() {
         assert!(report.contains("python3 is not on the PATH"));
     }
 
-    let again = stdout(&xtask(&["compare", "/about/"]));
+    let again = second.join().unwrap();
     assert_eq!(report, again, "the same tree gives the same report");
 }
 
@@ -192,10 +203,22 @@ fn compare_adds_raw_requests_and_shows_raw_bytes() {
 fn diff_shows_only_the_replaced_layer() {
     let one_to_three = stdout(&xtask(&["diff", "1", "3"]));
     assert!(!one_to_three.contains('\x1b'), "no colour when piped");
+    assert!(one_to_three.contains("# The stages as committed (git HEAD)"));
+    // The file list comes first: new, changed, unchanged.
+    let list = one_to_three
+        .find("#   src/server.rs            new, ")
+        .unwrap();
+    let changed = one_to_three
+        .find("#   src/main.rs              changed, +")
+        .unwrap();
+    let unchanged = one_to_three
+        .find("#   src/status.rs            unchanged\n")
+        .unwrap();
+    let first_hunk = one_to_three.find("\n--- ").unwrap();
+    assert!(list < changed && changed < unchanged && unchanged < first_hunk);
     assert!(
-        one_to_three.contains(
-            "# Unchanged: src/cli.rs, src/conformance.rs, src/content_type.rs, src/docroot.rs, src/status.rs\n"
-        )
+        !one_to_three.contains("// ANCHOR"),
+        "marker lines are left out"
     );
     // The listener changes hands...
     assert!(one_to_three.contains("\n-    let server = match Server::http(args.address()) {\n"));
@@ -232,7 +255,11 @@ fn diff_shows_only_the_replaced_layer() {
     // Step 3 continues from step 1, not from the echo tangent.
     let two_to_three = stdout(&xtask(&["diff", "2", "3"]));
     assert!(two_to_three.contains("--- step1/src/main.rs\n+++ step3/src/main.rs\n"));
-    assert!(two_to_three.contains("# Only in step 2: src/bin/client.rs"));
+    assert!(two_to_three.contains("#   echo: src/bin/client.rs  only in step 2 ("));
+    assert!(two_to_three.contains("#   src/cli.rs               unchanged since step 1\n"));
+
+    let worktree = stdout(&xtask(&["diff", "1", "3", "--worktree"]));
+    assert!(worktree.contains("# Your working copy (--worktree). Files changed since git HEAD:"));
 
     for bad in [
         &["diff", "1"][..],
@@ -306,4 +333,82 @@ fn trace_shows_the_socket_life_cycle() {
     }
     let output = xtask(&["trace", "2"]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// A one-connection server on a free port: reads until the client's end of
+/// file (or the first empty line), answers `reply`, then closes or stays open.
+fn one_shot_server(reply: &'static [u8], close: bool) -> (u16, std::thread::JoinHandle<Vec<u8>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut request = Vec::new();
+        let mut byte = [0; 1];
+        while !request.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap() == 1 {
+            request.push(byte[0]);
+        }
+        stream.write_all(reply).unwrap();
+        if !close {
+            // Hold the connection open until the client gives up and closes.
+            let _ = stream.read(&mut byte);
+        }
+        request
+    });
+    (port, server)
+}
+
+#[test]
+fn send_shows_the_raw_reply_and_who_closed() {
+    let (port, server) = one_shot_server(b"HTTP/1.0 200 OK\r\nX: 1\r\n\r\nhi\n\xff", true);
+    let output = xtask(&[
+        "send",
+        &port.to_string(),
+        "GET / HTTP/1.0\\r\\nX: \\x41\\t\\r\\n\\r\\n",
+        "--half-close",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(server.join().unwrap(), b"GET / HTTP/1.0\r\nX: A\t\r\n\r\n");
+    assert_eq!(
+        stdout(&output),
+        "HTTP/1.0 200 OK\\r\\n\nX: 1\\r\\n\n\\r\\n\nhi\\n\n\\xff\n"
+    );
+    let notes = String::from_utf8_lossy(&output.stderr);
+    assert!(notes.contains("sent 25 bytes to 127.0.0.1:"), "{notes}");
+    assert!(notes.contains("then shut down our write side"), "{notes}");
+    assert!(
+        notes.contains("[29 bytes received; the server closed the connection]"),
+        "{notes}"
+    );
+
+    let (port, server) = one_shot_server(b"HTTP/1.1 200 OK\r\n", false);
+    let output = xtask(&["send", &port.to_string(), "x\\r\\n\\r\\n", "--wait", "0.5"]);
+    server.join().unwrap();
+    let notes = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        notes.contains("still open after 0.5 s without a byte: we closed it"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn send_explains_a_refused_connection_and_bad_usage() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = xtask(&["send", &port.to_string(), "GET /"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("connection refused"));
+    for bad in [
+        &["send"][..],
+        &["send", "8000"],
+        &["send", "port", "x"],
+        &["send", "8000", "\\q"],
+    ] {
+        let output = xtask(bad);
+        assert_eq!(output.status.code(), Some(2), "{bad:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("usage: just send PORT"));
+    }
 }

@@ -26,11 +26,13 @@ use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use regex_lite::{Captures, Regex};
 
+use crate::pattern;
 use crate::stages::{self, Profile};
 
 /// The port commands are written with, as `just step4` uses it.
@@ -182,62 +184,70 @@ pub(crate) fn run(check: bool) -> Result<ExitCode> {
         );
     }
 
+    let stale = stale_files(&committed, &transcripts)?;
+    if !check {
+        for path in &stale {
+            std::fs::remove_file(path)?;
+            eprintln!("removed {} (not in transcripts.txt)", path.display());
+        }
+        let written = transcripts.len() - skipped.len();
+        println!("wrote {written} transcripts to {}", out.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let fresh: Vec<&Transcript> = transcripts
+        .iter()
+        .filter(|t| !skipped.contains(&t.name))
+        .collect();
+    check_fresh(&out, &committed, &fresh, &stale)
+}
+
+/// The `.txt` files of `committed` that no transcript of the list writes.
+fn stale_files(committed: &Path, transcripts: &[Transcript]) -> Result<Vec<PathBuf>> {
     let listed: Vec<String> = transcripts
         .iter()
         .map(|t| format!("{}.txt", t.name))
         .collect();
-    let stale: Vec<PathBuf> = std::fs::read_dir(&committed)?
+    Ok(std::fs::read_dir(committed)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .filter(|p| {
             !p.file_name()
                 .is_some_and(|n| listed.iter().any(|l| n == l.as_str()))
         })
-        .collect();
+        .collect())
+}
 
-    if !check {
-        for path in &stale {
-            std::fs::remove_file(path)?;
-            eprintln!("removed {} (not in transcripts.txt)", path.display());
-        }
-        println!(
-            "wrote {} transcripts to {}",
-            transcripts.len() - skipped.len(),
-            out.display()
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-
+/// `--check`: the transcripts just written to `out` must be the committed ones.
+fn check_fresh(
+    out: &Path,
+    committed: &Path,
+    transcripts: &[&Transcript],
+    stale: &[PathBuf],
+) -> Result<ExitCode> {
     let mut differences = 0;
-    for path in &stale {
+    for path in stale {
         eprintln!(
             "{}: not listed in docs/transcripts.txt (stale)",
             path.display()
         );
         differences += 1;
     }
-    for transcript in transcripts.iter().filter(|t| !skipped.contains(&t.name)) {
+    for transcript in transcripts {
         let file = format!("{}.txt", transcript.name);
         let fresh = std::fs::read_to_string(out.join(&file))?;
         match std::fs::read_to_string(committed.join(&file)) {
-            Err(_) => {
-                eprintln!("docs/src/out/{file}: missing; run `just transcripts`");
-                differences += 1;
-            }
+            Err(_) => eprintln!("docs/src/out/{file}: missing; run `just transcripts`"),
             Ok(old) if old != fresh => {
                 eprintln!("docs/src/out/{file}: out of date; run `just transcripts`");
                 report_difference(&old, &fresh);
-                differences += 1;
             }
-            Ok(_) => {}
+            Ok(_) => continue,
         }
+        differences += 1;
     }
     if differences == 0 {
-        let _ = std::fs::remove_dir_all(&out);
-        println!(
-            "transcripts fresh: {} checked",
-            transcripts.len() - skipped.len()
-        );
+        let _ = std::fs::remove_dir_all(out);
+        println!("transcripts fresh: {} checked", transcripts.len());
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!(
@@ -551,34 +561,31 @@ fn end_of_line_with(bytes: &[u8], text: &str) -> Option<usize> {
 
 /// Replaces `number` where it stands alone (not inside a longer number).
 fn replace_number(text: &str, number: u16, with: &str) -> String {
+    static NUMBER: LazyLock<Regex> = LazyLock::new(|| pattern("[0-9]+"));
     let needle = number.to_string();
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    for (at, _) in text.match_indices(&needle) {
-        let end = at + needle.len();
-        let before = text[..at].chars().last();
-        let after = text[end..].chars().next();
-        if before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit()) {
-            continue;
-        }
-        out.push_str(&text[copied..at]);
-        out.push_str(with);
-        copied = end;
-    }
-    out.push_str(&text[copied..]);
-    out
+    NUMBER
+        .replace_all(text, |c: &Captures| match &c[0] {
+            n if n == needle => with.to_string(),
+            n => n.to_string(),
+        })
+        .into_owned()
 }
 
 /// Hides what changes from one run (or one machine) to the next.
 fn mask(text: &str, port: u16, context: &Machine) -> String {
     let mut text = text.replace('\r', "");
     let target = context.target.display().to_string();
-    let root = context.root.display().to_string();
     if !target.is_empty() {
         text = text.replace(&target, "./target");
     }
-    text = text.replace(&root, SHOWN_ROOT);
-    text = mask_temp_paths(&text, &context.temp.display().to_string());
+    text = text.replace(&context.root.display().to_string(), SHOWN_ROOT);
+    // `TEMP/anything` becomes `/tmp/...`: names of throw-away files.
+    let temp = format!(
+        "{}/",
+        context.temp.display().to_string().trim_end_matches('/')
+    );
+    let temp = pattern(&format!(r#"{}[^ \t\n"'),]*"#, regex_lite::escape(&temp)));
+    text = temp.replace_all(&text, "/tmp/...").into_owned();
     text = replace_number(&text, port, &SHOWN_PORT.to_string());
     let lines: Vec<String> = text
         .split_inclusive('\n')
@@ -602,299 +609,65 @@ fn is_strace_noise(line: &str) -> bool {
         || line.trim_start().starts_with("<detached")
 }
 
+/// The masks of one line, each a pattern and what its matches become.
+static MASKS: LazyLock<Vec<(Regex, String)>> = LazyLock::new(|| {
+    [
+        // Process ids.
+        (r"\[pid +[0-9]+", "[pid PID".to_string()),
+        // IMF-fixdate (RFC 9110 §5.6.7), shown as the RFC's example date.
+        (
+            r"[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT",
+            format!("{SHOWN_DATE} GMT"),
+        ),
+        // Differs between machines.
+        (r"curl/[0-9][0-9.]*", "curl/VERSION".to_string()),
+        // Timings: `12.3 ms`, `0.52s`, `870µs`.
+        (
+            r"\b[0-9]+(\.[0-9]+)?( ?)(ns|µs|us|ms|s)\b",
+            "N$2$3".to_string(),
+        ),
+        // compare runs the working copy; the book shows it clean.
+        (
+            r"^Stages: your working copy; changed since git HEAD: .*",
+            "Stages: your working copy, the same as committed (git HEAD).".to_string(),
+        ),
+    ]
+    .into_iter()
+    .map(|(from, to)| (pattern(from), to))
+    .collect()
+});
+
 fn mask_line(line: &str) -> String {
-    let mut line = line.to_string();
-    for prefix in ["127.0.0.1:", "htons(", "[pid "] {
-        line = mask_numbers_after(&line, prefix);
+    static CLIENT_PORT: LazyLock<Regex> =
+        LazyLock::new(|| pattern(r"(127\.0\.0\.1:|htons\()( *)([0-9]+)"));
+    static QUOTED: LazyLock<Regex> = LazyLock::new(|| pattern(r#""[^"]*""#));
+    // 0 asks the kernel for a port; 8000 and 6666 are the ones we type.
+    let mut line = CLIENT_PORT
+        .replace_all(line, |c: &Captures| match &c[3] {
+            "0" | "8000" | "6666" => c[0].to_string(),
+            _ => format!("{}{}{SHOWN_CLIENT_PORT}", &c[1], &c[2]),
+        })
+        .into_owned();
+    for (from, to) in MASKS.iter() {
+        line = from.replace_all(&line, to.as_str()).into_owned();
     }
-    line = mask_dates(&line);
-    line = mask_cut_dates(&line);
-    line = mask_curl_version(&line);
     if line.contains("SO_RCVTIMEO") {
         // The read timeout is whatever is left of the deadline: it varies.
-        line = mask_quoted(&line);
+        line = QUOTED.replace_all(&line, "\"...\"").into_owned();
     }
-    mask_timings(&line)
-}
-
-/// Client ports and process ids: numbers the kernel picks.
-fn mask_numbers_after(line: &str, prefix: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(at) = rest.find(prefix) {
-        out.push_str(&rest[..at + prefix.len()]);
-        rest = &rest[at + prefix.len()..];
-        let spaces = rest.len() - rest.trim_start_matches(' ').len();
-        let digits = rest[spaces..]
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len() - spaces);
-        if digits == 0 {
-            continue;
-        }
-        let number = &rest[spaces..spaces + digits];
-        let shown = match (prefix, number) {
-            ("[pid ", _) => "PID",
-            // 0 asks the kernel for a port; 8000 and 6666 are the ones we type.
-            (_, "0" | "8000" | "6666") => number,
-            _ => SHOWN_CLIENT_PORT,
-        };
-        out.push_str(shown);
-        rest = &rest[spaces + digits..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// `Tue, 24 Nov 2026 05:13:18 GMT` (IMF-fixdate) becomes the RFC's example date.
-fn mask_dates(line: &str) -> String {
-    const LENGTH: usize = 25; // "Tue, 24 Nov 2026 05:13:18"
-    let mut out = line.to_string();
-    let mut from = 0;
-    while let Some(found) = out[from..].find(" GMT") {
-        let end = from + found;
-        from = end + 4;
-        let Some(start) = end.checked_sub(LENGTH) else {
-            continue;
-        };
-        let Some(candidate) = out.get(start..end) else {
-            continue;
-        };
-        let b = candidate.as_bytes();
-        let shaped = b.iter().enumerate().all(|(i, &c)| match i {
-            0..=2 | 8..=10 => c.is_ascii_alphabetic(),
-            3 => c == b',',
-            4 | 7 | 11 | 16 => c == b' ',
-            19 | 22 => c == b':',
-            _ => c.is_ascii_digit(),
-        });
-        if shaped {
-            out.replace_range(start..end, SHOWN_DATE);
-        }
-    }
-    out
+    mask_cut_date(&line)
 }
 
 /// strace shows only the first 32 bytes of a buffer, which may cut a date
 /// short: `"HTTP/1.1 200 OK\r\nDate: Tue, 24 N"...`.
-fn mask_cut_dates(line: &str) -> String {
-    let Some(at) = line.find("Date: ") else {
-        return line.to_string();
-    };
-    let start = at + "Date: ".len();
-    let Some(cut) = line[start..].find("\"...") else {
-        return line.to_string();
-    };
-    if cut >= SHOWN_DATE.len() || !line.is_char_boundary(start + cut) {
-        return line.to_string();
-    }
-    format!(
-        "{}{}{}",
-        &line[..start],
-        &SHOWN_DATE[..cut],
-        &line[start + cut..]
-    )
-}
-
-/// `curl/7.88.1` differs between machines.
-fn mask_curl_version(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(at) = rest.find("curl/") {
-        out.push_str(&rest[..at + 5]);
-        rest = &rest[at + 5..];
-        let end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        if end > 0 {
-            out.push_str("VERSION");
-        }
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Blanks the contents of every `"..."` in a line.
-fn mask_quoted(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut parts = line.split('"');
-    if let Some(first) = parts.next() {
-        out.push_str(first);
-    }
-    for (i, part) in parts.enumerate() {
-        out.push('"');
-        out.push_str(if i % 2 == 0 { "..." } else { part });
-    }
-    out
-}
-
-/// `12.3 ms`, `0.52s`, `870µs` become `N ms`, `Ns`, `Nµs`.
-fn mask_timings(line: &str) -> String {
-    const UNITS: [&str; 5] = ["ns", "µs", "us", "ms", "s"];
-    let chars: Vec<char> = line.chars().collect();
-    let mut out = String::with_capacity(line.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let starts_number = chars[i].is_ascii_digit()
-            && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '.'));
-        if starts_number {
-            let mut j = i;
-            while j < chars.len() && chars[j].is_ascii_digit() {
-                j += 1;
-            }
-            if j + 1 < chars.len() && chars[j] == '.' && chars[j + 1].is_ascii_digit() {
-                j += 1;
-                while j < chars.len() && chars[j].is_ascii_digit() {
-                    j += 1;
-                }
-            }
-            let space = usize::from(chars.get(j) == Some(&' '));
-            let tail: String = chars[j + space..].iter().take(3).collect();
-            let unit = UNITS.iter().find(|unit| {
-                tail.starts_with(**unit)
-                    && !tail[unit.len()..]
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_alphanumeric)
-            });
-            if let Some(unit) = unit {
-                out.push('N');
-                if space == 1 {
-                    out.push(' ');
-                }
-                out.push_str(unit);
-                i = j + space + unit.chars().count();
-                continue;
-            }
-            out.extend(&chars[i..j]);
-            i = j;
-            continue;
-        }
-        out.push(chars[i]);
-        i += 1;
-    }
-    out
-}
-
-/// `TEMP/anything` becomes `/tmp/...`: names of throw-away files and directories.
-fn mask_temp_paths(text: &str, temp: &str) -> String {
-    let prefix = format!("{}/", temp.trim_end_matches('/'));
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(&prefix) {
-        out.push_str(&rest[..at]);
-        out.push_str("/tmp/...");
-        rest = &rest[at + prefix.len()..];
-        let end = rest
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ')' | ','))
-            .unwrap_or(rest.len());
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
+fn mask_cut_date(line: &str) -> String {
+    static CUT: LazyLock<Regex> = LazyLock::new(|| pattern(r#"Date: ([^"]*)"\.\.\."#));
+    CUT.replace(line, |c: &Captures| {
+        let cut = c[1].len().min(SHOWN_DATE.len());
+        format!("Date: {}\"...", &SHOWN_DATE[..cut])
+    })
+    .into_owned()
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
-    use super::*;
-
-    fn context() -> Machine {
-        Machine {
-            root: PathBuf::from("/work/pico"),
-            target: PathBuf::from("/scratch/target-x"),
-            temp: PathBuf::from("/tmp"),
-        }
-    }
-
-    #[test]
-    fn parses_the_three_forms_and_refuses_bad_lines() {
-        let list = "\
-# a comment
-
-one: curl -si http://127.0.0.1:8000/
-two: curl -sI http://127.0.0.1:8000/  # while: cargo run -q -p step4-pico-http
-three: cargo run -q -p step2-echo --bin server  # serving: cargo run -q -p step2-echo --bin client  # until: Closed
-";
-        let parsed = parse(list).unwrap();
-        assert_eq!(parsed.len(), 3);
-        assert_eq!(
-            parsed[0].kind,
-            Kind::Plain {
-                command: "curl -si http://127.0.0.1:8000/".into()
-            }
-        );
-        assert!(
-            matches!(&parsed[1].kind, Kind::While { server, .. } if server == "cargo run -q -p step4-pico-http")
-        );
-        assert!(matches!(&parsed[2].kind, Kind::Serving { until, .. } if until == "Closed"));
-        assert_eq!(
-            parsed[2].shown_command(),
-            "cargo run -q -p step2-echo --bin server"
-        );
-
-        for bad in [
-            "no command here",
-            "Bad_Name: true",
-            "x: true\nx: false",
-            "x: server # serving: client",
-            "x:   ",
-        ] {
-            assert!(parse(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn masks_what_changes_between_runs() {
-        let raw = "\
-$ curl -si http://127.0.0.1:8000/\r
-Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ...\r
-Serving files from /work/pico/www (change with --directory)\r
-Date: Tue, 24 Nov 2026 05:13:18 GMT\r
-[INFO  step4_pico_http::handler] 127.0.0.1:59256 \"GET / HTTP/1.1\" 200 4088\r
-strace: Process 123 attached\r
-[pid 20532] accept4(3, {sa_family=AF_INET, sin_port=htons(59256)}) = 4\r
-+++ killed by SIGTERM +++\r
-User-Agent: curl/7.88.1\r
-log at /tmp/pico-site-77-1/x.log, built in /scratch/target-x/debug/step4-pico-http\r
-took 12.5 ms and 3s, HTTP/1.1 stays\r
-setsockopt(4, SOL_SOCKET, SO_RCVTIMEO_OLD, \"\\4\\0\\0\\0\", 16) = 0\r
-sendto(4, \"HTTP/1.1 200 OK\\r\\nDate: Tue, 24 N\"..., 136) = 136\r
-accept4(3, strace: Process 15587 detached\r
- <detached ...>\r
-";
-        let masked = mask(raw, 41234, &context());
-        let expected = "\
-$ curl -si http://127.0.0.1:8000/
-Serving HTTP on 127.0.0.1 port 8000 (http://127.0.0.1:8000/) ...
-Serving files from /path/to/pico-server/www (change with --directory)
-Date: Sun, 06 Nov 1994 08:49:37 GMT
-[INFO  step4_pico_http::handler] 127.0.0.1:54321 \"GET / HTTP/1.1\" 200 4088
-[pid PID] accept4(3, {sa_family=AF_INET, sin_port=htons(54321)}) = 4
-User-Agent: curl/VERSION
-log at /tmp/..., built in ./target/debug/step4-pico-http
-took N ms and Ns, HTTP/1.1 stays
-setsockopt(4, SOL_SOCKET, SO_RCVTIMEO_OLD, \"...\", 16) = 0
-sendto(4, \"HTTP/1.1 200 OK\\r\\nDate: Sun, 06 N\"..., 136) = 136
-accept4(3, 
-";
-        assert_eq!(masked, expected);
-    }
-
-    #[test]
-    fn a_port_is_replaced_only_where_it_stands_alone() {
-        assert_eq!(
-            replace_number("8000 18000 80001 :8000/", 8000, "41234"),
-            "41234 18000 80001 :41234/"
-        );
-    }
-
-    #[test]
-    fn a_serving_transcript_ends_with_the_first_complete_line_holding_the_text() {
-        let output = b"one\nsendto() = 1328\nClosed\naccept4(3, ";
-        assert_eq!(end_of_line_with(output, "= 1328"), Some(20));
-        assert_eq!(end_of_line_with(output, "Closed"), Some(27));
-        assert_eq!(end_of_line_with(output, "accept4"), None);
-        assert_eq!(end_of_line_with(b"", "x"), None);
-    }
-}
+mod tests;

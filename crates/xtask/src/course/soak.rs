@@ -162,13 +162,8 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
             }
         }
     }
-    let elapsed = began.elapsed();
-    let end = Footprint::of(pid);
-
-    let groups: Vec<String> = per_group
-        .iter()
-        .map(|(group, count)| format!("{group} {count}"))
-        .collect();
+    let (elapsed, end) = (began.elapsed(), Footprint::of(pid));
+    let groups: Vec<String> = per_group.iter().map(|(g, n)| format!("{g} {n}")).collect();
     println!(
         "soak: {requests} sequential requests to step 4 (release) in {:.1} s: {:.0} requests/s, {errors} errors",
         elapsed.as_secs_f64(),
@@ -187,7 +182,12 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     );
     println!("  machine: {}", machine());
     print!("{first_errors}");
+    verdict(errors, &start, &end)
+}
 
+/// Passes when no request failed and descriptors and memory ended where
+/// they started.
+fn verdict(errors: usize, start: &Footprint, end: &Footprint) -> Result<ExitCode> {
     let mut failures = Vec::new();
     if errors > 0 {
         failures.push(format!("{errors} requests were not answered as expected"));

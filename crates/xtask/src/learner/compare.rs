@@ -16,10 +16,14 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use anyhow::Result;
+use regex_lite::Regex;
 
+use super::send::{escape, unescape};
+use crate::pattern;
 use crate::stages::{self, Exchange, Profile, Running};
 
 const USAGE: &str = "\
@@ -66,12 +70,13 @@ impl Probe {
 }
 
 /// The default requests: what a browser sends, what the policy refuses, and
-/// two malformed heads.
+/// three heads a browser would not send.
 fn default_probes() -> Vec<Probe> {
     let mut probes: Vec<Probe> = [
         "/",
         "HEAD /",
         "/style.css",
+        "/about",
         "/missing",
         "POST /",
         "DELETE /",
@@ -94,6 +99,9 @@ fn default_probes() -> Vec<Probe> {
         "GET / with bare \\n line endings",
         "GET / HTTP/1.1\nHost: localhost\n\n",
     ));
+    // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without
+    // Host. Which stages do?
+    probes.push(Probe::new("GET / without Host", "GET / HTTP/1.1\r\n\r\n"));
     probes
 }
 
@@ -160,11 +168,12 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     stages::build(&packages, Profile::Debug)?;
     let www = stages::www();
     let mut servers = Vec::new();
-    let mut notes = Vec::new();
+    let mut notes = vec![working_copy_note()];
     if options.python {
         match Running::python(&www, None)? {
             Some(python) => servers.push(("python".to_string(), python)),
-            None => notes.push("python3 is not on the PATH: comparing steps 1, 3 and 4 only."),
+            None => notes
+                .push("python3 is not on the PATH: comparing steps 1, 3 and 4 only.".to_string()),
         }
     }
     for stage in stages::http_stages() {
@@ -186,6 +195,21 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     };
     print!("{text}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The header line saying which stages run: compare has to build and run
+/// them, so it runs the working copy, and names the stage files that differ
+/// from the committed ones (`book transcripts` shows the clean form).
+pub(crate) fn working_copy_note() -> String {
+    let stages: Vec<_> = stages::http_stages().collect();
+    match super::diff::modified_files(&stages).as_slice() {
+        [] => "Stages: your working copy, the same as committed (git HEAD).".to_string(),
+        files => format!(
+            "Stages: your working copy; changed since git HEAD: {} (git stash to compare \
+             the committed stages).",
+            files.join(", ")
+        ),
+    }
 }
 
 /// What each server answered to each probe: `results[server][probe]`. The
@@ -291,29 +315,8 @@ fn mask(name: &str, value: &str) -> String {
     match name.to_ascii_lowercase().as_str() {
         "date" | "last-modified" | "expires" => "*".to_string(),
         "server" => {
-            let mut masked = String::new();
-            let mut in_version = false;
-            for c in value.chars() {
-                match c {
-                    '/' => {
-                        masked.push('/');
-                        in_version = true;
-                    }
-                    ' ' => {
-                        if in_version {
-                            masked.push('*');
-                        }
-                        masked.push(' ');
-                        in_version = false;
-                    }
-                    _ if in_version => {}
-                    _ => masked.push(c),
-                }
-            }
-            if in_version {
-                masked.push('*');
-            }
-            masked
+            static VERSION: LazyLock<Regex> = LazyLock::new(|| pattern("/[^ ]*"));
+            VERSION.replace_all(value, "/*").into_owned()
         }
         _ => value.to_string(),
     }
@@ -333,7 +336,7 @@ fn render(
     names: &[String],
     probes: &[Probe],
     results: &[Vec<Result<Exchange, String>>],
-    notes: &[&str],
+    notes: &[String],
     colour: bool,
 ) -> String {
     let mut out = String::new();
@@ -363,67 +366,111 @@ fn render(
             .iter()
             .map(|per_server| Answer::of(&per_server[index]))
             .collect();
-        let steps: Vec<usize> = (0..names.len())
-            .filter(|i| names[*i].starts_with("step"))
-            .collect();
-        let step_answers: Vec<&Answer> = steps.iter().map(|i| &answers[*i]).collect();
-        let differences = differences(&step_answers);
         let _ = writeln!(
             out,
             "\n{}    {}",
             bold(&probe.label, colour),
             escape(&probe.raw)
         );
-        for (name, answer) in names.iter().zip(&answers) {
-            let is_step = name.starts_with("step");
-            let flag = |field: &str, text: &str| {
-                highlight(
-                    text,
-                    colour && is_step && differences.iter().any(|d| d == field),
-                )
-            };
-            let _ = writeln!(
-                out,
-                "  {name:<6}  {}  {}  {}",
-                flag("status", &format!("{:<status_width$}", answer.status)),
-                flag("body", &format!("{:<24}", answer.body)),
-                flag("connection", answer.connection),
-            );
-            let headers: Vec<String> = answer
-                .headers
-                .iter()
-                .map(|(n, v)| {
-                    flag(
-                        &format!("header {}", n.to_ascii_lowercase()),
-                        &format!("{n}: {v}"),
-                    )
-                })
-                .collect();
-            for line in wrap(&headers, " | ", WIDTH - 10) {
-                let _ = writeln!(out, "          {line}");
-            }
-        }
-        let step_names: Vec<&str> = steps
-            .iter()
-            .map(|i| names[*i].trim_start_matches("step "))
-            .collect();
-        let which = format!("steps {}", step_names.join(", "));
-        let verdict = if differences.is_empty() {
-            format!("  = {which}: the same answer")
-        } else {
-            let shown: Vec<String> = differences
-                .iter()
-                .map(|d| display_difference(d, &step_answers))
-                .collect();
-            format!("  ≠ {which} differ in {}", shown.join(", "))
+        out.push_str(&render_probe(names, &answers, status_width, colour));
+    }
+    out
+}
+
+/// One block of the report: a row per server, then the verdict on the steps.
+fn render_probe(names: &[String], answers: &[Answer], status_width: usize, colour: bool) -> String {
+    let steps: Vec<(&str, &Answer)> = names
+        .iter()
+        .zip(answers)
+        .filter_map(|(name, answer)| Some((name.strip_prefix("step ")?, answer)))
+        .collect();
+    let step_answers: Vec<&Answer> = steps.iter().map(|(_, answer)| *answer).collect();
+    let differences = differences(&step_answers);
+    let mut out = String::new();
+    for (name, answer) in names.iter().zip(answers) {
+        let is_step = name.starts_with("step");
+        let flag = |field: &str, text: &str| {
+            highlight(
+                text,
+                colour && is_step && differences.iter().any(|d| d == field),
+            )
         };
         let _ = writeln!(
             out,
-            "{}",
-            highlight(&verdict, colour && !differences.is_empty())
+            "  {name:<6}  {}  {}  {}",
+            flag("status", &format!("{:<status_width$}", answer.status)),
+            flag("body", &format!("{:<24}", answer.body)),
+            flag("connection", answer.connection),
         );
+        let headers: Vec<String> = answer
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                flag(
+                    &format!("header {}", n.to_ascii_lowercase()),
+                    &format!("{n}: {v}"),
+                )
+            })
+            .collect();
+        for line in wrap(&headers, " | ", WIDTH - 10) {
+            let _ = writeln!(out, "          {line}");
+        }
     }
+    let verdict = verdict(&steps);
+    let _ = writeln!(
+        out,
+        "{}",
+        highlight(&verdict, colour && !differences.is_empty())
+    );
     out
+}
+
+/// The steps grouped by identical answers: which agree, and what separates
+/// each other group from the largest one ("steps 1, 3 agree; step 4
+/// differs: who closes, Connection header").
+fn verdict(steps: &[(&str, &Answer)]) -> String {
+    let mut groups: Vec<Vec<(&str, &Answer)>> = Vec::new();
+    for step in steps {
+        match groups.iter_mut().find(|g| g[0].1 == step.1) {
+            Some(group) => group.push(*step),
+            None => groups.push(vec![*step]),
+        }
+    }
+    let named = |group: &[(&str, &Answer)]| {
+        let numbers: Vec<&str> = group.iter().map(|(n, _)| *n).collect();
+        let noun = if numbers.len() == 1 { "step" } else { "steps" };
+        format!("{noun} {}", numbers.join(", "))
+    };
+    let between = |group: &[(&str, &Answer)], other: &[(&str, &Answer)]| {
+        let pair = [group[0].1, other[0].1];
+        let found = differences(&pair);
+        let shown: Vec<String> = found.iter().map(|d| display_difference(d, &pair)).collect();
+        shown.join(", ")
+    };
+    match groups.as_slice() {
+        [] => String::new(),
+        [all] => format!("  = {}: the same answer", named(all)),
+        _ if groups.iter().all(|g| g.len() == 1) => {
+            let all: Vec<&Answer> = steps.iter().map(|(_, a)| *a).collect();
+            let shown: Vec<String> = differences(&all)
+                .iter()
+                .map(|d| display_difference(d, &all))
+                .collect();
+            format!("  ≠ {} all differ: {}", named(steps), shown.join(", "))
+        }
+        _ => {
+            groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
+            let (main, others) = groups.split_first().unwrap_or((&groups[0], &[]));
+            let rest: Vec<String> = others
+                .iter()
+                .map(|g| {
+                    let verb = if g.len() == 1 { "differs" } else { "differ" };
+                    format!("{} {verb}: {}", named(g), between(g, main))
+                })
+                .collect();
+            format!("  ≠ {} agree; {}", named(main), rest.join("; "))
+        }
+    }
 }
 
 /// A duration in words ("1 second", "300 milliseconds"), which the book's
@@ -472,8 +519,8 @@ fn differences(answers: &[&Answer]) -> Vec<String> {
     found
 }
 
-/// A difference as the reader sees it: `connection`, or a header's name as
-/// the servers spelled it (`Content-Type`).
+/// A difference as the reader sees it: `who closes`, or a header's name as
+/// the servers spelled it (`Content-Type header`).
 fn display_difference(field: &str, answers: &[&Answer]) -> String {
     match field.strip_prefix("header ") {
         Some(name) => {
@@ -482,8 +529,9 @@ fn display_difference(field: &str, answers: &[&Answer]) -> String {
                 .flat_map(|a| &a.headers)
                 .find(|(n, _)| n.eq_ignore_ascii_case(name))
                 .map_or(name, |(n, _)| n.as_str());
-            spelled.to_string()
+            format!("{spelled} header")
         }
+        None if field == "connection" => "who closes".to_string(),
         None => field.to_string(),
     }
 }
@@ -509,17 +557,8 @@ fn wrap(items: &[String], separator: &str, width: usize) -> Vec<String> {
 
 /// Length without ANSI colour codes.
 fn visible_len(text: &str) -> usize {
-    let mut len = 0;
-    let mut in_escape = false;
-    for c in text.chars() {
-        match c {
-            '\x1b' => in_escape = true,
-            'm' if in_escape => in_escape = false,
-            _ if in_escape => {}
-            _ => len += 1,
-        }
-    }
-    len
+    static COLOUR: LazyLock<Regex> = LazyLock::new(|| pattern("\x1b\\[[0-9;]*m"));
+    COLOUR.replace_all(text, "").chars().count()
 }
 
 fn highlight(text: &str, on: bool) -> String {
@@ -570,166 +609,5 @@ fn render_raw(
     out
 }
 
-/// Bytes as text with `\r`, `\n`, `\t`, `\\` and non-ASCII bytes escaped.
-fn escape(bytes: &[u8]) -> String {
-    bytes
-        .escape_ascii()
-        .to_string()
-        .replace("\\'", "'")
-        .replace("\\\"", "\"")
-}
-
-/// The inverse of [`escape`] for `--request`: `\r`, `\n`, `\t`, `\\`, `\xNN`.
-fn unescape(text: &str) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            let mut buffer = [0; 4];
-            bytes.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
-            continue;
-        }
-        match chars.next() {
-            Some('r') => bytes.push(b'\r'),
-            Some('n') => bytes.push(b'\n'),
-            Some('t') => bytes.push(b'\t'),
-            Some('\\') => bytes.push(b'\\'),
-            Some('x') => {
-                let hex: String = chars.by_ref().take(2).collect();
-                let byte = u8::from_str_radix(&hex, 16)
-                    .map_err(|_| format!("'\\x{hex}' is not a hex byte"))?;
-                bytes.push(byte);
-            }
-            other => {
-                return Err(format!(
-                    "unknown escape '\\{}' (use \\r, \\n, \\t, \\\\ or \\xNN)",
-                    other.unwrap_or(' ')
-                ));
-            }
-        }
-    }
-    Ok(bytes)
-}
-
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
-
-    use super::*;
-
-    #[test]
-    fn fnv1a_matches_the_published_test_vectors() {
-        assert_eq!(fnv1a(b""), 0x811c_9dc5);
-        assert_eq!(fnv1a(b"a"), 0xe40c_292c);
-        assert_eq!(fnv1a(b"foobar"), 0xbf9c_f968);
-    }
-
-    #[test]
-    fn masks_what_varies_from_run_to_run() {
-        assert_eq!(mask("Date", "Tue, 24 Nov 2026 05:14:20 GMT"), "*");
-        assert_eq!(mask("last-modified", "x"), "*");
-        assert_eq!(
-            mask("Server", "SimpleHTTP/0.6 Python/3.11.7"),
-            "SimpleHTTP/* Python/*"
-        );
-        assert_eq!(mask("Server", "tiny-http (Rust)"), "tiny-http (Rust)");
-        assert_eq!(mask("Content-Length", "4088"), "4088");
-    }
-
-    #[test]
-    fn durations_are_spelled_out() {
-        assert_eq!(spelled(Duration::from_secs(1)), "1 second");
-        assert_eq!(spelled(Duration::from_secs(5)), "5 seconds");
-        assert_eq!(spelled(Duration::from_millis(300)), "300 milliseconds");
-    }
-
-    #[test]
-    fn escapes_and_unescapes_line_endings() {
-        assert_eq!(
-            escape(b"GET / HTTP/1.1\r\n\r\n"),
-            "GET / HTTP/1.1\\r\\n\\r\\n"
-        );
-        assert_eq!(
-            unescape("GET / HTTP/1.0\\r\\n\\r\\n").unwrap(),
-            b"GET / HTTP/1.0\r\n\r\n"
-        );
-        assert_eq!(unescape("a\\x00\\\\").unwrap(), b"a\0\\");
-        assert!(unescape("\\q").is_err());
-        assert!(unescape("\\xZZ").is_err());
-    }
-
-    #[test]
-    fn arguments_add_requests() {
-        let args: Vec<String> = [
-            "/about/",
-            "--request",
-            "BREW / HTTP/1.1\\r\\n\\r\\n",
-            "--raw",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        let options = parse(&args).unwrap();
-        let defaults = default_probes().len();
-        assert_eq!(options.probes.len(), defaults + 2);
-        assert_eq!(
-            options.probes[defaults].raw,
-            b"GET /about/ HTTP/1.1\r\nHost: localhost\r\n\r\n"
-        );
-        assert_eq!(options.probes[defaults + 1].raw, b"BREW / HTTP/1.1\r\n\r\n");
-        assert!(options.raw && options.python);
-        assert!(parse(&["--bogus".to_string()]).is_err());
-        assert!(parse(&["--request".to_string()]).is_err());
-    }
-
-    #[test]
-    fn only_drops_the_default_requests() {
-        let args: Vec<String> = ["--only", "/img/pico.svg"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let options = parse(&args).unwrap();
-        assert_eq!(options.probes.len(), 1);
-        assert_eq!(
-            options.probes[0].raw,
-            b"GET /img/pico.svg HTTP/1.1\r\nHost: localhost\r\n\r\n"
-        );
-        assert!(parse(&["--only".to_string()]).is_err());
-    }
-
-    #[test]
-    fn differences_name_the_fields() {
-        let answer = |connection, server: &str| Answer {
-            status: "HTTP/1.1 200 OK".into(),
-            headers: vec![
-                ("Server".into(), server.into()),
-                ("Content-Length".into(), "3".into()),
-            ],
-            body: "3 bytes".into(),
-            connection,
-        };
-        let (a, b) = (answer("open", "tiny-http"), answer("closed", "tiny-http"));
-        assert_eq!(differences(&[&a, &a]), Vec::<String>::new());
-        assert_eq!(differences(&[&a, &b]), vec!["connection"]);
-        let mut c = answer("open", "x");
-        c.headers.push(("Connection".into(), "close".into()));
-        assert_eq!(
-            differences(&[&a, &c]),
-            vec!["header server", "header connection"]
-        );
-    }
-
-    #[test]
-    fn wraps_long_header_lines() {
-        let items: Vec<String> = (0..5).map(|i| format!("Header-{i}: value")).collect();
-        let lines = wrap(&items, " | ", 40);
-        assert_eq!(
-            lines,
-            vec![
-                "Header-0: value | Header-1: value",
-                "Header-2: value | Header-3: value",
-                "Header-4: value"
-            ]
-        );
-    }
-}
+mod tests;

@@ -16,7 +16,7 @@ mod report;
 mod servers;
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -98,21 +98,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    if cfg!(debug_assertions) {
-        eprintln!(
-            "note: xtask is a debug build, so the floor server and the download client are slow; \
-             use `just bench` (cargo run --release -p xtask -- bench)"
-        );
-    }
-    if std::env::var_os("RUST_LOG").is_some() {
-        eprintln!("note: RUST_LOG is set; the stages log more than by default");
-    }
-    let have_ab = Command::new("ab").arg("-V").output().is_ok();
-    if !have_ab {
-        eprintln!(
-            "ab not found (apt-get install apache2-utils): skipping the request-rate scenarios"
-        );
-    }
+    let have_ab = preflight();
 
     let packages: Vec<&str> = stages::http_stages().map(|s| s.package).collect();
     stages::build(&packages, Profile::Release)?;
@@ -145,10 +131,42 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         context.stall(&order, &mut samples);
     }
 
-    let mut out = format!("## `just bench` results\n\n{}", machine(&plan));
+    report(&plan, &samples, &missing, &work, &logs)
+}
+
+/// Warns about what makes the numbers slower than they should be; tells
+/// whether `ab` is there for the request-rate scenarios.
+fn preflight() -> bool {
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "note: xtask is a debug build, so the floor server and the download client are slow; \
+             use `just bench` (cargo run --release -p xtask -- bench)"
+        );
+    }
+    if std::env::var_os("RUST_LOG").is_some() {
+        eprintln!("note: RUST_LOG is set; the stages log more than by default");
+    }
+    let have_ab = Command::new("ab").arg("-V").output().is_ok();
+    if !have_ab {
+        eprintln!(
+            "ab not found (apt-get install apache2-utils): skipping the request-rate scenarios"
+        );
+    }
+    have_ab
+}
+
+/// Prints the results and saves them to `work/results.md`.
+fn report(
+    plan: &Plan,
+    samples: &Samples,
+    missing: &[String],
+    work: &Path,
+    logs: &Path,
+) -> Result<ExitCode> {
+    let mut out = format!("## `just bench` results\n\n{}", machine(plan));
     out.push_str(&samples.tables());
-    out.push_str(&report::verdicts(&samples));
-    for message in &missing {
+    out.push_str(&report::verdicts(samples));
+    for message in missing {
         let _ = writeln!(out, "\nNot measured: {message}");
     }
     let saved = work.join("results.md");
@@ -420,27 +438,4 @@ fn machine(plan: &Plan) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
-
-    use super::*;
-
-    fn args(text: &str) -> Vec<String> {
-        text.split_whitespace().map(String::from).collect()
-    }
-
-    #[test]
-    fn plans_from_the_command_line() {
-        assert_eq!(parse_args(&[]).unwrap(), FULL);
-        assert_eq!(parse_args(&args("--quick")).unwrap(), QUICK);
-        let plan = parse_args(&args("--quick --rounds 7")).unwrap();
-        assert_eq!((plan.rounds, plan.requests), (7, QUICK.requests));
-        assert!(parse_args(&args("--rounds 0")).is_err());
-        assert!(parse_args(&args("--rounds")).is_err());
-        assert!(parse_args(&args("--fast")).is_err());
-        let only = parse_args(&args("--only small,stall")).unwrap();
-        assert!(only.runs("small") && only.runs("stall"));
-        assert!(!only.runs("64k") && !only.runs("large"));
-        assert!(parse_args(&args("--only huge")).is_err());
-    }
-}
+mod tests;

@@ -43,6 +43,33 @@ fn every_test_the_book_names_exists() {
     assert!(found[0].message.contains("a_test_that_does_not_exist"));
 }
 
+/// Every anchor region of the stages is shown by some chapter (an anchor in
+/// an intended copy counts once for all its copies).
+#[test]
+fn every_anchor_of_the_stages_is_included_by_a_chapter() {
+    let book = Book::new("{{#include ../code/lib.rs:good}}\n");
+    let lib = book.top.join("code/lib.rs");
+    let copy = book.top.join("code/copy.rs");
+    fs::copy(&lib, &copy).unwrap();
+    let found = unused_anchors(&book.top.join("src"), &[vec![copy.clone(), lib]]).unwrap();
+    let found: Vec<(usize, &str)> = found.iter().map(|p| (p.line, p.message.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            (4, "anchor 'empty' is included by no chapter"),
+            (6, "anchor 'open' is included by no chapter")
+        ]
+    );
+    // Alone, the copy's `good` is included by nothing.
+    let alone = unused_anchors(&book.top.join("src"), &[vec![copy]]).unwrap();
+    assert_eq!(alone.len(), 3, "{alone:?}");
+
+    let crates = stages::workspace_root().join("crates");
+    let problems = unused_anchors(&book_src(), &stage_sources(&crates).unwrap()).unwrap();
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// A throw-away book: `src/` with one chapter, and a source file with anchors.
 struct Book {
     top: PathBuf,

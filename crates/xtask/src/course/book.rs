@@ -9,15 +9,22 @@
 //! - `book transcripts [--check]`: runs the commands of `docs/transcripts.txt`
 //!   and writes what they print to `docs/src/out/` (see `book/transcripts.rs`).
 //! - `book screenshot`: the finale's picture, taken by a real browser.
+//! - `book dedent`: the mdBook preprocessor that dedents included listings
+//!   (see `book/dedent.rs`).
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::LazyLock;
 
 use anyhow::{Context, Result, bail};
+use regex_lite::{Captures, Regex};
 
+use super::copies;
+use crate::pattern;
 use crate::stages::{self, Profile, Running};
 
+mod dedent;
 mod transcripts;
 
 const USAGE: &str = "\
@@ -27,7 +34,8 @@ commands:
   check               includes, anchors, links and images of docs/src all exist
   transcripts         run docs/transcripts.txt, write docs/src/out/*.txt
   transcripts --check regenerate into a temporary directory, fail on any difference
-  screenshot          step 4 on www/ in headless Chromium -> docs/src/img/finale.png";
+  screenshot          step 4 on www/ in headless Chromium -> docs/src/img/finale.png
+  dedent              mdBook preprocessor: strips the common indent of code blocks";
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -36,6 +44,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         ["transcripts"] => transcripts::run(false),
         ["transcripts", "--check"] => transcripts::run(true),
         ["screenshot"] => screenshot(),
+        ["dedent", rest @ ..] => dedent::run(rest),
         _ => {
             eprintln!("{USAGE}");
             Ok(ExitCode::from(2))
@@ -54,6 +63,9 @@ fn check_command() -> Result<ExitCode> {
     report
         .problems
         .extend(check_function_names(&book_src(), &crates)?);
+    report
+        .problems
+        .extend(unused_anchors(&book_src(), &stage_sources(&crates)?)?);
     for problem in &report.problems {
         eprintln!("{problem}");
     }
@@ -112,7 +124,7 @@ fn collect_pages(dir: &Path, pages: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// Every file under `dir` whose extension is `extension` (build output skipped).
-fn collect_files(dir: &Path, extension: &str, files: &mut Vec<PathBuf>) -> Result<()> {
+pub(crate) fn collect_files(dir: &Path, extension: &str, files: &mut Vec<PathBuf>) -> Result<()> {
     let entries =
         std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     for entry in entries {
@@ -275,6 +287,81 @@ fn marker_names<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
     Some(&name[..end]).filter(|n| !n.is_empty())
 }
 
+/// Every source file of the stage crates, each with the files that are its
+/// intended copies (see `copies.rs`): the groups [`unused_anchors`] checks.
+fn stage_sources(crates: &Path) -> Result<Vec<Vec<PathBuf>>> {
+    let mut groups = Vec::new();
+    for stage in stages::STAGES {
+        let root = crates.join(stage.package);
+        let mut files = Vec::new();
+        collect_files(&root, "rs", &mut files)?;
+        for file in files {
+            let relative = file
+                .strip_prefix(&root)?
+                .to_string_lossy()
+                .replace('\\', "/");
+            let sharing = copies::COPIES.iter().find(|(path, _)| *path == relative);
+            let group = sharing.map_or_else(
+                || vec![file.clone()],
+                |(path, numbers)| {
+                    let packages = stages::STAGES
+                        .iter()
+                        .filter(|s| numbers.contains(&s.number));
+                    packages
+                        .map(|s| crates.join(s.package).join(path))
+                        .collect()
+                },
+            );
+            groups.push(group);
+        }
+    }
+    Ok(groups)
+}
+
+/// An `ANCHOR:` region that no chapter includes is an excerpt nobody reads,
+/// left behind by a chapter that moved on. `groups` are source files, each
+/// with its intended copies: an anchor of a copy is used when the same anchor
+/// of any copy is included. Each problem names the file and the anchor's line.
+pub(crate) fn unused_anchors(src: &Path, groups: &[Vec<PathBuf>]) -> Result<Vec<Problem>> {
+    let mut pages = Vec::new();
+    collect_pages(src, &mut pages)?;
+    let mut included = std::collections::BTreeSet::new();
+    for page in pages {
+        let text = std::fs::read_to_string(&page)?;
+        let dir = page.parent().unwrap_or(src);
+        for directive in text.lines().flat_map(directives) {
+            if let Directive::Include {
+                path,
+                selector: Some(name),
+            } = directive
+            {
+                included.insert((normalise(&dir.join(path)), name.trim().to_string()));
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for group in groups {
+        let Some(file) = group.first() else { continue };
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        for (index, line) in text.lines().enumerate() {
+            let Some(name) = marker_names(line, "ANCHOR:") else {
+                continue;
+            };
+            let used = group
+                .iter()
+                .any(|copy| included.contains(&(normalise(copy), name.to_string())));
+            if !used {
+                problems.push(Problem {
+                    file: file.clone(),
+                    line: index + 1,
+                    message: format!("anchor '{name}' is included by no chapter"),
+                });
+            }
+        }
+    }
+    Ok(problems)
+}
+
 /// A line without its HTML comments (`<!-- ... -->`, which may span lines):
 /// mdBook does not render them, so their links are not links.
 fn without_comments(line: &str, in_comment: &mut bool) -> String {
@@ -308,52 +395,22 @@ fn without_comments(line: &str, in_comment: &mut bool) -> String {
 /// A line with its `inline code` spans blanked out: text in backticks is
 /// shown as code, never followed as a link.
 fn without_code_spans(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut in_code = false;
-    for c in line.chars() {
-        if c == '`' {
-            in_code = !in_code;
-            out.push(' ');
-        } else {
-            out.push(if in_code { ' ' } else { c });
-        }
-    }
-    out
+    static CODE: LazyLock<Regex> = LazyLock::new(|| pattern("`[^`]*`?"));
+    CODE.replace_all(line, |c: &Captures| " ".repeat(c[0].len()))
+        .into_owned()
 }
 
 /// The targets of Markdown links and images (`[text](target)`,
 /// `![alt](target "title")`, `[name]: target`) and of HTML `src`/`href`.
 fn link_targets(line: &str) -> Vec<String> {
-    let mut targets = Vec::new();
-    let mut rest = line;
-    while let Some(at) = rest.find("](") {
-        let after = &rest[at + 2..];
-        let end = after.find(')').unwrap_or(after.len());
-        let inside = after[..end].trim();
-        let target = inside.split_whitespace().next().unwrap_or("");
-        targets.push(target.trim_matches(['<', '>']).to_string());
-        rest = &after[end..];
-    }
-    let trimmed = line.trim_start();
-    if trimmed.starts_with('[') {
-        if let Some((label, target)) = trimmed.split_once("]:") {
-            if !label.contains("](") {
-                if let Some(target) = target.split_whitespace().next() {
-                    targets.push(target.to_string());
-                }
-            }
-        }
-    }
-    for attribute in ["src=\"", "href=\""] {
-        let mut rest = line;
-        while let Some(at) = rest.find(attribute) {
-            let after = &rest[at + attribute.len()..];
-            let end = after.find('"').unwrap_or(after.len());
-            targets.push(after[..end].to_string());
-            rest = &after[end..];
-        }
-    }
-    targets
+    static TARGETS: LazyLock<Regex> = LazyLock::new(|| {
+        pattern(r#"\]\( *<?([^ )>]*)|^ *\[[^\]]*\]: *([^ ]+)|(?:src|href)="([^"]*)""#)
+    });
+    TARGETS
+        .captures_iter(line)
+        .filter_map(|c| c.iter().skip(1).flatten().next())
+        .map(|m| m.as_str().to_string())
+        .collect()
 }
 
 /// A relative link must name a file of the book (a `.html` link may name the

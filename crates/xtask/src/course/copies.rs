@@ -1,0 +1,95 @@
+//! `copies --check`: the files that stages share on purpose stay byte-identical.
+//!
+//! A stage keeps a file unchanged when its layer is not the one replaced (the
+//! docroot policy, the content types, the tests every HTTP stage must pass).
+//! Each stage crate stands alone, so these are copies, and a fix made in one
+//! must reach the others: this check (run by CI and by `cargo test`) names any
+//! copy that drifted. [`COPIES`] is the one list of them.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::stages::{self, STAGES};
+
+/// Each file meant to be the same in several stages: its path inside the
+/// stage crate, and the stages (by number) that share it. Step 4's `cli.rs`
+/// adds `--timeout`, and its `tests/hostile.rs` tests its own connection
+/// handling: those two are shared by steps 1 and 3 only.
+pub(crate) const COPIES: &[(&str, &[u8])] = &[
+    ("src/docroot.rs", &[1, 3, 4]),
+    ("src/docroot/tests.rs", &[1, 3, 4]),
+    ("src/content_type.rs", &[1, 3, 4]),
+    ("src/status.rs", &[1, 3, 4]),
+    ("tests/common/mod.rs", &[1, 3, 4]),
+    ("tests/http.rs", &[1, 3, 4]),
+    ("tests/browser.rs", &[1, 3, 4]),
+    ("src/cli.rs", &[1, 3]),
+    ("tests/hostile.rs", &[1, 3]),
+];
+
+pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
+    if !matches!(args, [] | [_]) || args.first().is_some_and(|a| a != "--check") {
+        eprintln!(
+            "usage: cargo run -p xtask -- copies [--check]   the intended copies are the same"
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let problems = check(&stages::workspace_root().join("crates"));
+    if problems.is_empty() {
+        println!("{} intended copies are byte-identical", COPIES.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
+    eprintln!(
+        "{} intended copies differ: make them the same again, or change the list in \
+         crates/xtask/src/course/copies.rs if a stage now changes that file on purpose",
+        problems.len()
+    );
+    Ok(ExitCode::FAILURE)
+}
+
+/// One line per copy that differs from (or is missing next to) its first
+/// stage's version, under the stage crates in `crates`.
+pub(crate) fn check(crates: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (path, numbers) in COPIES {
+        let read = |number: &u8| {
+            let package = STAGES
+                .iter()
+                .find(|s| s.number == *number)
+                .map(|s| s.package);
+            std::fs::read(crates.join(package.unwrap_or_default()).join(path)).ok()
+        };
+        let Some((first, rest)) = numbers.split_first() else {
+            continue;
+        };
+        let original = read(first);
+        for number in rest {
+            let copy = read(number);
+            let problem = match (&original, &copy) {
+                (None, _) => format!("step {first}: {path} is missing"),
+                (_, None) => format!("step {number}: {path} is missing"),
+                (Some(a), Some(b)) if a != b => {
+                    let line = first_difference(a, b);
+                    format!("{path}: step {number} differs from step {first} (from line {line})")
+                }
+                _ => continue,
+            };
+            problems.push(problem);
+        }
+    }
+    problems
+}
+
+/// The first line (1-based) where `a` and `b` differ.
+fn first_difference(a: &[u8], b: &[u8]) -> usize {
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    1 + a[..same].iter().filter(|b| **b == b'\n').count()
+}
+
+#[cfg(test)]
+mod tests;

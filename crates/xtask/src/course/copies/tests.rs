@@ -1,0 +1,33 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::*;
+
+#[test]
+fn the_intended_copies_are_byte_identical() {
+    let problems = check(&stages::workspace_root().join("crates"));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_copy_that_drifted_is_named() {
+    let crates = std::env::temp_dir().join(format!("xtask-copies-{}", std::process::id()));
+    for stage in STAGES {
+        let dir = crates.join(stage.package);
+        std::fs::create_dir_all(dir.join("src/docroot")).unwrap();
+        std::fs::create_dir_all(dir.join("tests/common")).unwrap();
+        for (path, _) in COPIES {
+            std::fs::write(dir.join(path), "one\ntwo\n").unwrap();
+        }
+    }
+    assert_eq!(check(&crates), Vec::<String>::new());
+    std::fs::write(crates.join("step4-pico-http/src/status.rs"), "one\nTWO\n").unwrap();
+    std::fs::remove_file(crates.join("step3-pico-tcp/tests/hostile.rs")).unwrap();
+    assert_eq!(
+        check(&crates),
+        [
+            "src/status.rs: step 4 differs from step 1 (from line 2)",
+            "step 3: tests/hostile.rs is missing"
+        ]
+    );
+    std::fs::remove_dir_all(&crates).unwrap();
+}

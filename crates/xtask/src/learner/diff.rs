@@ -1,0 +1,451 @@
+//! `just diff A B`: what changed from stage A to stage B, as a unified diff.
+//!
+//! The stages are separate crates, so a plain `diff -ru` drowns the one layer a
+//! chapter replaces in noise: every `use step3_pico_tcp::...` line, the package
+//! name, files that only moved. This diff
+//!
+//! - reads the stages as committed (git `HEAD`) unless `--worktree` asks for
+//!   the working copy, so a learner's own edits never pass for a stage change;
+//! - compares `Cargo.toml` and `src/` (unit tests in `src/**/tests.rs` and the
+//!   `tests/` folders are left out: they tell their own story), without the
+//!   book's `ANCHOR` marker lines;
+//! - matches files by their role, not their path (see [`ROLES`]), so a renamed
+//!   file is diffed against its old self;
+//! - treats the crate names of all stages as one word, so only real changes show;
+//! - compares a file that stage A lacks with the nearest earlier stage that has
+//!   it: step 2 is the article's socket tangent, and step 3 picks up from step 1;
+//! - starts with the list of files: new, changed (lines added and removed),
+//!   unchanged.
+//!
+//! The line diff is the `similar` crate's Myers diff, printed with three lines
+//! of context. `just diffs` writes the book's diffs into `docs/src/diffs/` from
+//! the working copy (the files about to be committed); CI checks they are fresh.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+use similar::udiff::UnifiedHunkHeader;
+use similar::{Algorithm, DiffOp, DiffTag, capture_diff_slices_by_key, group_diff_ops};
+
+use crate::stages::{self, STAGES, Stage};
+
+const USAGE: &str = "\
+usage: just diff A B [--worktree]  what changed from stage A to stage B (stages 1 to 4),
+                                   as committed (git HEAD), or in your working copy
+       just diff --all             write the book's diffs into docs/src/diffs/
+       just diff --all --check     fail if docs/src/diffs/ is not up to date";
+
+/// Lines of unchanged context around each change, as in `diff -u`.
+const CONTEXT: usize = 3;
+
+/// Files whose role differs from their path: `(stage, path, role)`. Step 2's
+/// files have roles of their own, so that its `src/lib.rs` (the echo helpers)
+/// is not diffed against the HTTP stages' `src/lib.rs`. A stage that renames or
+/// splits a file adds a line here, and its diff still pairs the right files.
+const ROLES: &[(u8, &str, &str)] = &[
+    (2, "src/lib.rs", "echo: src/lib.rs"),
+    (2, "src/bin/server.rs", "echo: src/bin/server.rs"),
+    (2, "src/bin/client.rs", "echo: src/bin/client.rs"),
+];
+
+/// The diffs committed for the book, `(from, to)`: the consecutive ones, and
+/// step 1 to step 3, the listener chapter's change without the tangent between.
+const BOOK_DIFFS: [(u8, u8); 4] = [(1, 2), (2, 3), (3, 4), (1, 3)];
+
+pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
+    let worktree = args.iter().any(|a| a == "--worktree");
+    let words: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| *a != "--worktree")
+        .collect();
+    match words.as_slice() {
+        ["--all"] => write_book_diffs(false),
+        ["--all", "--check"] | ["--check", "--all"] => write_book_diffs(true),
+        [a, b] => {
+            let (Ok(from), Ok(to)) = (stages::stage(a), stages::stage(b)) else {
+                return Ok(usage(&format!(
+                    "'{a}' and '{b}' must be stage numbers, 1 to 4"
+                )));
+            };
+            if from == to {
+                return Ok(usage("give two different stages"));
+            }
+            let tree = Tree::choose(worktree);
+            let text = diff_stages(&tree, from, to)?;
+            // The title line first, then where the stages come from.
+            let text = text.replacen('\n', &format!("\n{}", tree.describe(&[from, to])), 1);
+            let mut stdout = std::io::stdout().lock();
+            let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            stdout.write_all(if colour { paint(&text) } else { text }.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ["-h" | "--help"] => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => Ok(usage("expected two stage numbers")),
+    }
+}
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("error: {problem}\n{USAGE}");
+    ExitCode::from(2)
+}
+
+/// Where the book keeps the diff from stage `from` to stage `to`.
+pub(crate) fn book_diff_path(from: u8, to: u8) -> PathBuf {
+    stages::workspace_root().join(format!("docs/src/diffs/step{from}-to-step{to}.diff"))
+}
+
+/// Writes (or, with `check`, compares) the diffs the book links to, from the
+/// working copy: they are committed together with the stages they show.
+fn write_book_diffs(check: bool) -> Result<ExitCode> {
+    let mut stale = Vec::new();
+    for (from, to) in BOOK_DIFFS {
+        let (a, b) = (
+            stages::stage(&from.to_string())?,
+            stages::stage(&to.to_string())?,
+        );
+        let text = diff_stages(&Tree::Worktree, a, b)?;
+        let path = book_diff_path(from, to);
+        if check {
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                stale.push(path.display().to_string());
+            }
+        } else {
+            std::fs::create_dir_all(path.parent().context("no parent")?)?;
+            std::fs::write(&path, &text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            println!("wrote {} ({} lines)", path.display(), text.lines().count());
+        }
+    }
+    if stale.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("out of date (run `just diffs` and commit the result):");
+    for path in stale {
+        eprintln!("  {path}");
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+/// Where the stages' files are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tree {
+    /// As committed: git's `HEAD`.
+    Head,
+    /// The files on disk, with whatever the reader changed.
+    Worktree,
+    /// The files on disk, because there is no git history to read.
+    NoGit,
+}
+
+impl Tree {
+    /// `HEAD` unless the working copy is asked for or git is not there.
+    pub(crate) fn choose(worktree: bool) -> Tree {
+        if worktree {
+            Tree::Worktree
+        } else if git(&["rev-parse", "--verify", "-q", "HEAD"]).is_ok() {
+            Tree::Head
+        } else {
+            Tree::NoGit
+        }
+    }
+
+    /// The header lines saying where the stages come from, with the files of
+    /// `stages` that differ from `HEAD` when the working copy is shown.
+    pub(crate) fn describe(self, stages: &[Stage]) -> String {
+        match self {
+            Tree::Head => {
+                "# The stages as committed (git HEAD); --worktree shows your working copy.\n"
+                    .to_string()
+            }
+            Tree::NoGit => {
+                "# The stages as on disk (no git history here to show them as committed).\n"
+                    .to_string()
+            }
+            Tree::Worktree => {
+                let modified = modified_files(stages);
+                let list = if modified.is_empty() {
+                    " none".to_string()
+                } else {
+                    modified.iter().map(|f| format!("\n#   {f}")).collect()
+                };
+                format!("# Your working copy (--worktree). Files changed since git HEAD:{list}\n")
+            }
+        }
+    }
+
+    /// The paths under `crates/PACKAGE/`, relative to it.
+    fn list(self, package: &str) -> Result<Vec<String>> {
+        let prefix = format!("crates/{package}/");
+        if self == Tree::Head {
+            let listing = git(&["ls-tree", "-r", "--name-only", "HEAD", "--", &prefix])?;
+            return Ok(listing
+                .lines()
+                .filter_map(|l| l.strip_prefix(&prefix).map(str::to_string))
+                .collect());
+        }
+        let root = stages::workspace_root().join(&prefix);
+        let mut files = Vec::new();
+        crate::course::book::collect_files(&root, "rs", &mut files)?;
+        let mut paths: Vec<String> = files
+            .iter()
+            .filter_map(|f| f.strip_prefix(&root).ok())
+            .map(|f| f.to_string_lossy().replace('\\', "/"))
+            .collect();
+        paths.push("Cargo.toml".to_string());
+        Ok(paths)
+    }
+
+    fn read(self, package: &str, path: &str) -> Result<String> {
+        let path = format!("crates/{package}/{path}");
+        match self {
+            Tree::Head => git(&["show", &format!("HEAD:{path}")]),
+            _ => std::fs::read_to_string(stages::workspace_root().join(&path))
+                .with_context(|| format!("cannot read {path}")),
+        }
+    }
+}
+
+/// Runs git at the top of the workspace and returns what it printed.
+fn git(args: &[&str]) -> Result<String> {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(stages::workspace_root())
+        .output()
+        .context("cannot run git")?;
+    if !output.status.success() {
+        bail!("git {args:?} failed");
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The files of `stages` (tracked or new) that differ from `HEAD`.
+pub(crate) fn modified_files(stages: &[Stage]) -> Vec<String> {
+    let mut args = vec!["status", "--porcelain", "--untracked-files=all", "--"];
+    let dirs: Vec<String> = stages
+        .iter()
+        .map(|s| format!("crates/{}", s.package))
+        .collect();
+    args.extend(dirs.iter().map(String::as_str));
+    git(&args)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.get(3..).map(str::to_string))
+        .collect()
+}
+
+/// The files of `stage` that the diff looks at, by role: `(path, text)`.
+fn sources(tree: &Tree, stage: Stage) -> Result<BTreeMap<String, (String, String)>> {
+    let mut files = BTreeMap::new();
+    for path in tree.list(stage.package)? {
+        let wanted = path == "Cargo.toml"
+            || (path.starts_with("src/") && path.ends_with(".rs") && !path.ends_with("tests.rs"));
+        if wanted {
+            let text = without_anchors(&tree.read(stage.package, &path)?);
+            files.insert(role_of(stage, &path), (path, text));
+        }
+    }
+    Ok(files)
+}
+
+/// The text without the book's `// ANCHOR: name` and `// ANCHOR_END: name`
+/// lines: mdBook drops them from listings, and so does the diff.
+pub(crate) fn without_anchors(text: &str) -> String {
+    text.lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            !(l.starts_with("//") || l.starts_with('#'))
+                || !(l.contains("ANCHOR:") || l.contains("ANCHOR_END:"))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+fn role_of(stage: Stage, path: &str) -> String {
+    ROLES
+        .iter()
+        .find(|(number, p, _)| *number == stage.number && *p == path)
+        .map_or_else(|| path.to_string(), |(_, _, role)| (*role).to_string())
+}
+
+/// The order a reader meets the files in: the manifest, the crate root, the
+/// program, then the modules alphabetically.
+fn reading_order(role: &str) -> (u8, &str) {
+    match role {
+        "Cargo.toml" => (0, role),
+        "src/lib.rs" => (1, role),
+        "src/main.rs" => (2, role),
+        _ => (3, role),
+    }
+}
+
+/// A line with every stage's crate name (`step3-pico-tcp`, `step3_pico_tcp`)
+/// replaced by one placeholder, for comparing lines across stages.
+fn normalise(line: &str) -> String {
+    STAGES.iter().fold(line.to_string(), |line, stage| {
+        line.replace(stage.package, "<stage>")
+            .replace(&stage.package.replace('-', "_"), "<stage>")
+    })
+}
+
+/// One row of the file list, and its hunks.
+#[derive(Debug)]
+struct FileRow {
+    path: String,
+    state: String,
+    hunks: String,
+}
+
+/// The whole diff from stage `from` to stage `to`, as plain text.
+pub(crate) fn diff_stages(tree: &Tree, from: Stage, to: Stage) -> Result<String> {
+    let (old, new) = (sources(tree, from)?, sources(tree, to)?);
+    let (a, b) = (from.number, to.number);
+    let mut out = format!(
+        "# just diff {a} {b}: from step {a} ({}) to step {b} ({})\n\
+         # Sources only: Cargo.toml and src/ (unit tests, tests/ and ANCHOR marker lines left out).\n\
+         # Crate names count as equal ({} = {}), so only the replaced layer shows.\n",
+        from.package, to.package, from.package, to.package
+    );
+    if a == 2 || b == 2 {
+        out.push_str(
+            "# Step 2 is the article's socket tangent: an echo server and client that share no\n\
+             # source file with the HTTP stages. Files a stage lacks are compared with the\n\
+             # nearest earlier stage that has them (step 3 picks up from step 1).\n",
+        );
+    }
+    let mut roles: Vec<&String> = old.keys().chain(new.keys()).collect();
+    roles.sort_by_key(|role| reading_order(role));
+    roles.dedup();
+    let mut rows = Vec::new();
+    for role in roles {
+        rows.push(match (old.get(role), new.get(role)) {
+            (Some((path, before)), Some((after_path, after))) => {
+                file_row(role, (a, path, before), (b, after_path, after), "")
+            }
+            (None, Some((path, after))) => match earlier_version(tree, role, from, to)? {
+                Some((n, (old_path, before))) => {
+                    let since = format!(" since step {n}");
+                    file_row(role, (n, &old_path, &before), (b, path, after), &since)
+                }
+                None => file_row(role, (0, "", ""), (b, path, after), ""),
+            },
+            (Some((_, before)), None) => FileRow {
+                path: role.clone(),
+                state: format!("only in step {a} ({} lines)", before.lines().count()),
+                hunks: String::new(),
+            },
+            (None, None) => continue,
+        });
+    }
+    out.push_str("#\n# Files:\n");
+    for group in ["new", "changed", "unchanged", "only"] {
+        for row in rows.iter().filter(|r| r.state.starts_with(group)) {
+            let _ = writeln!(out, "#   {:<24} {}", row.path, row.state);
+        }
+    }
+    rows.iter().for_each(|row| out.push_str(&row.hunks));
+    Ok(out)
+}
+
+/// The file list's row for the file playing `role`, `(stage, path, text)` before and after;
+/// stage 0 stands for no file at all.
+fn file_row(role: &str, before: (u8, &str, &str), after: (u8, &str, &str), since: &str) -> FileRow {
+    let old_name = match before.0 {
+        0 => "/dev/null".to_string(),
+        n => format!("step{n}/{}", before.1),
+    };
+    let new_name = format!("step{}/{}", after.0, after.1);
+    let (hunks, added, removed) = file_diff((&old_name, &new_name), before.2, after.2);
+    let state = match (before.0, hunks.is_empty()) {
+        (0, _) => format!("new, {added} lines"),
+        (_, true) => format!("unchanged{since}"),
+        (_, false) => format!("changed{since}, +{added} -{removed}"),
+    };
+    FileRow {
+        path: role.to_string(),
+        state,
+        hunks,
+    }
+}
+
+/// The file playing `role` in the nearest stage before `to` (other than
+/// `from`), for files that `from` does not have.
+fn earlier_version(
+    tree: &Tree,
+    role: &str,
+    from: Stage,
+    to: Stage,
+) -> Result<Option<(u8, (String, String))>> {
+    for stage in STAGES
+        .iter()
+        .rev()
+        .filter(|s| s.number < to.number && s.number != from.number)
+    {
+        if let Some(source) = sources(tree, *stage)?.remove(role) {
+            return Ok(Some((stage.number, source)));
+        }
+    }
+    Ok(None)
+}
+
+/// The unified diff of one file (empty when nothing changed), with the
+/// number of lines added and removed.
+fn file_diff(names: (&str, &str), before: &str, after: &str) -> (String, usize, usize) {
+    let old: Vec<&str> = before.lines().collect();
+    let new: Vec<&str> = after.lines().collect();
+    let ops = capture_diff_slices_by_key(Algorithm::Myers, &old, &new, |l| normalise(l));
+    if ops.iter().all(|op| matches!(op, DiffOp::Equal { .. })) {
+        return (String::new(), 0, 0);
+    }
+    let mut out = format!("--- {}\n+++ {}\n", names.0, names.1);
+    let (mut added, mut removed) = (0, 0);
+    for group in group_diff_ops(ops, CONTEXT) {
+        let _ = writeln!(out, "{}", UnifiedHunkHeader::new(&group));
+        for op in group {
+            let (tag, old_range, new_range) = op.as_tag_tuple();
+            if tag == DiffTag::Equal {
+                new[new_range].iter().for_each(|l| {
+                    let _ = writeln!(out, " {l}");
+                });
+                continue;
+            }
+            removed += old_range.len();
+            added += new_range.len();
+            old[old_range].iter().for_each(|l| {
+                let _ = writeln!(out, "-{l}");
+            });
+            new[new_range].iter().for_each(|l| {
+                let _ = writeln!(out, "+{l}");
+            });
+        }
+    }
+    (out, added, removed)
+}
+
+/// The diff with ANSI colours: red deletions, green insertions, cyan hunk
+/// headers, bold file headers and notes.
+fn paint(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for line in text.lines() {
+        let colour = match line.as_bytes() {
+            [b'+', b'+', b'+', ..] | [b'-', b'-', b'-', ..] | [b'#', ..] => "\x1b[1m",
+            [b'+', ..] => "\x1b[32m",
+            [b'-', ..] => "\x1b[31m",
+            [b'@', b'@', ..] => "\x1b[36m",
+            _ => "",
+        };
+        let reset = if colour.is_empty() { "" } else { "\x1b[0m" };
+        let _ = writeln!(out, "{colour}{line}{reset}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
