@@ -61,7 +61,6 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-// ANCHOR: serve
 /// Answers one request and logs it, in the same words every stage uses.
 fn serve(request: Request, root: &DocRoot) {
     debug!(
@@ -160,7 +159,6 @@ fn check_head(request: &Request, fields: &[(&str, &str)]) -> Result<conformance:
     let version = request.http_version();
     conformance::check_head(version.0, version.1, fields)
 }
-// ANCHOR_END: serve
 
 /// The body bytes the response really carries, for the access log: none for
 /// HEAD, whose response has only the head, nor for 304.

@@ -19,6 +19,7 @@
 
 use std::io::{self, BufRead};
 
+use crate::conformance::is_token_char;
 use reader::HeadReader;
 
 mod reader;
@@ -228,11 +229,6 @@ fn parse_field_line(line: &[u8]) -> Result<(String, String), ParseError> {
         String::from_utf8_lossy(name).into_owned(),
         String::from_utf8_lossy(value).into_owned(),
     ))
-}
-
-/// `tchar` of RFC 9110 §5.6.2: the characters of methods and field names.
-fn is_token_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 #[cfg(test)]

@@ -247,7 +247,7 @@ fn diff_shows_only_the_replaced_layer() {
     assert!(three_to_four.contains("--- /dev/null\n+++ step4/src/handler.rs\n"));
     assert!(
         three_to_four.contains(
-            "\n+    pub fn serve_forever(&self, handler: &PicoHttpRequestHandler) -> ! {\n"
+            "\n+    pub fn serve_forever(&self, request_handler: impl Fn(TcpStream, SocketAddr)) -> ! {\n"
         )
     );
     assert!(three_to_four.contains("+  --timeout SECS"));

@@ -22,10 +22,13 @@ pub(crate) const COPIES: &[(&str, &[u8])] = &[
     ("src/docroot/tests.rs", &[1, 3, 4]),
     ("src/content_type.rs", &[1, 3, 4]),
     ("src/status.rs", &[1, 3, 4]),
+    ("src/conformance.rs", &[1, 3, 4]),
+    ("src/conformance/tests.rs", &[1, 3, 4]),
     ("tests/common/mod.rs", &[1, 3, 4]),
     ("tests/http.rs", &[1, 3, 4]),
     ("tests/browser.rs", &[1, 3, 4]),
     ("src/cli.rs", &[1, 3]),
+    ("src/cli/tests.rs", &[1, 3]),
     ("tests/hostile.rs", &[1, 3]),
 ];
 
