@@ -76,31 +76,53 @@ step4 *args:
     cargo run -p step4-pico-http -- {{args}}
 
 # What changed from stage A to stage B as committed, only the replaced layer (e.g. `just diff 3 4`; `--worktree` for your copy).
+[no-exit-message]
 diff *args:
     cargo run -q -p xtask -- diff {{args}}
 
 # Write the consecutive diffs the book links to into docs/src/diffs/.
+[no-exit-message]
 diffs:
     cargo run -q -p xtask -- diff --all
 
 # The same requests to steps 1, 3, 4 and python3 -m http.server, side by side (e.g. `just compare /about/`).
+[unix]
 [positional-arguments]
+[no-exit-message]
 compare *args:
     cargo run -q -p xtask -- compare "$@"
 
+# The same requests to steps 1, 3, 4 and python3 -m http.server, side by side (e.g. `just compare /about/`).
+[windows]
+[no-exit-message]
+compare *args:
+    cargo run -q -p xtask -- compare {{args}}
+
 # The system calls stage N makes to serve one request, seen with strace (Linux; e.g. `just trace 1`).
+[no-exit-message]
 trace *stage:
     cargo run -q -p xtask -- trace {{stage}}
 
 # Raw bytes to 127.0.0.1:PORT, the raw reply with \r\n visible (e.g. `just send 8000 'GET / HTTP/1.0\r\n\r\n'`).
-send port bytes *flags:
-    cargo run -q -p xtask -- send {{port}} '{{bytes}}' {{flags}}
+[unix]
+[positional-arguments]
+[no-exit-message]
+send *args:
+    cargo run -q -p xtask -- send "$@"
+
+# Raw bytes to 127.0.0.1:PORT, the raw reply with \r\n visible (e.g. `just send 8000 'GET / HTTP/1.0\r\n\r\n'`).
+[windows]
+[no-exit-message]
+send *args:
+    cargo run -q -p xtask -- send {{args}}
 
 # 100,000 mixed requests to step 4 (release); reports requests/s, errors, descriptors and memory (not in CI).
+[no-exit-message]
 soak *requests:
     cargo run -q -p xtask -- soak {{requests}}
 
 # Step 4 against steps 1 and 3, python3 -m http.server, nginx and a floor server (release; ~6 min, `--quick` ~1; not in CI).
+[no-exit-message]
 bench *args:
     cargo run -q --release -p xtask -- bench {{args}}
 
@@ -114,22 +136,27 @@ docs-serve: docs
     cargo run -p step4-pico-http -- 3000 --directory docs/book
 
 # The finale's picture: step 4 on www/ in headless Chromium, saved as docs/src/img/finale.png.
+[no-exit-message]
 screenshot:
     cargo run -q -p xtask -- book screenshot
 
 # Re-record the book's terminal sessions (docs/transcripts.txt -> docs/src/out/); `--check` only compares.
+[no-exit-message]
 transcripts *args:
     cargo run -q -p xtask -- book transcripts {{args}}
 
 # Classroom exercises: every one, solved or not.
+[no-exit-message]
 exercises:
     cargo run -q -p xtask -- exercises
 
 # Check one exercise, each test a line of its rubric (e.g. `just exercise ch4-ranges`).
+[no-exit-message]
 exercise name:
     cargo run -q -p xtask -- exercise {{name}}
 
 # The next hint of an exercise, one more each time (`just hint NAME --reset` hides them).
+[no-exit-message]
 hint name *reset:
     cargo run -q -p xtask -- exercises hint {{name}} {{reset}}
 
@@ -147,19 +174,30 @@ bughunt variant *args:
     cargo run -p bughunt -- {{variant}} {{args}}
 
 # Grade any HTTP server against the course's rules (e.g. `just check-server 'python3 main.py {port} --directory {root}'`).
+[unix]
 [positional-arguments]
+[no-exit-message]
 check-server *args:
     cargo run -q -p check-server -- "$@"
 
+# Grade any HTTP server against the course's rules (e.g. `just check-server 'python3 main.py {port} --directory {root}'`).
+[windows]
+[no-exit-message]
+check-server *args:
+    cargo run -q -p check-server -- {{args}}
+
 # CI's proof: each check fails as shipped and passes with docs/solutions/NAME.patch.
+[no-exit-message]
 exercises-prove *names:
     cargo run -q -p xtask -- exercises prove {{names}}
 
 # Re-base docs/solutions/*.patch on the current stages (patch --fuzz, rustfmt, diff).
+[no-exit-message]
 exercises-refresh *names:
     cargo run -q -p xtask -- exercises refresh {{names}}
 
 # Write the book's Exercises pages from crates/xtask/src/exercises/catalog.rs.
+[no-exit-message]
 exercises-book:
     cargo run -q -p xtask -- exercises book
 
