@@ -115,7 +115,7 @@ mod bug_traversal {
         }
     }
 
-    /// Still works: the fixed handler serves the files inside the served directory (`/`, `/sub/index.html`).
+    /// Still works: The fixed handler serves the files inside the served directory (`/`, `/sub/index.html`).
     #[test]
     #[ignore = "exercise check: just exercise bug-traversal"]
     fn the_fixed_handler_still_serves_the_files_inside() {

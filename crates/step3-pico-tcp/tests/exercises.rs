@@ -241,7 +241,7 @@ mod ch3_privileged_port {
         }
     }
 
-    /// Still works: port 0 (any free port) and port 1024 start the server (or, for 1024, say it is in use).
+    /// Still works: Port 0 (any free port) and port 1024 start the server (or, for 1024, say it is in use).
     #[test]
     #[ignore = "exercise check: just exercise ch3-privileged-port"]
     fn port_0_and_ports_from_1024_up_are_not_refused() {

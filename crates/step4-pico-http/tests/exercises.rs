@@ -139,7 +139,7 @@ mod ch4_thread_pool {
         }
     }
 
-    /// Still works: twenty clients that connect at the same time all get their files, whole.
+    /// Still works: Twenty clients that connect at the same time all get their files, whole.
     #[test]
     #[ignore = "exercise check: just exercise ch4-thread-pool"]
     fn twenty_clients_at_once_all_get_their_files() {
@@ -242,7 +242,7 @@ mod ch4_keep_alive {
         body
     }
 
-    /// Still works: after a request that says `Connection: close`, and after an HTTP/1.0 request, the response says `Connection: close` and the server closes the connection.
+    /// Still works: After a request that says `Connection: close`, and after an HTTP/1.0 request, the response says `Connection: close` and the server closes the connection.
     #[test]
     #[ignore = "exercise check: just exercise ch4-keep-alive"]
     fn connection_close_and_http_1_0_end_the_connection() {
@@ -420,7 +420,7 @@ mod ch4_caching {
         body_is(&changed, &site.file("notes.txt"), "notes.txt", &request);
     }
 
-    /// Still works: an `If-Modified-Since` that is not a date (`yesterday`, empty, a date without its time) is ignored: the whole file, 200.
+    /// Still works: An `If-Modified-Since` that is not a date (`yesterday`, empty, a date without its time) is ignored: the whole file, 200.
     #[test]
     #[ignore = "exercise check: just exercise ch4-caching"]
     fn a_date_that_is_not_a_date_is_ignored() {
@@ -504,7 +504,7 @@ mod ch4_ranges {
         }
     }
 
-    /// Still works: a `Range` that is not a byte range, or whose end comes before its start (`items=0-1`, `bytes=5-2`, `bytes=abc`), is ignored: the whole file, 200.
+    /// Still works: A `Range` that is not a byte range, or whose end comes before its start (`items=0-1`, `bytes=5-2`, `bytes=abc`), is ignored: the whole file, 200.
     #[test]
     #[ignore = "exercise check: just exercise ch4-ranges"]
     fn a_range_that_is_not_bytes_gets_the_whole_file() {
@@ -637,7 +637,7 @@ mod ch4_gzip {
         }
     }
 
-    /// Still works: without gzip in `Accept-Encoding` (none, `identity`, `gzip;q=0`, `br, deflate`), the file is sent as it is, without `Content-Encoding`.
+    /// Still works: Without gzip in `Accept-Encoding` (none, `identity`, `gzip;q=0`, `br, deflate`), the file is sent as it is, without `Content-Encoding`.
     #[test]
     #[ignore = "exercise check: just exercise ch4-gzip"]
     fn without_gzip_in_accept_encoding_the_file_is_sent_as_is() {
@@ -797,7 +797,7 @@ mod ch4_dir_listing {
         );
     }
 
-    /// Still works: a directory with an `index.html` (`/` and `/sub/`) still gets its index, not a listing.
+    /// Still works: A directory with an `index.html` (`/` and `/sub/`) still gets its index, not a listing.
     #[test]
     #[ignore = "exercise check: just exercise ch4-dir-listing"]
     fn a_directory_with_an_index_still_gets_its_index() {
@@ -858,7 +858,7 @@ mod ch4_404_page {
         header_is(&response, "Content-Length", Some(&length), request);
     }
 
-    /// Still works: without a `404.html`, a missing file gets the built-in 404 page.
+    /// Still works: Without a `404.html`, a missing file gets the built-in 404 page.
     #[test]
     #[ignore = "exercise check: just exercise ch4-404-page"]
     fn without_404_html_the_built_in_page_is_sent() {
@@ -874,7 +874,7 @@ mod ch4_404_page {
         );
     }
 
-    /// Still works: other errors keep their own pages: `DELETE` gets its 405, `/../secret.txt` its 403.
+    /// Still works: Other errors keep their own pages: `DELETE` gets its 405, `/../secret.txt` its 403.
     #[test]
     #[ignore = "exercise check: just exercise ch4-404-page"]
     fn other_errors_keep_their_own_pages() {

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use super::catalog::{CHAPTERS, Chapter, EXERCISES};
-use super::{rubric, rubric_line};
+use super::rubric;
 use crate::stages::workspace_root;
 
 /// Where the pages live.
@@ -60,7 +60,8 @@ fn overview() -> String {
          the workspace with `git apply docs/solutions/NAME.patch`.\n\n\
          The exercises are independent: each one starts from the workspace as it is \
          shipped. CI proves every one of them (`just exercises-prove`): in a \
-         temporary copy of the workspace, its check must fail as shipped and pass \
+         temporary copy of the workspace, each check of what you build must fail as \
+         shipped, each check of what must still work must pass, and all must pass \
          once its reference solution is applied.\n\n\
          ## The exercises\n\n\
          | Exercise | Chapter | What you build |\n\
@@ -79,8 +80,10 @@ fn overview() -> String {
     page.push_str(
         "\n## For teachers\n\n\
          `just exercises` on a learner's machine lists what is solved. Each check's \
-         test names read as a rubric; `just exercise NAME` prints them with a ✓ or ✗ \
-         and, for each ✗, what the test saw. To add an exercise: an entry in \
+         doc comment is a line of the rubric; `just exercise NAME` prints them with a \
+         ✓ or ✗ and, for each ✗, what the test saw, in words. A doc comment that starts \
+         with \"Still works:\" marks a check of what the stage already does, shown apart \
+         and not counted as progress. To add an exercise: an entry in \
          `crates/xtask/src/exercises/catalog.rs`, a module of `#[ignore]`d tests named \
          after it in the stage's `tests/exercises.rs`, a solution in \
          `docs/solutions/`, then `just exercises-book` and `just exercises-prove`. \
@@ -114,11 +117,22 @@ fn chapter_page(chapter: &Chapter) -> String {
             ));
         }
         page.push_str(&format!(
-            "**Check it** with `just exercise {}`, which runs these tests:\n\n",
+            "**Check it** with `just exercise {}`. What you build:\n\n",
             exercise.name
         ));
-        for test in rubric(exercise).unwrap_or_default() {
-            page.push_str(&format!("- {}\n", rubric_line(&test)));
+        let checks = rubric(exercise).unwrap_or_default();
+        for (still, heading) in [
+            (false, ""),
+            (true, "\nWhat must still work (it does as shipped):\n\n"),
+        ] {
+            let group: Vec<String> = checks
+                .iter()
+                .filter(|c| c.still_works == still)
+                .map(|c| format!("- {}\n", c.line))
+                .collect();
+            if !group.is_empty() {
+                page.push_str(&format!("{heading}{}", group.concat()));
+            }
         }
         page.push_str(&format!(
             "\nReference solution: `docs/solutions/{}.patch`.\n",

@@ -1,9 +1,10 @@
 //! The proof that every exercise is real, and the upkeep of its solution.
 //!
 //! `prove`: in a temporary copy of the workspace, each exercise's check must
-//! build and fail as shipped (else it proves nothing), then pass once
-//! `docs/solutions/NAME.patch` is applied (else the exercise cannot be
-//! solved, or the patch no longer fits the code). The copy is always at the
+//! build; as shipped, each test of what to build must fail (else it proves
+//! nothing) and each "still works" test must pass (else it is no regression
+//! guard); and every test must pass once `docs/solutions/NAME.patch` is
+//! applied (else the exercise cannot be solved, or the patch no longer fits). The copy is always at the
 //! same place, and one target directory serves every run, so dependencies
 //! build once and only the patched crate is rebuilt each time.
 //!
@@ -21,7 +22,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use super::catalog::Exercise;
-use super::{Outcome, run_checks};
+use super::{Outcome, rubric, run_checks};
 use crate::stages::workspace_root;
 
 /// The temporary copy of the workspace: one per proof target directory, so
@@ -136,50 +137,12 @@ pub(crate) fn prove(exercises: &[&'static Exercise]) -> Result<ExitCode> {
     let mut verdicts = Vec::new();
     for exercise in exercises {
         let clock = Instant::now();
-        let before = &shipped[exercise.chapter.package];
-        let results = before.of(exercise);
-        let failing = results.iter().filter(|(_, ok)| !ok).count();
-        let (shipped_text, shipped_ok) = if let Some(error) = &before.build_error {
-            (format!("does not build: {}", last_lines(error, 5)), false)
-        } else if results.is_empty() {
-            (format!("no tests called {}::*", exercise.module()), false)
-        } else if failing == 0 {
-            (
-                "passes already: the check proves nothing".to_string(),
-                false,
-            )
-        } else {
-            (
-                format!("fails ({failing} of {} tests)", results.len()),
-                true,
-            )
-        };
-
-        let (solved_text, solved_ok) = match solve_and_check(exercise, &target) {
-            Ok(outcome) if outcome.solved(exercise) => (
-                format!("passes ({} tests)", outcome.of(exercise).len()),
-                true,
-            ),
-            Ok(outcome) => {
-                let failed: Vec<String> = outcome
-                    .of(exercise)
-                    .into_iter()
-                    .filter(|(_, ok)| !ok)
-                    .map(|(test, _)| test)
-                    .collect();
-                let why = match &outcome.build_error {
-                    Some(error) => format!("does not build: {}", last_lines(error, 5)),
-                    None if failed.is_empty() => "runs no test".to_string(),
-                    None => format!("fails: {}", failed.join(", ")),
-                };
-                (why, false)
-            }
-            Err(error) => (format!("{error:#}"), false),
-        };
+        let (shipped, shipped_ok) = as_shipped(exercise, &shipped[exercise.chapter.package])?;
+        let (solved, solved_ok) = with_solution(exercise, &target);
         let verdict = Verdict {
             name: exercise.name,
-            shipped: shipped_text,
-            solved: solved_text,
+            shipped,
+            solved,
             ok: shipped_ok && solved_ok,
             seconds: clock.elapsed().as_secs_f64(),
         };
@@ -211,6 +174,56 @@ pub(crate) fn prove(exercises: &[&'static Exercise]) -> Result<ExitCode> {
             );
         }
         Ok(ExitCode::FAILURE)
+    }
+}
+
+/// The verdict on the workspace as shipped: every check of what to build
+/// fails (else it proves nothing), every "still works" check passes (else it
+/// guards nothing that works).
+fn as_shipped(exercise: &Exercise, before: &Outcome) -> Result<(String, bool)> {
+    if let Some(error) = &before.build_error {
+        return Ok((format!("does not build: {}", last_lines(error, 5)), false));
+    }
+    let passed: BTreeMap<String, bool> = before.of(exercise).into_iter().collect();
+    if passed.is_empty() {
+        return Ok((format!("no tests called {}::*", exercise.module()), false));
+    }
+    let checks = rubric(exercise)?;
+    let wrong: Vec<&str> = checks
+        .iter()
+        .filter(|c| passed.get(&c.test) != Some(&c.still_works))
+        .map(|c| c.test.as_str())
+        .collect();
+    if !wrong.is_empty() {
+        let what = "passes already (to build) or fails (still works)";
+        return Ok((format!("{} {what}", wrong.join(", ")), false));
+    }
+    let to_build = checks.iter().filter(|c| !c.still_works).count();
+    let text = format!("{to_build} fail, {} still work", checks.len() - to_build);
+    Ok((text, true))
+}
+
+/// The verdict with the reference solution applied: every check passes.
+fn with_solution(exercise: &Exercise, target: &Path) -> (String, bool) {
+    match solve_and_check(exercise, target) {
+        Ok(outcome) if outcome.solved(exercise) => (
+            format!("passes ({} tests)", outcome.of(exercise).len()),
+            true,
+        ),
+        Ok(outcome) => {
+            let failed: Vec<String> = outcome
+                .of(exercise)
+                .into_iter()
+                .filter_map(|(test, ok)| (!ok).then_some(test))
+                .collect();
+            let why = match &outcome.build_error {
+                Some(error) => format!("does not build: {}", last_lines(error, 5)),
+                None if failed.is_empty() => "runs no test".to_string(),
+                None => format!("fails: {}", failed.join(", ")),
+            };
+            (why, false)
+        }
+        Err(error) => (format!("{error:#}"), false),
     }
 }
 
