@@ -1,6 +1,7 @@
-//! The book's Exercises pages, made from the catalog: `docs/src/exercises/`
-//! holds an overview (`README.md`) and one page per chapter. `book` writes
-//! them; `book --check` (and a test) fails when they differ from the catalog.
+//! The book's Exercises pages, made from the catalog and the checks' doc
+//! comments: `docs/src/exercises/` holds an overview (`README.md`) and one
+//! page per chapter. `book` writes them; `book --check` (and a test) fails
+//! when they differ from what the catalog and the checks make.
 
 use std::fs;
 use std::path::PathBuf;
@@ -34,7 +35,7 @@ pub(crate) fn summary_lines() -> String {
         .collect()
 }
 
-const MADE_FROM_CATALOG: &str = "<!-- Made from crates/xtask/src/exercises/catalog.rs by `just exercises-book`: edit that file, not this page. -->";
+const MADE_FROM_CATALOG: &str = "<!-- Made by `just exercises-book` from crates/xtask/src/exercises/catalog.rs and the doc comments of the checks in crates/*/tests/exercises.rs: edit those, not this page. -->";
 
 fn overview() -> String {
     let mut page = format!(
@@ -116,27 +117,20 @@ fn chapter_page(chapter: &Chapter) -> String {
                 i + 1
             ));
         }
-        page.push_str(&format!(
-            "**Check it** with `just exercise {}`. What you build:\n\n",
-            exercise.name
-        ));
         let checks = rubric(exercise).unwrap_or_default();
-        for (still, heading) in [
-            (false, ""),
-            (true, "\nWhat must still work (it does as shipped):\n\n"),
-        ] {
-            let group: Vec<String> = checks
-                .iter()
-                .filter(|c| c.still_works == still)
-                .map(|c| format!("- {}\n", c.line))
-                .collect();
-            if !group.is_empty() {
-                page.push_str(&format!("{heading}{}", group.concat()));
-            }
-        }
+        let lines = |still: bool| -> String {
+            let group = checks.iter().filter(|c| c.still_works == still);
+            group.map(|c| format!("- {}\n", c.line)).collect()
+        };
+        let still = match lines(true) {
+            none if none.is_empty() => none,
+            some => format!("\nWhat must still work (it does as shipped):\n\n{some}"),
+        };
         page.push_str(&format!(
-            "\nReference solution: `docs/solutions/{}.patch`.\n",
-            exercise.name
+            "**Check it** with `just exercise {name}`. What you build:\n\n{}{still}\n\
+             Reference solution: `docs/solutions/{name}.patch`.\n",
+            lines(false),
+            name = exercise.name
         ));
     }
     page
@@ -178,7 +172,7 @@ pub(crate) fn check() -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     eprintln!(
-        "These pages differ from crates/xtask/src/exercises/catalog.rs: {}\nRun `just exercises-book`.",
+        "These pages differ from the catalog and the checks: {}\nRun `just exercises-book`.",
         stale.join(", ")
     );
     Ok(ExitCode::FAILURE)

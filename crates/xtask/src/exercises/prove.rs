@@ -97,84 +97,54 @@ fn apply_solution(exercise: &Exercise, copy: &Path) -> Result<()> {
     Ok(())
 }
 
-/// One exercise's verdict.
-#[derive(Debug)]
-struct Verdict {
-    name: &'static str,
-    shipped: String,
-    solved: String,
-    ok: bool,
-    seconds: f64,
-}
-
 /// `exercises prove`.
 pub(crate) fn prove(exercises: &[&'static Exercise]) -> Result<ExitCode> {
-    let started = Instant::now();
-    let target = proof_target();
+    let (started, target) = (Instant::now(), proof_target());
+    let (copy, count) = (fresh_copy()?, exercises.len());
     println!(
-        "Proving {} exercises in {} (target {})",
-        exercises.len(),
-        copy_dir().display(),
+        "Proving {count} exercises in {} (target {})",
+        copy.display(),
         target.display()
     );
-
     // As shipped: one run per crate says how every check of that crate does.
-    let copy = fresh_copy()?;
     let mut shipped: BTreeMap<&str, Outcome> = BTreeMap::new();
-    for exercise in exercises {
-        let package = exercise.chapter.package;
+    for package in exercises.iter().map(|e| e.chapter.package) {
         if !shipped.contains_key(package) {
             let clock = Instant::now();
-            let outcome = run_checks(&copy, package, None, Some(&target))?;
-            println!(
-                "  as shipped: ran the checks of {package} ({:.0} s)",
-                clock.elapsed().as_secs_f64()
-            );
-            shipped.insert(package, outcome);
+            shipped.insert(package, run_checks(&copy, package, None, Some(&target))?);
+            let seconds = clock.elapsed().as_secs_f64();
+            println!("  as shipped: ran the checks of {package} ({seconds:.0} s)");
         }
     }
-
-    let mut verdicts = Vec::new();
+    let mut bad = Vec::new();
     for exercise in exercises {
         let clock = Instant::now();
-        let (shipped, shipped_ok) = as_shipped(exercise, &shipped[exercise.chapter.package])?;
-        let (solved, solved_ok) = with_solution(exercise, &target);
-        let verdict = Verdict {
-            name: exercise.name,
-            shipped,
-            solved,
-            ok: shipped_ok && solved_ok,
-            seconds: clock.elapsed().as_secs_f64(),
-        };
+        let (before, before_ok) = as_shipped(exercise, &shipped[exercise.chapter.package])?;
+        let (after, after_ok) = with_solution(exercise, &target);
+        let ok = before_ok && after_ok;
         println!(
-            "  {} {:<20} shipped: {:<28} solution: {} ({:.0} s)",
-            if verdict.ok { "✓" } else { "✗" },
-            verdict.name,
-            verdict.shipped,
-            verdict.solved,
-            verdict.seconds
+            "  {} {:<20} shipped: {before:<28} solution: {after} ({:.0} s)",
+            if ok { "✓" } else { "✗" },
+            exercise.name,
+            clock.elapsed().as_secs_f64()
         );
-        verdicts.push(verdict);
+        if !ok {
+            bad.push(format!(
+                "error: {}: as shipped {before}; with its solution {after}",
+                exercise.name
+            ));
+        }
     }
-
-    let bad: Vec<&Verdict> = verdicts.iter().filter(|v| !v.ok).collect();
+    let seconds = started.elapsed().as_secs_f64();
     println!(
-        "\n{} of {} exercises proven in {:.0} s.",
-        verdicts.len() - bad.len(),
-        verdicts.len(),
-        started.elapsed().as_secs_f64()
+        "\n{} of {count} exercises proven in {seconds:.0} s.",
+        count - bad.len()
     );
     if bad.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        for verdict in bad {
-            eprintln!(
-                "error: {}: as shipped {}; with its solution {}",
-                verdict.name, verdict.shipped, verdict.solved
-            );
-        }
-        Ok(ExitCode::FAILURE)
+        return Ok(ExitCode::SUCCESS);
     }
+    eprintln!("{}", bad.join("\n"));
+    Ok(ExitCode::FAILURE)
 }
 
 /// The verdict on the workspace as shipped: every check of what to build
@@ -243,25 +213,31 @@ fn solve_and_check(exercise: &Exercise, target: &Path) -> Result<Outcome> {
 /// A solution is code a learner reads: it is formatted as the stages are.
 fn check_formatting(exercise: &Exercise, copy: &Path) -> Result<()> {
     let patch = fs::read_to_string(workspace_root().join(exercise.solution()))?;
-    let files = patched_files(&patch);
-    let rust: Vec<&String> = files.iter().filter(|f| f.ends_with(".rs")).collect();
-    if rust.is_empty() {
-        return Ok(());
-    }
-    let status = Command::new("rustfmt")
-        .current_dir(copy)
-        .args(["--edition", "2024", "--check"])
-        .args(&rust)
-        .stdout(Stdio::null())
-        .status()
-        .context("cannot run rustfmt")?;
-    if !status.success() {
+    if !rustfmt(copy, &patched_files(&patch), true)? {
         bail!(
             "the solution is not formatted (run `just exercises-refresh {}`)",
             exercise.name
         );
     }
     Ok(())
+}
+
+/// Runs rustfmt (`--check` only, if `check`) on the Rust files among
+/// `files` in `copy`: whether it succeeded.
+fn rustfmt(copy: &Path, files: &[String], check: bool) -> Result<bool> {
+    let rust: Vec<&String> = files.iter().filter(|f| f.ends_with(".rs")).collect();
+    if rust.is_empty() {
+        return Ok(true);
+    }
+    let mut command = Command::new("rustfmt");
+    command
+        .current_dir(copy)
+        .args(["--edition", "2024"])
+        .args(&rust);
+    if check {
+        command.arg("--check").stdout(Stdio::null());
+    }
+    Ok(command.status().context("cannot run rustfmt")?.success())
 }
 
 fn last_lines(text: &str, n: usize) -> String {
@@ -312,15 +288,7 @@ fn rebase(patch: &str) -> Result<String> {
     let copy = fresh_copy()?;
     let mut child = Command::new("patch")
         .current_dir(&copy)
-        .args([
-            "-p1",
-            "--forward",
-            "--fuzz=3",
-            "--no-backup-if-mismatch",
-            "-r",
-            "-",
-            "-s",
-        ])
+        .args("-p1 --forward --fuzz=3 --no-backup-if-mismatch -r - -s".split(' '))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -337,17 +305,8 @@ fn rebase(patch: &str) -> Result<String> {
         );
     }
     let files = patched_files(patch);
-    let rust: Vec<&String> = files.iter().filter(|f| f.ends_with(".rs")).collect();
-    if !rust.is_empty() {
-        let status = Command::new("rustfmt")
-            .current_dir(&copy)
-            .args(["--edition", "2024"])
-            .args(&rust)
-            .status()
-            .context("cannot run rustfmt")?;
-        if !status.success() {
-            bail!("rustfmt failed on the patched files");
-        }
+    if !rustfmt(&copy, &files, false)? {
+        bail!("rustfmt failed on the patched files");
     }
     let root = workspace_root();
     let mut new = String::new();
