@@ -71,7 +71,8 @@ mod bug_traversal {
         );
     }
 
-    /// The fixed handler answers `EXPOSING_REQUEST` with 400, 403 or 404, and the file does not leak.
+    /// The fixed handler answers `EXPOSING_REQUEST` with 400, 403 or 404, and the file does not
+    /// leak.
     #[test]
     #[ignore = "exercise check: just exercise bug-traversal"]
     fn the_fixed_handler_refuses_the_exposing_request() {
@@ -95,7 +96,8 @@ mod bug_traversal {
         );
     }
 
-    /// The fixed handler refuses every way up (`/../secret.txt`, `/sub/../../secret.txt`, `/./../secret.txt`) with 400, 403 or 404.
+    /// The fixed handler refuses every way up (`/../secret.txt`, `/sub/../../secret.txt`,
+    /// `/./../secret.txt`) with 400, 403 or 404.
     #[test]
     #[ignore = "exercise check: just exercise bug-traversal"]
     fn the_fixed_handler_refuses_every_way_up() {
@@ -115,7 +117,8 @@ mod bug_traversal {
         }
     }
 
-    /// Still works: The fixed handler serves the files inside the served directory (`/`, `/sub/index.html`).
+    /// Still works: The fixed handler serves the files inside the served directory (`/`,
+    /// `/sub/index.html`).
     #[test]
     #[ignore = "exercise check: just exercise bug-traversal"]
     fn the_fixed_handler_still_serves_the_files_inside() {
@@ -165,7 +168,8 @@ mod bug_crash {
         );
     }
 
-    /// The fixed server answers `EXPOSING_REQUEST` with 400 Bad Request, keeps running and still serves `/`.
+    /// The fixed server answers `EXPOSING_REQUEST` with 400 Bad Request, keeps running and still
+    /// serves `/`.
     #[test]
     #[ignore = "exercise check: just exercise bug-crash"]
     fn the_fixed_server_answers_the_exposing_request_with_400_and_lives_on() {
@@ -189,7 +193,8 @@ mod bug_crash {
         );
     }
 
-    /// The fixed server answers every request line without a target (`GET`, an empty line, `HELLO`, also with bare `\n` line ends) with 400, and goes on serving.
+    /// The fixed server answers every request line without a target (`GET`, an empty line, `HELLO`,
+    /// also with bare `\n` line ends) with 400, and goes on serving.
     #[test]
     #[ignore = "exercise check: just exercise bug-crash"]
     fn the_fixed_server_answers_every_malformed_line_with_400() {
@@ -240,7 +245,8 @@ mod bug_idle {
         );
     }
 
-    /// While a client that sent `EXPOSING_REQUEST` stays idle, the next client gets its page within 10 seconds.
+    /// While a client that sent `EXPOSING_REQUEST` stays idle, the next client gets its page within
+    /// 10 seconds.
     #[test]
     #[ignore = "exercise check: just exercise bug-idle"]
     fn the_next_client_is_served_while_the_idle_one_waits() {

@@ -131,7 +131,8 @@ fn unpredictable_size(base: usize) -> usize {
 mod ch2_echo_count {
     use super::*;
 
-    /// When a client leaves, the server logs `Echoed N bytes` with the client's address, N the bytes echoed to it.
+    /// When a client leaves, the server logs `Echoed N bytes` with the client's address, N the
+    /// bytes echoed to it.
     #[test]
     #[ignore = "exercise check: just exercise ch2-echo-count"]
     fn each_connection_logs_how_many_bytes_it_echoed() {
@@ -186,7 +187,8 @@ mod ch2_two_clients {
         );
     }
 
-    /// A second client is echoed while the first stays connected, and the first is still echoed after the second leaves.
+    /// A second client is echoed while the first stays connected, and the first is still echoed
+    /// after the second leaves.
     #[test]
     #[ignore = "exercise check: just exercise ch2-two-clients"]
     fn a_second_client_is_echoed_while_the_first_stays_connected() {
@@ -305,7 +307,8 @@ mod ch2_big_message {
         );
     }
 
-    /// `client -` sends its standard input, prints the echo byte for byte (one final newline allowed) and exits with success.
+    /// `client -` sends its standard input, prints the echo byte for byte (one final newline
+    /// allowed) and exits with success.
     #[test]
     #[ignore = "exercise check: just exercise ch2-big-message"]
     fn a_dash_makes_the_client_send_its_standard_input() {

@@ -136,7 +136,8 @@ mod ch3_request_time {
         server.wait_for_log(&[&peer, &format!("\"GET {path} HTTP/1.1\" 200")])
     }
 
-    /// The access log line of a request names the client and ends with the time it took, such as `0.42 ms`: under a second for a tiny file.
+    /// The access log line of a request names the client and ends with the time it took, such as
+    /// `0.42 ms`: under a second for a tiny file.
     #[test]
     #[ignore = "exercise check: just exercise ch3-request-time"]
     fn the_access_log_names_the_client_and_ends_with_milliseconds() {
@@ -150,7 +151,8 @@ mod ch3_request_time {
         );
     }
 
-    /// A client that waits 1.5 s before reading a 48 MiB file is logged with at least 1000 ms: the time runs until the response is written.
+    /// A client that waits 1.5 s before reading a 48 MiB file is logged with at least 1000 ms: the
+    /// time runs until the response is written.
     #[test]
     #[ignore = "exercise check: just exercise ch3-request-time"]
     fn a_client_that_reads_slowly_is_logged_with_a_longer_time() {
@@ -219,7 +221,8 @@ mod ch3_privileged_port {
         Start::Serving
     }
 
-    /// Ports 80, 443 and 1023 are refused before binding, as root too, with exit code 2 and a message that names the port, the 1024 limit and port 8000.
+    /// Ports 80, 443 and 1023 are refused before binding, as root too, with exit code 2 and a
+    /// message that names the port, the 1024 limit and port 8000.
     #[test]
     #[ignore = "exercise check: just exercise ch3-privileged-port"]
     fn ports_80_443_and_1023_are_refused_with_exit_code_2_and_advice() {
@@ -241,7 +244,8 @@ mod ch3_privileged_port {
         }
     }
 
-    /// Still works: Port 0 (any free port) and port 1024 start the server (or, for 1024, say it is in use).
+    /// Still works: Port 0 (any free port) and port 1024 start the server (or, for 1024, say it is
+    /// in use).
     #[test]
     #[ignore = "exercise check: just exercise ch3-privileged-port"]
     fn port_0_and_ports_from_1024_up_are_not_refused() {

@@ -101,7 +101,8 @@ mod ch4_thread_pool {
     use super::*;
     use common::Site;
 
-    /// While two clients each hold a connection with half a request, a third client is served at once, and the two are answered when they finish their requests.
+    /// While two clients each hold a connection with half a request, a third client is served at
+    /// once, and the two are answered when they finish their requests.
     #[test]
     #[ignore = "exercise check: just exercise ch4-thread-pool"]
     fn two_clients_holding_connections_do_not_block_a_third() {
@@ -170,7 +171,8 @@ mod ch4_keep_alive {
     use super::*;
     use common::Site;
 
-    /// Two requests sent one after the other on one connection get two responses, and the first does not say `Connection: close`.
+    /// Two requests sent one after the other on one connection get two responses, and the first
+    /// does not say `Connection: close`.
     #[test]
     #[ignore = "exercise check: just exercise ch4-keep-alive"]
     fn two_requests_on_one_connection_get_two_responses() {
@@ -242,7 +244,8 @@ mod ch4_keep_alive {
         body
     }
 
-    /// Still works: After a request that says `Connection: close`, and after an HTTP/1.0 request, the response says `Connection: close` and the server closes the connection.
+    /// Still works: After a request that says `Connection: close`, and after an HTTP/1.0 request,
+    /// the response says `Connection: close` and the server closes the connection.
     #[test]
     #[ignore = "exercise check: just exercise ch4-keep-alive"]
     fn connection_close_and_http_1_0_end_the_connection() {
@@ -269,7 +272,8 @@ mod ch4_keep_alive {
         }
     }
 
-    /// A connection left idle after a response is closed once `--timeout` has passed (silently or with a 408), not before.
+    /// A connection left idle after a response is closed once `--timeout` has passed (silently or
+    /// with a 408), not before.
     #[test]
     #[ignore = "exercise check: just exercise ch4-keep-alive"]
     fn an_idle_connection_is_closed_after_the_timeout() {
@@ -296,7 +300,8 @@ mod ch4_keep_alive {
         );
     }
 
-    /// The 100th request on one connection is the last: only its response says `Connection: close`, and then the server closes the connection.
+    /// The 100th request on one connection is the last: only its response says `Connection: close`,
+    /// and then the server closes the connection.
     #[test]
     #[ignore = "exercise check: just exercise ch4-keep-alive"]
     fn the_hundredth_request_on_a_connection_is_the_last() {
@@ -357,7 +362,8 @@ mod ch4_caching {
         )
     }
 
-    /// A file is sent with a `Last-Modified` header: its modification time as an HTTP date, read again for every request.
+    /// A file is sent with a `Last-Modified` header: its modification time as an HTTP date, read
+    /// again for every request.
     #[test]
     #[ignore = "exercise check: just exercise ch4-caching"]
     fn a_file_comes_with_its_last_modified_date() {
@@ -374,7 +380,8 @@ mod ch4_caching {
         header_is(&response, "Last-Modified", Some(DAY_AFTER), request);
     }
 
-    /// `If-Modified-Since` with the file's own date gets `304 Not Modified` and no body, for GET and for HEAD.
+    /// `If-Modified-Since` with the file's own date gets `304 Not Modified` and no body, for GET
+    /// and for HEAD.
     #[test]
     #[ignore = "exercise check: just exercise ch4-caching"]
     fn if_modified_since_that_date_is_304_without_a_body() {
@@ -398,7 +405,8 @@ mod ch4_caching {
         }
     }
 
-    /// Still works: `If-Modified-Since` with an older date, or a file changed since that date, gets the whole file with 200.
+    /// Still works: `If-Modified-Since` with an older date, or a file changed since that date, gets
+    /// the whole file with 200.
     #[test]
     #[ignore = "exercise check: just exercise ch4-caching"]
     fn an_older_date_or_a_changed_file_gets_the_whole_file() {
@@ -420,7 +428,8 @@ mod ch4_caching {
         body_is(&changed, &site.file("notes.txt"), "notes.txt", &request);
     }
 
-    /// Still works: An `If-Modified-Since` that is not a date (`yesterday`, empty, a date without its time) is ignored: the whole file, 200.
+    /// Still works: An `If-Modified-Since` that is not a date (`yesterday`, empty, a date without
+    /// its time) is ignored: the whole file, 200.
     #[test]
     #[ignore = "exercise check: just exercise ch4-caching"]
     fn a_date_that_is_not_a_date_is_ignored() {
@@ -459,7 +468,9 @@ mod ch4_ranges {
         header_is(&response, "Accept-Ranges", Some("bytes"), "GET /big.bin");
     }
 
-    /// `bytes=0-99`, `bytes=1048570-` and `bytes=-3` (the last 3) get `206 Partial Content` with `Content-Range`, `Content-Length` and exactly those bytes; an end past the file is cut to the file.
+    /// `bytes=0-99`, `bytes=1048570-` and `bytes=-3` (the last 3) get `206 Partial Content` with
+    /// `Content-Range`, `Content-Length` and exactly those bytes; an end past the file is cut to
+    /// the file.
     #[test]
     #[ignore = "exercise check: just exercise ch4-ranges"]
     fn byte_ranges_are_206_with_content_range_and_exactly_those_bytes() {
@@ -486,7 +497,8 @@ mod ch4_ranges {
         }
     }
 
-    /// A range that starts at or after the end of the file gets `416 Range Not Satisfiable` with `Content-Range: bytes */LENGTH`.
+    /// A range that starts at or after the end of the file gets `416 Range Not Satisfiable` with
+    /// `Content-Range: bytes */LENGTH`.
     #[test]
     #[ignore = "exercise check: just exercise ch4-ranges"]
     fn a_range_past_the_end_is_416_with_the_length() {
@@ -504,7 +516,8 @@ mod ch4_ranges {
         }
     }
 
-    /// Still works: A `Range` that is not a byte range, or whose end comes before its start (`items=0-1`, `bytes=5-2`, `bytes=abc`), is ignored: the whole file, 200.
+    /// Still works: A `Range` that is not a byte range, or whose end comes before its start
+    /// (`items=0-1`, `bytes=5-2`, `bytes=abc`), is ignored: the whole file, 200.
     #[test]
     #[ignore = "exercise check: just exercise ch4-ranges"]
     fn a_range_that_is_not_bytes_gets_the_whole_file() {
@@ -578,7 +591,8 @@ mod ch4_gzip {
         output.stdout
     }
 
-    /// With `Accept-Encoding: deflate, gzip;q=0.8, br`, a text file is sent with `Content-Encoding: gzip`, and its body is gzip that decompresses to the file.
+    /// With `Accept-Encoding: deflate, gzip;q=0.8, br`, a text file is sent with `Content-Encoding:
+    /// gzip`, and its body is gzip that decompresses to the file.
     #[test]
     #[ignore = "exercise check: just exercise ch4-gzip"]
     fn gzip_is_sent_when_accepted_and_decompresses_to_the_file() {
@@ -607,7 +621,8 @@ mod ch4_gzip {
         );
     }
 
-    /// The gzip body is really compressed: 100 KB of repetitive text take less than a quarter of that.
+    /// The gzip body is really compressed: 100 KB of repetitive text take less than a quarter of
+    /// that.
     #[test]
     #[ignore = "exercise check: just exercise ch4-gzip"]
     fn the_gzip_body_is_really_compressed() {
@@ -637,7 +652,8 @@ mod ch4_gzip {
         }
     }
 
-    /// Still works: Without gzip in `Accept-Encoding` (none, `identity`, `gzip;q=0`, `br, deflate`), the file is sent as it is, without `Content-Encoding`.
+    /// Still works: Without gzip in `Accept-Encoding` (none, `identity`, `gzip;q=0`, `br,
+    /// deflate`), the file is sent as it is, without `Content-Encoding`.
     #[test]
     #[ignore = "exercise check: just exercise ch4-gzip"]
     fn without_gzip_in_accept_encoding_the_file_is_sent_as_is() {
@@ -718,7 +734,8 @@ mod ch4_dir_listing {
             .collect()
     }
 
-    /// `GET /list/`, a directory without `index.html`, gets a `text/html` page that lists every file and subdirectory, names HTML-escaped.
+    /// `GET /list/`, a directory without `index.html`, gets a `text/html` page that lists every
+    /// file and subdirectory, names HTML-escaped.
     #[test]
     #[ignore = "exercise check: just exercise ch4-dir-listing"]
     fn a_directory_without_an_index_is_listed_as_html() {
@@ -743,7 +760,8 @@ mod ch4_dir_listing {
         );
     }
 
-    /// File names are escaped, so that `a&b.txt` and `<script>.txt` cannot inject HTML into the listing.
+    /// File names are escaped, so that `a&b.txt` and `<script>.txt` cannot inject HTML into the
+    /// listing.
     #[test]
     #[ignore = "exercise check: just exercise ch4-dir-listing"]
     fn names_are_escaped_so_they_cannot_inject_html() {
@@ -762,7 +780,8 @@ mod ch4_dir_listing {
         }
     }
 
-    /// Every entry of the listing is a link that leads to it: spaces percent-encoded, subdirectories with a trailing `/`.
+    /// Every entry of the listing is a link that leads to it: spaces percent-encoded,
+    /// subdirectories with a trailing `/`.
     #[test]
     #[ignore = "exercise check: just exercise ch4-dir-listing"]
     fn every_link_in_the_listing_leads_to_its_entry() {
@@ -797,7 +816,8 @@ mod ch4_dir_listing {
         );
     }
 
-    /// Still works: A directory with an `index.html` (`/` and `/sub/`) still gets its index, not a listing.
+    /// Still works: A directory with an `index.html` (`/` and `/sub/`) still gets its index, not a
+    /// listing.
     #[test]
     #[ignore = "exercise check: just exercise ch4-dir-listing"]
     fn a_directory_with_an_index_still_gets_its_index() {
@@ -825,7 +845,9 @@ mod ch4_404_page {
         site
     }
 
-    /// With a `404.html` in the served directory, a missing file, a missing directory and a directory without an index get status 404 with that page as the body and `Content-Type: text/html; charset=utf-8`.
+    /// With a `404.html` in the served directory, a missing file, a missing directory and a
+    /// directory without an index get status 404 with that page as the body and `Content-Type:
+    /// text/html; charset=utf-8`.
     #[test]
     #[ignore = "exercise check: just exercise ch4-404-page"]
     fn a_missing_file_gets_the_sites_404_page() {
@@ -874,7 +896,8 @@ mod ch4_404_page {
         );
     }
 
-    /// Still works: Other errors keep their own pages: `DELETE` gets its 405, `/../secret.txt` its 403.
+    /// Still works: Other errors keep their own pages: `DELETE` gets its 405, `/../secret.txt` its
+    /// 403.
     #[test]
     #[ignore = "exercise check: just exercise ch4-404-page"]
     fn other_errors_keep_their_own_pages() {

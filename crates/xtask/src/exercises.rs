@@ -169,10 +169,8 @@ fn parse_test_output(stdout: &str) -> Outcome {
     outcome
 }
 
-/// One check of an exercise: a test of its module, its line of the rubric
-/// (the test's doc comment), and whether it guards behaviour the shipped
-/// stage already has (a doc comment that starts with "Still works:"), which
-/// passes before the learner starts and so does not count as progress.
+/// A test of an exercise, its rubric line (its doc comment), and whether it
+/// guards what the stage already does (the line starts "Still works:").
 #[derive(Debug)]
 pub(crate) struct Check {
     pub test: String,

@@ -123,7 +123,7 @@ pub(crate) fn prove(exercises: &[&'static Exercise]) -> Result<ExitCode> {
         let (after, after_ok) = with_solution(exercise, &target);
         let ok = before_ok && after_ok;
         println!(
-            "  {} {:<20} shipped: {before:<28} solution: {after} ({:.0} s)",
+            "  {} {:<20} shipped: {before:<38} solution: {after} ({:.0} s)",
             if ok { "✓" } else { "✗" },
             exercise.name,
             clock.elapsed().as_secs_f64()
@@ -159,18 +159,20 @@ fn as_shipped(exercise: &Exercise, before: &Outcome) -> Result<(String, bool)> {
         return Ok((format!("no tests called {}::*", exercise.module()), false));
     }
     let checks = rubric(exercise)?;
-    let wrong: Vec<&str> = checks
+    let wrong: Vec<String> = checks
         .iter()
         .filter(|c| passed.get(&c.test) != Some(&c.still_works))
-        .map(|c| c.test.as_str())
+        .map(|c| match c.still_works {
+            true => format!("{} fails, though marked \"Still works\"", c.test),
+            false => format!("{} passes already: it proves nothing", c.test),
+        })
         .collect();
     if !wrong.is_empty() {
-        let what = "passes already (to build) or fails (still works)";
-        return Ok((format!("{} {what}", wrong.join(", ")), false));
+        return Ok((wrong.join("; "), false));
     }
     let to_build = checks.iter().filter(|c| !c.still_works).count();
-    let text = format!("{to_build} fail, {} still work", checks.len() - to_build);
-    Ok((text, true))
+    let still = checks.len() - to_build;
+    Ok((format!("{to_build} fail, {still} pass (still works)"), true))
 }
 
 /// The verdict with the reference solution applied: every check passes.
