@@ -260,7 +260,7 @@ fn check(exercise: &Exercise) -> Result<ExitCode> {
     let (built, to_build) = progress(&checks, &passed);
     let broken = match failed.iter().filter(|c| c.still_works).count() {
         0 => String::new(),
-        n => format!(", and {n} of what already worked now fails"),
+        n => format!(", but {n} of what still worked as shipped now fail"),
     };
     println!(
         "\nNot solved yet: {built} of {to_build} checks of what you build pass{broken}. Stuck? `just hint {name}`"

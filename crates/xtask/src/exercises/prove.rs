@@ -123,7 +123,7 @@ pub(crate) fn prove(exercises: &[&'static Exercise]) -> Result<ExitCode> {
         let (after, after_ok) = with_solution(exercise, &target);
         let ok = before_ok && after_ok;
         println!(
-            "  {} {:<20} shipped: {before:<38} solution: {after} ({:.0} s)",
+            "  {} {:<20} shipped: {before:<28} solution: {after} ({:.0} s)",
             if ok { "✓" } else { "✗" },
             exercise.name,
             clock.elapsed().as_secs_f64()
