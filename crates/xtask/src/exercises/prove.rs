@@ -60,7 +60,7 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     for entry in fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
         let entry = entry?;
         let name = entry.file_name();
-        if [".git", "target", "book"].iter().any(|skip| name == *skip) {
+        if name == ".git" || name == "target" || (name == "book" && from.ends_with("docs")) {
             continue;
         }
         let kind = entry.file_type()?;
