@@ -81,7 +81,7 @@ fn header_is(response: &Response, name: &str, wanted: Option<&str>, request: &st
     match (response.header(name), wanted) {
         (got, wanted) if got == wanted => {}
         (None, Some(wanted)) => {
-            panic!("no {name} header in the response to {request} (expected {name}: {wanted})")
+            panic!("no {name} header in the response to {request}; expected {name}: {wanted}")
         }
         (Some(got), None) => {
             panic!("{name}: {got} in the response to {request}, where none should be")
@@ -407,7 +407,7 @@ mod ch4_caching {
         let server = Server::start(&site.root(), &[]);
         for method in ["GET", "HEAD"] {
             let request = format!(
-                "{method} /notes.txt with If-Modified-Since: {BILLENNIUM}, the file's date"
+                "{method} /notes.txt with If-Modified-Since: {BILLENNIUM} (the file's own date)"
             );
             let mut stream = server.connect();
             stream
@@ -431,14 +431,14 @@ mod ch4_caching {
         set_modified(&site, 1_000_000_000);
         let server = Server::start(&site.root(), &[]);
         let request = format!(
-            "GET /notes.txt with If-Modified-Since: {DAY_BEFORE}, a day before the file's date"
+            "GET /notes.txt with If-Modified-Since: {DAY_BEFORE} (a day before the file's date)"
         );
         let older = exchange(&server, &conditional("GET", DAY_BEFORE));
         status_is(&older, 200, &request);
         body_is(&older, &site.file("notes.txt"), "notes.txt", &request);
         set_modified(&site, 1_000_086_400);
         let request = format!(
-            "GET /notes.txt with If-Modified-Since: {BILLENNIUM}, after the file changed a day later"
+            "GET /notes.txt with If-Modified-Since: {BILLENNIUM} (the file changed a day later)"
         );
         let changed = exchange(&server, &conditional("GET", BILLENNIUM));
         status_is(&changed, 200, &request);
