@@ -1,10 +1,12 @@
 //! Checks of the bug hunt exercises (`just exercise bug-traversal` ...).
 //!
 //! Ignored by a plain `cargo test`: they fail until the exercise is solved.
-//! Each module is one exercise, and each test name is one line of its rubric:
+//! Each module is one exercise; each test's doc comment is one line of its
+//! rubric ("Still works:" marks what the broken handler already does right):
 //! first that `EXPOSING_REQUEST` really exposes the bug (judged against the
 //! article's logic, which the test reproduces), then that the fixed handler
-//! survives it and still serves files.
+//! survives it and still serves files. Every assertion says in words what
+//! was wrong.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -15,7 +17,7 @@ mod bug_traversal {
     use std::fs;
     use std::path::PathBuf;
 
-    use super::support::{SECRET, Server, Site, status, www};
+    use super::support::{SECRET, Server, Site, shown, status, www};
     use bughunt::traversal::EXPOSING_REQUEST;
 
     /// The target of the exposing request, or a failure telling what to do.
@@ -37,30 +39,40 @@ mod bug_traversal {
         let root = www();
         // What the article's `os.path.join(root, path.lstrip('/'))` opens.
         let joined = root.join(exposing_target().trim_start_matches('/'));
-        let real = joined
-            .canonicalize()
-            .unwrap_or_else(|_| panic!("{} does not exist", joined.display()));
-        assert!(real.is_file(), "{} is not a file", real.display());
+        let real = joined.canonicalize().unwrap_or_else(|_| {
+            panic!(
+                "EXPOSING_REQUEST asks for {}, which does not exist",
+                joined.display()
+            )
+        });
+        assert!(
+            real.is_file(),
+            "EXPOSING_REQUEST asks for {}, which is not a file",
+            real.display()
+        );
         assert!(
             !real.starts_with(&root),
-            "{} is inside the served directory {}: that is no traversal",
+            "EXPOSING_REQUEST asks for {}, inside the served directory {}: that is no traversal",
             real.display(),
             root.display()
         );
         real
     }
 
+    /// `EXPOSING_REQUEST` asks the article's path join for a file outside `www/` that is not empty.
     #[test]
     #[ignore = "exercise check: just exercise bug-traversal"]
     fn the_exposing_request_names_a_file_outside_www() {
         let file = exposed_file();
         assert!(
             fs::metadata(&file).unwrap().len() > 0,
-            "{} is empty: pick a file with something in it",
+            "EXPOSING_REQUEST asks for {}, which is empty: pick a file with something in it",
             file.display()
         );
     }
 
+    /// The fixed handler answers `EXPOSING_REQUEST` with 400, 403 or 404, and the file does not
+    /// leak.
     #[test]
     #[ignore = "exercise check: just exercise bug-traversal"]
     fn the_fixed_handler_refuses_the_exposing_request() {
@@ -70,7 +82,8 @@ mod bug_traversal {
         let answer = server.exchange(EXPOSING_REQUEST.as_bytes());
         assert!(
             [400, 403, 404].contains(&status(&answer)),
-            "expected 400, 403 or 404, got:\n{answer}"
+            "the answer to EXPOSING_REQUEST should be 400, 403 or 404; it was:\n{}",
+            shown(&answer)
         );
         let first_line = contents
             .lines()
@@ -78,11 +91,13 @@ mod bug_traversal {
             .unwrap_or_default();
         assert!(
             !answer.contains(first_line),
-            "{} leaked:\n{answer}",
+            "the answer to EXPOSING_REQUEST holds {}:\n{answer}",
             file.display()
         );
     }
 
+    /// The fixed handler refuses every way up (`/../secret.txt`, `/sub/../../secret.txt`,
+    /// `/./../secret.txt`) with 400, 403 or 404.
     #[test]
     #[ignore = "exercise check: just exercise bug-traversal"]
     fn the_fixed_handler_refuses_every_way_up() {
@@ -96,26 +111,39 @@ mod bug_traversal {
             let answer = server.get(target);
             assert!(
                 [400, 403, 404].contains(&status(&answer)) && !answer.contains(SECRET),
-                "GET {target} got:\n{answer}"
+                "GET {target} should get 400, 403 or 404 and no secret; it got:\n{}",
+                shown(&answer)
             );
         }
     }
 
+    /// Still works: The fixed handler serves the files inside the served directory (`/`,
+    /// `/sub/index.html`).
     #[test]
     #[ignore = "exercise check: just exercise bug-traversal"]
     fn the_fixed_handler_still_serves_the_files_inside() {
         let site = Site::new();
         let server = Server::start("traversal", &site);
-        assert!(server.get("/").ends_with("<h1>home</h1>\n"));
-        assert!(server.get("/sub/index.html").ends_with("<h1>sub</h1>\n"));
+        for (target, page) in [
+            ("/", "<h1>home</h1>\n"),
+            ("/sub/index.html", "<h1>sub</h1>\n"),
+        ] {
+            let answer = server.get(target);
+            assert!(
+                answer.ends_with(page),
+                "GET {target} should get its page {page:?}; it got:\n{}",
+                shown(&answer)
+            );
+        }
     }
 }
 
 /// Bug 2: a malformed request line.
 mod bug_crash {
-    use super::support::{Server, Site, status};
+    use super::support::{Server, Site, shown, status};
     use bughunt::crash::EXPOSING_REQUEST;
 
+    /// `EXPOSING_REQUEST` is a request line on which the article's `split(' ')[1]` fails.
     #[test]
     #[ignore = "exercise check: just exercise bug-crash"]
     fn the_exposing_request_crashes_the_articles_parsing() {
@@ -134,24 +162,39 @@ mod bug_crash {
             parts[1].len()
         })
         .is_err();
-        assert!(crashes, "split(' ')[1] does not fail on {line:?}");
+        assert!(
+            crashes,
+            "the article's split(' ')[1] does not fail on the request line {line:?} of EXPOSING_REQUEST"
+        );
     }
 
+    /// The fixed server answers `EXPOSING_REQUEST` with 400 Bad Request, keeps running and still
+    /// serves `/`.
     #[test]
     #[ignore = "exercise check: just exercise bug-crash"]
     fn the_fixed_server_answers_the_exposing_request_with_400_and_lives_on() {
         let site = Site::new();
         let mut server = Server::start("crash", &site);
         let answer = server.exchange(EXPOSING_REQUEST.as_bytes());
-        assert_eq!(
-            status(&answer),
-            400,
-            "answer to the exposing request:\n{answer}"
+        assert!(
+            status(&answer) == 400,
+            "the answer to EXPOSING_REQUEST should be 400 Bad Request; it was:\n{}",
+            shown(&answer)
         );
-        assert!(server.is_running(), "the server died");
-        assert!(server.get("/").ends_with("<h1>home</h1>\n"));
+        assert!(
+            server.is_running(),
+            "the server died after EXPOSING_REQUEST"
+        );
+        let home = server.get("/");
+        assert!(
+            home.ends_with("<h1>home</h1>\n"),
+            "after EXPOSING_REQUEST, GET / should get the home page; it got:\n{}",
+            shown(&home)
+        );
     }
 
+    /// The fixed server answers every request line without a target (`GET`, an empty line, `HELLO`,
+    /// also with bare `\n` line ends) with 400, and goes on serving.
     #[test]
     #[ignore = "exercise check: just exercise bug-crash"]
     fn the_fixed_server_answers_every_malformed_line_with_400() {
@@ -159,10 +202,22 @@ mod bug_crash {
         let mut server = Server::start("crash", &site);
         for raw in ["GET\r\n\r\n", "\r\n\r\n", "HELLO\r\n\r\n", "GET\n\n"] {
             let answer = server.exchange(raw.as_bytes());
-            assert_eq!(status(&answer), 400, "{raw:?} got:\n{answer}");
+            assert!(
+                status(&answer) == 400,
+                "the request {raw:?} should get 400 Bad Request; it got:\n{}",
+                shown(&answer)
+            );
         }
-        assert!(server.is_running(), "the server died");
-        assert!(server.get("/sub/").ends_with("<h1>sub</h1>\n"));
+        assert!(
+            server.is_running(),
+            "the server died on a malformed request line"
+        );
+        let sub = server.get("/sub/");
+        assert!(
+            sub.ends_with("<h1>sub</h1>\n"),
+            "after the malformed requests, GET /sub/ should get its page; it got:\n{}",
+            shown(&sub)
+        );
     }
 }
 
@@ -171,9 +226,10 @@ mod bug_idle {
     use std::io::{Read, Write};
     use std::time::Instant;
 
-    use super::support::{PATIENCE, Server, Site, status};
+    use super::support::{PATIENCE, Server, Site, shown, status};
     use bughunt::idle::EXPOSING_REQUEST;
 
+    /// `EXPOSING_REQUEST` is the start of a request whose head never ends (no empty line).
     #[test]
     #[ignore = "exercise check: just exercise bug-idle"]
     fn the_exposing_request_is_an_unfinished_head() {
@@ -185,10 +241,12 @@ mod bug_idle {
         // one, it waits for more.
         assert!(
             !EXPOSING_REQUEST.contains("\r\n\r\n") && !EXPOSING_REQUEST.contains("\n\n"),
-            "{EXPOSING_REQUEST:?} is a complete head: the server answers it at once"
+            "EXPOSING_REQUEST {EXPOSING_REQUEST:?} is a complete head (it has an empty line): the server answers it at once"
         );
     }
 
+    /// While a client that sent `EXPOSING_REQUEST` stays idle, the next client gets its page within
+    /// 10 seconds.
     #[test]
     #[ignore = "exercise check: just exercise bug-idle"]
     fn the_next_client_is_served_while_the_idle_one_waits() {
@@ -201,10 +259,12 @@ mod bug_idle {
         let answer = server.get("/");
         assert!(
             answer.ends_with("<h1>home</h1>\n"),
-            "the second client got no page within {PATIENCE:?} while the first was idle:\n{answer}"
+            "the second client got no page within {PATIENCE:?} while the first was idle:\n{}",
+            shown(&answer)
         );
     }
 
+    /// The idle client is disconnected within 10 seconds, with a 408 or without a word.
     #[test]
     #[ignore = "exercise check: just exercise bug-idle"]
     fn the_idle_client_is_dropped_within_a_few_seconds() {
@@ -222,8 +282,13 @@ mod bug_idle {
         );
         assert!(
             answer.is_empty() || status(&answer) == 408,
-            "expected a 408 or no answer, got:\n{answer}"
+            "the idle client should get a 408 or no answer at all; it got:\n{}",
+            shown(&answer)
         );
-        assert!(started.elapsed() < PATIENCE);
+        assert!(
+            started.elapsed() < PATIENCE,
+            "the idle client was disconnected only after {:?}, expected under {PATIENCE:?}",
+            started.elapsed()
+        );
     }
 }

@@ -1,8 +1,9 @@
 //! Checks of the chapter 2 exercises (`just exercise ch2-echo-count` ...).
 //!
 //! Ignored by a plain `cargo test`: they fail until the exercise is solved.
-//! Each module is one exercise, and each test name is one line of its rubric.
-//! The real `server` and `client` binaries run and talk over real sockets.
+//! Each module is one exercise; each test's doc comment is one line of its
+//! rubric, and every assertion says in words what was wrong. The real
+//! `server` and `client` binaries run and talk over real sockets.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -99,15 +100,23 @@ fn forward_lines(stderr: ChildStderr) -> Receiver<String> {
     receiver
 }
 
-/// Sends `message` in pieces of `piece` bytes, half-closes, and reads the echo to the end.
-fn echo_in_pieces(stream: &mut TcpStream, message: &[u8], piece: usize) -> Vec<u8> {
+/// Sends `message` in pieces of `piece` bytes, half-closes, and reads the
+/// echo to the end, failing in words unless it is the message.
+fn echo_in_pieces(stream: &mut TcpStream, message: &[u8], piece: usize) {
     for chunk in message.chunks(piece) {
         stream.write_all(chunk).unwrap();
     }
     stream.shutdown(std::net::Shutdown::Write).unwrap();
     let mut echo = Vec::new();
-    stream.read_to_end(&mut echo).unwrap();
-    echo
+    if let Err(error) = stream.read_to_end(&mut echo) {
+        panic!("the server did not close the connection after echoing ({error})");
+    }
+    assert!(
+        echo == message,
+        "the echo of a {}-byte message came back as {} bytes that differ from it",
+        message.len(),
+        echo.len()
+    );
 }
 
 /// A size no constant in the server can guess: it changes from run to run.
@@ -122,6 +131,8 @@ fn unpredictable_size(base: usize) -> usize {
 mod ch2_echo_count {
     use super::*;
 
+    /// When a client leaves, the server logs `Echoed N bytes` with the client's address, N the
+    /// bytes echoed to it.
     #[test]
     #[ignore = "exercise check: just exercise ch2-echo-count"]
     fn each_connection_logs_how_many_bytes_it_echoed() {
@@ -130,23 +141,28 @@ mod ch2_echo_count {
             let mut stream = server.connect();
             let peer = stream.local_addr().unwrap().to_string();
             let message = vec![b'e'; size];
-            assert_eq!(echo_in_pieces(&mut stream, &message, 700), message);
+            echo_in_pieces(&mut stream, &message, 700);
             let wanted = format!("Echoed {size} bytes");
             if let Err(seen) = server.wait_for_log(&[&wanted, &peer]) {
-                panic!("no log line with \"{wanted}\" and \"{peer}\"; the log was:\n{seen:#?}");
+                panic!(
+                    "after a client at {peer} sent {size} bytes and left, no log line says \"{wanted}\" and \"{peer}\"; the log was:\n{seen:#?}"
+                );
             }
         }
     }
 
+    /// A client that sends nothing and leaves is logged as `Echoed 0 bytes`.
     #[test]
     #[ignore = "exercise check: just exercise ch2-echo-count"]
     fn a_client_that_sends_nothing_echoed_0_bytes() {
         let server = EchoServer::start("info");
         let mut stream = server.connect();
         let peer = stream.local_addr().unwrap().to_string();
-        assert!(echo_in_pieces(&mut stream, b"", 1).is_empty());
+        echo_in_pieces(&mut stream, b"", 1);
         if let Err(seen) = server.wait_for_log(&["Echoed 0 bytes", &peer]) {
-            panic!("no log line with \"Echoed 0 bytes\" and \"{peer}\"; the log was:\n{seen:#?}");
+            panic!(
+                "after a client at {peer} left without sending, no log line says \"Echoed 0 bytes\" and \"{peer}\"; the log was:\n{seen:#?}"
+            );
         }
     }
 }
@@ -155,35 +171,39 @@ mod ch2_echo_count {
 mod ch2_two_clients {
     use super::*;
 
-    /// Writes `message` and reads its echo, without closing.
-    fn round_trip(stream: &mut TcpStream, message: &[u8]) -> Result<Vec<u8>, String> {
+    /// Writes `message` and reads its echo, without closing; `who` says
+    /// which client it is when the echo does not come.
+    fn round_trip(stream: &mut TcpStream, message: &[u8], who: &str) {
         stream.write_all(message).unwrap();
         let mut echo = vec![0; message.len()];
-        stream
-            .read_exact(&mut echo)
-            .map_err(|e| format!("no echo within {PATIENCE:?}: {e}"))?;
-        Ok(echo)
+        if let Err(error) = stream.read_exact(&mut echo) {
+            panic!("{who} got no echo within {PATIENCE:?} ({error})");
+        }
+        assert!(
+            echo == message,
+            "{who} sent {:?} but got {:?} back",
+            String::from_utf8_lossy(message),
+            String::from_utf8_lossy(&echo)
+        );
     }
 
+    /// A second client is echoed while the first stays connected, and the first is still echoed
+    /// after the second leaves.
     #[test]
     #[ignore = "exercise check: just exercise ch2-two-clients"]
     fn a_second_client_is_echoed_while_the_first_stays_connected() {
         let server = EchoServer::start("warn");
         let mut first = server.connect();
-        assert_eq!(round_trip(&mut first, b"first").unwrap(), b"first");
+        round_trip(&mut first, b"first", "the first client");
         let mut second = server.connect();
-        assert_eq!(
-            round_trip(&mut second, b"second").unwrap(),
-            b"second",
-            "the second client waited for the first"
-        );
+        let who = "a second client, while the first stayed connected,";
+        round_trip(&mut second, b"second", who);
         drop(second);
-        assert_eq!(
-            round_trip(&mut first, b"still here").unwrap(),
-            b"still here"
-        );
+        let who = "the first client, after the second left,";
+        round_trip(&mut first, b"still here", who);
     }
 
+    /// Ten clients connected at the same time each get their own message back.
     #[test]
     #[ignore = "exercise check: just exercise ch2-two-clients"]
     fn ten_clients_connected_at_once_each_get_their_own_echo() {
@@ -197,10 +217,16 @@ mod ch2_two_clients {
         // All ten are still connected while each one reads its echo.
         for (i, client) in clients.iter_mut().enumerate().rev() {
             let mut echo = [0; 9];
-            client
-                .read_exact(&mut echo)
-                .unwrap_or_else(|e| panic!("client {i} got no echo: {e}"));
-            assert_eq!(echo, format!("client {i:02}").as_bytes());
+            if let Err(error) = client.read_exact(&mut echo) {
+                panic!(
+                    "client {i} of ten connected at once got no echo within {PATIENCE:?} ({error})"
+                );
+            }
+            assert!(
+                echo == format!("client {i:02}").as_bytes(),
+                "client {i} of ten got {:?} back, not its own message",
+                String::from_utf8_lossy(&echo)
+            );
         }
     }
 }
@@ -263,17 +289,40 @@ mod ch2_big_message {
         output.stdout.strip_suffix(b"\n").unwrap_or(&output.stdout)
     }
 
+    /// Fails, in words, unless the client ran `what` successfully and
+    /// printed the message back.
+    fn printed_back(output: &Finished, message: &[u8], what: &str) {
+        assert!(
+            output.success,
+            "`client -` with {what} on standard input failed: {}",
+            output.stderr
+        );
+        let printed = printed(output);
+        let start = String::from_utf8_lossy(&printed[..printed.len().min(40)]);
+        assert!(
+            printed == message,
+            "`client -` with {what} on standard input printed {} bytes starting {start:?}, not the {}-byte message",
+            printed.len(),
+            message.len()
+        );
+    }
+
+    /// `client -` sends its standard input, prints the echo byte for byte (one final newline
+    /// allowed) and exits with success.
     #[test]
     #[ignore = "exercise check: just exercise ch2-big-message"]
     fn a_dash_makes_the_client_send_its_standard_input() {
         let server = EchoServer::start("warn");
         let message = b"a message from standard input".to_vec();
-        let output = client_with_stdin(&server, message.clone(), PATIENCE)
-            .expect("the client did not finish");
-        assert!(output.success, "{}", output.stderr);
-        assert_eq!(printed(&output), message);
+        let Some(output) = client_with_stdin(&server, message.clone(), PATIENCE) else {
+            panic!(
+                "`client -` with a short message on standard input was still running after {PATIENCE:?}"
+            );
+        };
+        printed_back(&output, &message, "a short message");
     }
 
+    /// A 64 MiB message comes back whole through `client -`, within 30 seconds: no deadlock.
     #[test]
     #[ignore = "exercise check: just exercise ch2-big-message"]
     fn a_64_mib_message_comes_back_whole_without_a_deadlock() {
@@ -283,12 +332,10 @@ mod ch2_big_message {
         let message: Vec<u8> = (0..64 << 20).map(|i: u32| b'a' + (i % 26) as u8).collect();
         let Some(output) = client_with_stdin(&server, message.clone(), Duration::from_secs(30))
         else {
-            panic!("the client was still running after 30 s: a deadlock?");
+            panic!(
+                "`client -` with 64 MiB on standard input was still running after 30 s: a deadlock?"
+            );
         };
-        assert!(output.success, "{}", output.stderr);
-        assert!(
-            printed(&output) == message,
-            "the echo differs from the message"
-        );
+        printed_back(&output, &message, "64 MiB");
     }
 }

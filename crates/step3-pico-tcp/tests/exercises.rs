@@ -1,8 +1,10 @@
 //! Checks of the chapter 3 exercises (`just exercise ch3-request-time` ...).
 //!
 //! Ignored by a plain `cargo test`: they fail until the exercise is solved.
-//! Each module is one exercise, and each test name is one line of its rubric.
-//! The real binary runs and is talked to over real sockets.
+//! Each module is one exercise; each test's doc comment is one line of its
+//! rubric, and "Still works:" marks a test of what the shipped stage already
+//! does, which the exercise must not break. Every assertion says in words
+//! what was wrong. The real binary runs and is talked to over real sockets.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -62,7 +64,7 @@ impl Logged {
                 Ok(line) if words.iter().all(|w| line.contains(w)) => return line,
                 Ok(line) => seen.push(line),
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
-                    panic!("no log line with {words:?}; the log was:\n{seen:#?}")
+                    panic!("no access log line with {words:?}; the log was:\n{seen:#?}")
                 }
             }
         }
@@ -103,9 +105,9 @@ mod ch3_request_time {
     fn milliseconds(line: &str) -> f64 {
         let words: Vec<&str> = line.split_whitespace().collect();
         match words[..] {
-            [.., number, "ms"] => number
-                .parse()
-                .unwrap_or_else(|_| panic!("{number:?} is not a number in {line:?}")),
+            [.., number, "ms"] => number.parse().unwrap_or_else(|_| {
+                panic!("the access log line ends with {number:?} ms, which is not a number: {line}")
+            }),
             _ => panic!("the access log line does not end with \"N ms\": {line:?}"),
         }
     }
@@ -125,11 +127,17 @@ mod ch3_request_time {
         // the server wait in `write` once the socket buffers are full.
         std::thread::sleep(pause_before_reading);
         let (response, mut rest) = read_response(&stream, false);
-        assert_eq!(response.status, 200);
+        assert!(
+            response.status == 200,
+            "GET {path} got \"{}\", expected 200",
+            response.status_line
+        );
         let _ = rest.read_to_end(&mut Vec::new());
         server.wait_for_log(&[&peer, &format!("\"GET {path} HTTP/1.1\" 200")])
     }
 
+    /// The access log line of a request names the client and ends with the time it took, such as
+    /// `0.42 ms`: under a second for a tiny file.
     #[test]
     #[ignore = "exercise check: just exercise ch3-request-time"]
     fn the_access_log_names_the_client_and_ends_with_milliseconds() {
@@ -139,10 +147,12 @@ mod ch3_request_time {
         let ms = milliseconds(&line);
         assert!(
             (0.0..1000.0).contains(&ms),
-            "{ms} ms for a tiny file: {line}"
+            "the access log says {ms} ms for the tiny /notes.txt, expected under 1000 ms: {line}"
         );
     }
 
+    /// A client that waits 1.5 s before reading a 48 MiB file is logged with at least 1000 ms: the
+    /// time runs until the response is written.
     #[test]
     #[ignore = "exercise check: just exercise ch3-request-time"]
     fn a_client_that_reads_slowly_is_logged_with_a_longer_time() {
@@ -154,7 +164,7 @@ mod ch3_request_time {
         let ms = milliseconds(&line);
         assert!(
             ms >= 1000.0,
-            "the client took 1.5 s to start reading, but the log says {ms} ms: {line}"
+            "the client took 1.5 s to start reading a 48 MiB file, but the access log says {ms} ms (expected at least 1000): {line}"
         );
     }
 }
@@ -211,22 +221,31 @@ mod ch3_privileged_port {
         Start::Serving
     }
 
+    /// Ports 80, 443 and 1023 are refused before binding, as root too, with exit code 2 and a
+    /// message that names the port, the 1024 limit and port 8000.
     #[test]
     #[ignore = "exercise check: just exercise ch3-privileged-port"]
     fn ports_80_443_and_1023_are_refused_with_exit_code_2_and_advice() {
         let site = Site::new();
         for port in ["80", "443", "1023"] {
             let Start::Exited(status, stderr) = start_on(port, &site.root()) else {
-                panic!("port {port} was not refused: the server started (running as root?)");
+                panic!(
+                    "port {port} was not refused: the server started on it (as root, binding works: check the port before binding)"
+                );
             };
-            assert_eq!(status.code(), Some(2), "port {port}: {stderr}");
+            assert!(
+                status.code() == Some(2),
+                "port {port} was refused with {status}, expected exit code 2: {stderr}"
+            );
             assert!(
                 stderr.contains(port) && stderr.contains("1024") && stderr.contains("8000"),
-                "the message should name port {port}, the 1024 limit and suggest 8000: {stderr}"
+                "the message for port {port} should name the port, the 1024 limit and suggest 8000: {stderr}"
             );
         }
     }
 
+    /// Still works: Port 0 (any free port) and port 1024 start the server (or, for 1024, say it is
+    /// in use).
     #[test]
     #[ignore = "exercise check: just exercise ch3-privileged-port"]
     fn port_0_and_ports_from_1024_up_are_not_refused() {
@@ -237,8 +256,10 @@ mod ch3_privileged_port {
         }
         // 1024 may be taken by another program; then the stage says so (exit 1).
         if let Start::Exited(status, stderr) = start_on("1024", &site.root()) {
-            assert_eq!(status.code(), Some(1), "port 1024 was refused: {stderr}");
-            assert!(stderr.contains("in use"), "{stderr}");
+            assert!(
+                status.code() == Some(1) && stderr.contains("in use"),
+                "port 1024 was refused ({status}), and not because it is in use: {stderr}"
+            );
         }
     }
 }

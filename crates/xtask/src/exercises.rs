@@ -5,17 +5,19 @@
 //! so a plain `cargo test` stays green on the shipped workspace. The commands:
 //!
 //! - `exercises` lists every exercise, solved or not (a teacher's view of a room);
-//! - `exercise NAME` runs its check and prints each test as a line of a rubric;
+//! - `exercise NAME` runs its check and prints each test's doc comment as a
+//!   line of a rubric: what the learner builds, then what must still work;
 //! - `exercises hint NAME` shows the next hint (`--reset` starts over); which
 //!   hints were shown is kept in `target/exercise-hints/NAME`;
-//! - `exercises prove` is CI's proof, in [`prove`]: every check fails on the
-//!   workspace as shipped and passes with its reference solution applied;
+//! - `exercises prove` is CI's proof, in [`prove`]: every check of what to
+//!   build fails on the workspace as shipped, every "still works" one passes,
+//!   and all pass with the reference solution applied;
 //! - `exercises refresh` re-bases the reference solutions after the stages moved;
 //! - `exercises book [--check]` writes (or checks) the book's Exercises pages.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
@@ -47,11 +49,10 @@ pub(crate) fn run(command: &str, args: &[String]) -> Result<ExitCode> {
         ("exercises", ["refresh", names @ ..]) => prove::refresh(&select(names)?),
         ("exercises", ["book"]) => book::write(),
         ("exercises", ["book", "--check"]) => book::check(),
-        ("exercise", []) => {
-            eprintln!("which exercise? `just exercises` lists them\n\n{USAGE}");
-            Ok(ExitCode::from(2))
-        }
         _ => {
+            if (command, words.len()) == ("exercise", 0) {
+                eprintln!("which exercise? `just exercises` lists them\n");
+            }
             eprintln!("{USAGE}");
             Ok(ExitCode::from(2))
         }
@@ -60,11 +61,8 @@ pub(crate) fn run(command: &str, args: &[String]) -> Result<ExitCode> {
 
 fn find(name: &str) -> Result<&'static Exercise> {
     catalog::find(name).with_context(|| {
-        let names: Vec<&str> = EXERCISES.iter().map(|e| e.name).collect();
-        format!(
-            "no exercise called '{name}'; there are: {}",
-            names.join(", ")
-        )
+        let names = EXERCISES.iter().map(|e| e.name).collect::<Vec<_>>();
+        format!("no exercise called '{name}'; there are: {names:?}")
     })
 }
 
@@ -114,17 +112,11 @@ pub(crate) fn run_checks(
 ) -> Result<Outcome> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(&cargo);
-    command.current_dir(root).args([
-        "test",
-        "--package",
-        package,
-        "--test",
-        "exercises",
-        "--",
-        "--ignored",
-        "--color",
-        "never",
-    ]);
+    let arguments = "test --test exercises --package PACKAGE -- --ignored --color never";
+    let arguments = arguments
+        .split(' ')
+        .map(|a| if a == "PACKAGE" { package } else { a });
+    command.current_dir(root).args(arguments);
     if let Some(module) = only {
         command.arg(format!("{module}::"));
     }
@@ -140,11 +132,9 @@ pub(crate) fn run_checks(
     let output = command
         .output()
         .with_context(|| format!("cannot run {cargo}"))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let mut outcome = parse_test_output(&stdout);
+    let mut outcome = parse_test_output(&String::from_utf8_lossy(&output.stdout));
     if outcome.results.is_empty() && !output.status.success() {
-        outcome.build_error = Some(stderr.trim().to_string());
+        outcome.build_error = Some(String::from_utf8_lossy(&output.stderr).trim().to_string());
     }
     Ok(outcome)
 }
@@ -155,43 +145,42 @@ fn parse_test_output(stdout: &str) -> Outcome {
     let mut outcome = Outcome::default();
     let mut current: Option<String> = None;
     for line in stdout.lines() {
-        if let Some(rest) = line.strip_prefix("test ") {
-            if let Some((name, result)) = rest.rsplit_once(" ... ") {
-                match result.trim() {
-                    "ok" => {
-                        outcome.results.insert(name.to_string(), true);
-                    }
-                    "FAILED" => {
-                        outcome.results.insert(name.to_string(), false);
-                    }
-                    _ => {}
-                }
-                continue;
-            }
-        }
-        if let Some(name) = line
+        let result = line
+            .strip_prefix("test ")
+            .and_then(|r| r.rsplit_once(" ... "));
+        let failure = line
             .strip_prefix("---- ")
-            .and_then(|l| l.strip_suffix(" stdout ----"))
-        {
+            .and_then(|l| l.strip_suffix(" stdout ----"));
+        if let Some((name, result)) = result {
+            match result.trim() {
+                "ok" => outcome.results.insert(name.to_string(), true),
+                "FAILED" => outcome.results.insert(name.to_string(), false),
+                _ => None,
+            };
+        } else if let Some(name) = failure {
             current = Some(name.to_string());
-            continue;
-        }
-        if line == "failures:" || line.starts_with("test result:") {
+        } else if line == "failures:" || line.starts_with("test result:") {
             current = None;
-            continue;
-        }
-        if let Some(name) = &current {
+        } else if let Some(name) = &current {
             let text = outcome.failures.entry(name.clone()).or_default();
-            text.push_str(line);
-            text.push('\n');
+            text.push_str(&format!("{line}\n"));
         }
     }
     outcome
 }
 
-/// The names of an exercise's checks, read from its test file: each
-/// `#[ignore]`d test function of its module, in order.
-pub(crate) fn rubric(exercise: &Exercise) -> Result<Vec<String>> {
+/// A test of an exercise, its rubric line (its doc comment), and whether it
+/// guards what the stage already does (the line starts "Still works:").
+#[derive(Debug)]
+pub(crate) struct Check {
+    pub test: String,
+    pub line: String,
+    pub still_works: bool,
+}
+
+/// The checks of an exercise, read from its test file: each `#[ignore]`d
+/// test function of its module, in order, with its doc comment.
+pub(crate) fn rubric(exercise: &Exercise) -> Result<Vec<Check>> {
     let path = workspace_root().join(exercise.checks());
     let text =
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -200,85 +189,92 @@ pub(crate) fn rubric(exercise: &Exercise) -> Result<Vec<String>> {
         .with_context(|| format!("no module {} in {}", exercise.module(), path.display()))?;
     let module = &text[start + 1..];
     let end = module[1..].find("\nmod ").map_or(module.len(), |i| i + 1);
-    let mut tests = Vec::new();
-    let mut ignored = false;
+    let (mut checks, mut doc, mut ignored) = (Vec::new(), Vec::new(), false);
     for line in module[..end].lines().map(str::trim) {
-        if line.starts_with("#[ignore = \"exercise check") {
+        if let Some(text) = line.strip_prefix("///") {
+            doc.push(text.trim());
+        } else if line.starts_with("#[ignore = \"exercise check") {
             ignored = true;
         } else if let Some(rest) = line.strip_prefix("fn ").filter(|_| ignored) {
-            tests.push(rest.split('(').next().unwrap_or(rest).to_string());
+            let line = doc.join(" ");
+            let still = line.strip_prefix("Still works: ").map(str::to_string);
+            checks.push(Check {
+                test: rest.split('(').next().unwrap_or(rest).to_string(),
+                still_works: still.is_some(),
+                line: still.unwrap_or(line),
+            });
             ignored = false;
+        } else if !line.starts_with("#[") {
+            doc.clear();
         }
     }
-    Ok(tests)
-}
-
-/// A test name as a line of a rubric: `a_second_client_is_echoed` → "a second client is echoed".
-fn rubric_line(test: &str) -> String {
-    test.replace('_', " ")
+    Ok(checks)
 }
 
 /// `just exercise NAME`.
 fn check(exercise: &Exercise) -> Result<ExitCode> {
-    println!(
-        "Checking {} ({}): {}",
-        exercise.name, exercise.chapter.package, exercise.title
-    );
-    let outcome = run_checks(
-        &workspace_root(),
-        exercise.chapter.package,
-        Some(&exercise.module()),
-        None,
-    )?;
+    let (name, package) = (exercise.name, exercise.chapter.package);
+    println!("Checking {name} ({package}): {}", exercise.title);
+    let module = exercise.module();
+    let outcome = run_checks(&workspace_root(), package, Some(&module), None)?;
     if let Some(error) = &outcome.build_error {
         // Cargo's "Compiling ..." progress first, then the compiler's errors.
-        let error = error
-            .find("error")
-            .map_or(error.as_str(), |start| &error[start..]);
-        println!(
-            "\n{error}\n\n✗ {} does not build yet: fix the errors above.",
-            exercise.chapter.package
-        );
+        let error = error.find("error").map_or(error.as_str(), |i| &error[i..]);
+        println!("\n{error}\n\n✗ {package} does not build yet: fix the errors above.");
         return Ok(ExitCode::FAILURE);
     }
-    let results = outcome.of(exercise);
-    if results.is_empty() {
-        bail!(
-            "no tests called {}::* in {}",
-            exercise.module(),
-            exercise.checks()
-        );
+    let passed: BTreeMap<String, bool> = outcome.of(exercise).into_iter().collect();
+    if passed.is_empty() {
+        bail!("no tests called {module}::* in {}", exercise.checks());
     }
-    println!();
-    for (test, passed) in &results {
-        let mark = if *passed { "✓" } else { "✗" };
-        println!("  {mark} {}", rubric_line(test));
+    let checks = rubric(exercise)?;
+    let ok = |c: &Check| passed.get(&c.test) == Some(&true);
+    for (heading, still) in [("To build", false), ("Still works (as shipped)", true)] {
+        let group: Vec<&Check> = checks.iter().filter(|c| c.still_works == still).collect();
+        if !group.is_empty() {
+            println!("\n{heading}:");
+        }
+        for check in group {
+            println!("  {} {}", if ok(check) { "✓" } else { "✗" }, check.line);
+        }
     }
-    let failed: Vec<&(String, bool)> = results.iter().filter(|(_, ok)| !ok).collect();
+    let failed: Vec<&Check> = checks.iter().filter(|c| !ok(c)).collect();
     if failed.is_empty() {
-        println!("\nSolved: all {} checks pass. Well done!", results.len());
+        println!("\nSolved: all {} checks pass. Well done!", checks.len());
         return Ok(ExitCode::SUCCESS);
     }
     println!("\nWhy:");
-    for (test, _) in &failed {
-        let key = format!("{}::{test}", exercise.module());
-        let why = outcome.failures.get(&key).map_or("", String::as_str);
-        println!("\n  ✗ {}", rubric_line(test));
-        for line in why
+    for check in &failed {
+        println!("\n  ✗ {}", check.line);
+        let why = outcome.failures.get(&format!("{module}::{}", check.test));
+        // The panic message alone, without the test's thread, file and line.
+        let ignored = |l: &&str| l.starts_with("note: ") || l.starts_with("thread '");
+        let why = why
+            .map_or("", String::as_str)
             .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with("note: "))
-            .take(12)
-        {
+            .filter(|l| !l.trim().is_empty());
+        for line in why.filter(|l| !ignored(l)).take(12) {
             println!("    {line}");
         }
     }
+    let (built, to_build) = progress(&checks, &passed);
+    let broken = match failed.iter().filter(|c| c.still_works).count() {
+        0 => String::new(),
+        n => format!(", but {n} of what still worked as shipped now fail"),
+    };
     println!(
-        "\nNot solved yet: {} of {} checks pass. Stuck? `just hint {}`",
-        results.len() - failed.len(),
-        results.len(),
-        exercise.name
+        "\nNot solved yet: {built} of {to_build} checks of what you build pass{broken}. Stuck? `just hint {name}`"
     );
     Ok(ExitCode::FAILURE)
+}
+
+/// How many of the checks that are not "still works" passed, and how many there are.
+fn progress(checks: &[Check], passed: &BTreeMap<String, bool>) -> (usize, usize) {
+    let to_build = checks.iter().filter(|c| !c.still_works);
+    let built = to_build
+        .clone()
+        .filter(|c| passed.get(&c.test) == Some(&true));
+    (built.count(), to_build.count())
 }
 
 /// `just exercises`: every exercise, solved or not, one crate at a time.
@@ -295,9 +291,9 @@ fn list() -> Result<ExitCode> {
                 solved += 1;
                 "solved"
             } else {
-                let results = outcome.of(exercise);
-                let passed = results.iter().filter(|(_, ok)| *ok).count();
-                &format!("not solved ({passed}/{} checks)", results.len())
+                let passed = outcome.of(exercise).into_iter().collect();
+                let (built, to_build) = progress(&rubric(exercise)?, &passed);
+                &format!("not solved ({built}/{to_build} checks)")
             };
             println!("  {:<22} {:<55} {state}", exercise.name, exercise.title);
         }
@@ -310,16 +306,11 @@ fn list() -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Where `just hint` remembers how many hints of `exercise` were shown.
-fn hint_state(exercise: &Exercise) -> PathBuf {
-    workspace_root()
-        .join("target/exercise-hints")
-        .join(exercise.name)
-}
-
-/// `just hint NAME`: the hints shown so far, and one more.
+/// `just hint NAME`: the hints shown so far, and one more. How many were
+/// shown is kept in `target/exercise-hints/NAME`.
 fn hint(exercise: &Exercise, reset: bool) -> Result<ExitCode> {
-    let state = hint_state(exercise);
+    let state = workspace_root().join("target/exercise-hints");
+    let state = state.join(exercise.name);
     if reset {
         let _ = fs::remove_file(&state);
         println!("Hints of {} hidden again.", exercise.name);
@@ -406,20 +397,19 @@ mod tests {
                 "{}: one to three hints",
                 exercise.name
             );
-            let checks = fs::read_to_string(root.join(exercise.checks())).unwrap();
+            let checks = rubric(exercise).unwrap_or_else(|e| panic!("{}: {e:#}", exercise.name));
             assert!(
-                checks.contains(&format!("mod {} {{", exercise.module())),
-                "{}: no module {} in {}",
-                exercise.name,
-                exercise.module(),
-                exercise.checks()
-            );
-            assert!(
-                !rubric(exercise).unwrap().is_empty(),
-                "{}: no #[ignore]d checks in module {}",
+                checks.iter().any(|c| !c.still_works),
+                "{}: no #[ignore]d checks of something to build in module {}",
                 exercise.name,
                 exercise.module()
             );
+            if let Some(check) = checks.iter().find(|c| c.line.len() < 20) {
+                panic!(
+                    "{}::{}: no doc comment to show as its rubric line",
+                    exercise.name, check.test
+                );
+            }
             assert!(
                 root.join(exercise.solution()).is_file(),
                 "{}: no {}",

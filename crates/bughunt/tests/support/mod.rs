@@ -140,3 +140,13 @@ pub fn status(answer: &str) -> u16 {
         .and_then(|code| code.parse().ok())
         .unwrap_or(0)
 }
+
+/// A raw answer as a failure message shows it: the bytes, or what an empty
+/// one means.
+pub fn shown(answer: &str) -> &str {
+    if answer.is_empty() {
+        "(no answer at all)"
+    } else {
+        answer
+    }
+}

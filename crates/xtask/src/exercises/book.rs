@@ -1,6 +1,7 @@
-//! The book's Exercises pages, made from the catalog: `docs/src/exercises/`
-//! holds an overview (`README.md`) and one page per chapter. `book` writes
-//! them; `book --check` (and a test) fails when they differ from the catalog.
+//! The book's Exercises pages, made from the catalog and the checks' doc
+//! comments: `docs/src/exercises/` holds an overview (`README.md`) and one
+//! page per chapter. `book` writes them; `book --check` (and a test) fails
+//! when they differ from what the catalog and the checks make.
 
 use std::fs;
 use std::path::PathBuf;
@@ -9,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use super::catalog::{CHAPTERS, Chapter, EXERCISES};
-use super::{rubric, rubric_line};
+use super::rubric;
 use crate::stages::workspace_root;
 
 /// Where the pages live.
@@ -34,7 +35,7 @@ pub(crate) fn summary_lines() -> String {
         .collect()
 }
 
-const MADE_FROM_CATALOG: &str = "<!-- Made from crates/xtask/src/exercises/catalog.rs by `just exercises-book`: edit that file, not this page. -->";
+const MADE_FROM_CATALOG: &str = "<!-- Made by `just exercises-book` from crates/xtask/src/exercises/catalog.rs and the doc comments of the checks in crates/*/tests/exercises.rs: edit those, not this page. -->";
 
 fn overview() -> String {
     let mut page = format!(
@@ -60,7 +61,8 @@ fn overview() -> String {
          the workspace with `git apply docs/solutions/NAME.patch`.\n\n\
          The exercises are independent: each one starts from the workspace as it is \
          shipped. CI proves every one of them (`just exercises-prove`): in a \
-         temporary copy of the workspace, its check must fail as shipped and pass \
+         temporary copy of the workspace, each check of what you build must fail as \
+         shipped, each check of what must still work must pass, and all must pass \
          once its reference solution is applied.\n\n\
          ## The exercises\n\n\
          | Exercise | Chapter | What you build |\n\
@@ -79,8 +81,10 @@ fn overview() -> String {
     page.push_str(
         "\n## For teachers\n\n\
          `just exercises` on a learner's machine lists what is solved. Each check's \
-         test names read as a rubric; `just exercise NAME` prints them with a ✓ or ✗ \
-         and, for each ✗, what the test saw. To add an exercise: an entry in \
+         doc comment is a line of the rubric; `just exercise NAME` prints them with a \
+         ✓ or ✗ and, for each ✗, what the test saw, in words. A doc comment that starts \
+         with \"Still works:\" marks a check of what the stage already does, shown apart \
+         and not counted as progress. To add an exercise: an entry in \
          `crates/xtask/src/exercises/catalog.rs`, a module of `#[ignore]`d tests named \
          after it in the stage's `tests/exercises.rs`, a solution in \
          `docs/solutions/`, then `just exercises-book` and `just exercises-prove`. \
@@ -113,16 +117,20 @@ fn chapter_page(chapter: &Chapter) -> String {
                 i + 1
             ));
         }
+        let checks = rubric(exercise).unwrap_or_default();
+        let lines = |still: bool| -> String {
+            let group = checks.iter().filter(|c| c.still_works == still);
+            group.map(|c| format!("- {}\n", c.line)).collect()
+        };
+        let still = match lines(true) {
+            none if none.is_empty() => none,
+            some => format!("\nWhat must still work (it does as shipped):\n\n{some}"),
+        };
         page.push_str(&format!(
-            "**Check it** with `just exercise {}`, which runs these tests:\n\n",
-            exercise.name
-        ));
-        for test in rubric(exercise).unwrap_or_default() {
-            page.push_str(&format!("- {}\n", rubric_line(&test)));
-        }
-        page.push_str(&format!(
-            "\nReference solution: `docs/solutions/{}.patch`.\n",
-            exercise.name
+            "**Check it** with `just exercise {name}`. What you build:\n\n{}{still}\n\
+             Reference solution: `docs/solutions/{name}.patch`.\n",
+            lines(false),
+            name = exercise.name
         ));
     }
     page
@@ -164,7 +172,7 @@ pub(crate) fn check() -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     eprintln!(
-        "These pages differ from crates/xtask/src/exercises/catalog.rs: {}\nRun `just exercises-book`.",
+        "These pages differ from the catalog and the checks: {}\nRun `just exercises-book`.",
         stale.join(", ")
     );
     Ok(ExitCode::FAILURE)

@@ -112,7 +112,7 @@ pub(crate) const EXERCISES: &[Exercise] = &[
         goal: "When a client leaves, the server logs how many bytes it echoed to it, as one \
                `info` line such as `Echoed 1234 bytes to 127.0.0.1:51234` (the words \
                `Echoed N bytes` and the client's address are what the check looks for). A \
-               client that sends nothing was echoed 0 bytes.\n\n\
+               client that sends nothing was echoed 0 bytes. The echo itself does not change.\n\n\
                Work in `crates/step2-echo/src/bin/server.rs`. Try it with `just step2-server` \
                and `just step2-client 'some words'`.",
         hints: &[
@@ -128,7 +128,10 @@ pub(crate) const EXERCISES: &[Exercise] = &[
         title: "Serve two clients at the same time",
         goal: "The echo server serves one client at a time: while one is connected, a \
                second one's bytes wait in the kernel, unanswered. Make it echo to every \
-               connected client at once, with one thread per connection.\n\n\
+               connected client at once: a second client is echoed while the first stays \
+               connected, the first still is after the second leaves, and ten clients \
+               connected together each get their own echo. One thread per connection is \
+               the simple way; the check looks only at the echoes.\n\n\
                Work in `crates/step2-echo/src/bin/server.rs`. See the problem first: in one \
                terminal `just step2-server`, in two others `nc 127.0.0.1 6666`, and type in \
                both.",
@@ -146,7 +149,8 @@ pub(crate) const EXERCISES: &[Exercise] = &[
         title: "A message larger than the socket buffers",
         goal: "Teach the client to send its standard input when the message is `-`: \
                `cargo run -p step2-echo --bin client -- - < some.file`, and to write the \
-               echo back to standard output byte for byte. Then send it 64 MiB.\n\n\
+               echo back to standard output byte for byte (one final newline may follow), \
+               exiting with success. Then send it 64 MiB: it must come back whole within 30 s.\n\n\
                The client writes the whole message before it reads anything. The server \
                echoes as it reads, and once the client's receive buffer and the server's \
                send buffer are full, the server stops reading; then the client's `write` \
@@ -173,7 +177,9 @@ pub(crate) const EXERCISES: &[Exercise] = &[
                time runs from the moment tiny_http hands us the request until the response \
                is written; a client that reads slowly makes that longer, and the log must \
                show it (tiny_http owns the connections in this stage, so we time requests, \
-               not connections).\n\n\
+               not connections). The checks want under 1000 ms for a tiny file, and at \
+               least 1000 ms for a client that waits 1.5 s before reading 48 MiB; the rest of \
+               the line (client address, request, status) stays as it is.\n\n\
                Work in `crates/step3-pico-tcp/src/main.rs`.",
         hints: &[
             "`std::time::Instant::now()` when `serve` starts, `started.elapsed()` at the \
@@ -209,7 +215,10 @@ pub(crate) const EXERCISES: &[Exercise] = &[
         goal: "Serve up to four connections at the same time with a fixed pool of four \
                threads. A client that connects and sends half a request now holds the whole \
                server for the request timeout; with the pool, two such clients hold two \
-               workers and the others are still served.\n\n\
+               workers and the others are still served. The checks cannot count threads: \
+               they see that a third client is answered within 5 s while two hold \
+               connections (with `--timeout 30`), that the two are answered once they finish \
+               their requests, and that twenty clients at once still get their files.\n\n\
                Work in `crates/step4-pico-http/src/server.rs`. Why a pool and not a thread \
                per connection? A thousand clients would cost a thousand threads.",
         hints: &[
@@ -232,8 +241,11 @@ pub(crate) const EXERCISES: &[Exercise] = &[
                per connection: leave out `Connection: close` while the connection goes on; \
                close after a request that says `Connection: close`, after an HTTP/1.0 \
                request, after the 100th request (whose response says `Connection: close`), \
-               and when the client sends nothing for `--timeout` seconds. Requests sent \
-               back to back in one write (pipelining) are answered in order.\n\n\
+               and when the client sends nothing for `--timeout` seconds (not before; with a \
+               408 or without a word). The responses that end a connection say \
+               `Connection: close`, the others do not. Requests sent back to back in one \
+               write (pipelining) are answered in order. Ending the connection after a \
+               request with a body (hint 3) is wise but optional: no check sends one.\n\n\
                Work in `crates/step4-pico-http/src/handler.rs` and `response.rs`. Until you \
                also do the thread pool, one idle browser connection now holds this \
                one-at-a-time server for the timeout.",
@@ -254,8 +266,12 @@ pub(crate) const EXERCISES: &[Exercise] = &[
         goal: "Send every file with a `Last-Modified` header, its modification time as an \
                HTTP date (`Sun, 09 Sep 2001 01:46:40 GMT`). When a request carries \
                `If-Modified-Since` with that same date, answer `304 Not Modified` without a \
-               body: the browser still has the file. An older date, a changed file or a \
-               date that is not a date gets the whole file.\n\n\
+               body, to GET and to HEAD: the browser still has the file. The date is read \
+               for every request, so a changed file gets its new date. An older date, a \
+               file changed since the date, or a date that is not a date (`yesterday`, \
+               empty, a day without its time) gets the whole file with 200, as now. A date \
+               later than the file's is up to you: 200 (exact comparison, as nginx does) or \
+               304 (as RFC 9110 §13.1.3 says); no check sends one.\n\n\
                Work in `crates/step4-pico-http/src/handler.rs` and `response.rs`.",
         hints: &[
             "`file.metadata()?.modified()` is the modification time, and \
@@ -275,11 +291,13 @@ pub(crate) const EXERCISES: &[Exercise] = &[
         goal: "Let clients ask for part of a file, as a video player or a resumed download \
                does (RFC 9110 §14). `Range: bytes=0-99` (the first 100 bytes), \
                `bytes=100-` (from byte 100 to the end) and `bytes=-100` (the last 100) are \
-               answered `206 Partial Content` with `Content-Range: bytes FIRST-LAST/LENGTH` \
-               and exactly those bytes; an end past the file is cut to the file. A range \
-               that starts after the end is `416 Range Not Satisfiable` with \
-               `Content-Range: bytes */LENGTH`. Anything else in `Range` is ignored: the \
-               whole file, 200. Whole files announce `Accept-Ranges: bytes`.\n\n\
+               answered `206 Partial Content` with `Content-Range: bytes FIRST-LAST/LENGTH`, \
+               `Content-Length` the size of the range and exactly those bytes; an end past \
+               the file is cut to the file. A range that starts at or after the end is `416 \
+               Range Not Satisfiable` with `Content-Range: bytes */LENGTH`. Anything else \
+               in `Range` (`items=0-1`, `bytes=5-2`, `bytes=abc`) is ignored: the whole \
+               file, 200, as now. Whole files announce `Accept-Ranges: bytes`. Several \
+               ranges in one header are optional: no check sends them.\n\n\
                Work in `crates/step4-pico-http/src/handler.rs` and `response.rs`; \
                `status.rs` needs the two new reason phrases (it is shared: change every \
                copy).",
@@ -298,7 +316,10 @@ pub(crate) const EXERCISES: &[Exercise] = &[
                (HTML, CSS, JavaScript, JSON, SVG, plain text) gzip-compressed, with \
                `Content-Encoding: gzip` and the compressed size as `Content-Length`. Send \
                `Vary: Accept-Encoding` with them either way, so that caches keep the two \
-               versions apart. Without gzip in `Accept-Encoding`, the file goes as it is.\n\n\
+               versions apart. Without gzip in `Accept-Encoding` (or with `identity`, \
+               `gzip;q=0`, `br, deflate`), the file goes as it is. The checks use a 100 KB \
+               `.txt` file, which must shrink below a quarter of its size; which other types \
+               you compress, and up to what size, is up to you.\n\n\
                Work in `crates/step4-pico-http`. The reference solution adds the `flate2` \
                crate (pure Rust, a few seconds to build): DEFLATE itself is not the point \
                here, the HTTP around it is. The check decompresses with the `gzip` program.",
@@ -318,10 +339,12 @@ pub(crate) const EXERCISES: &[Exercise] = &[
         chapter: &HANDLER,
         title: "Directory listings",
         goal: "A request for a directory without `index.html` (`GET /img/`) gets an HTML \
-               page listing the directory's entries, each a link to it, subdirectories with \
-               a trailing `/`, as `python -m http.server` does. File names are data, not \
-               HTML: a file called `<script>.txt` is shown as text, and a name with a space \
-               or `&` still links to its file.\n\n\
+               page (`Content-Type: text/html`) listing the directory's entries, each a link \
+               to it, subdirectories with a trailing `/`, as `python -m http.server` does. \
+               File names are data, not HTML: `a&b.txt` is shown as `a&amp;b.txt` and \
+               `<script>.txt` as `&lt;script&gt;.txt`, and a link percent-encodes a space \
+               and still leads to its file. A directory with `index.html` still gets it. \
+               Order, a link to the parent, sizes and dates are up to you.\n\n\
                Work in `crates/step4-pico-http`. `DocRoot::resolve` refuses directories \
                without an index; you need the directory itself, checked the same way.",
         hints: &[
@@ -338,9 +361,11 @@ pub(crate) const EXERCISES: &[Exercise] = &[
         chapter: &HANDLER,
         title: "A custom 404 page",
         goal: "When a file is not found and the served directory has a `404.html`, send \
-               that page as the body of the 404 (with its own `Content-Type`), so that a \
-               lost visitor sees the site's look and links. Without `404.html`, the built-in \
-               page stays. Other errors (403, 405...) keep their pages.\n\n\
+               that page as the body of the 404 (with `Content-Type: text/html; \
+               charset=utf-8`), so that a lost visitor sees the site's look and links; a \
+               directory without an index is not found too, and HEAD gets the page's \
+               `Content-Length` without the body. Without `404.html`, the built-in page \
+               stays. Other errors (403, 405...) keep their pages.\n\n\
                Work in `crates/step4-pico-http/src/handler.rs`. Write a `www/404.html` to \
                see yours in the browser.",
         hints: &[
@@ -356,8 +381,9 @@ pub(crate) const EXERCISES: &[Exercise] = &[
         title: "Bug 1: path traversal",
         goal: "`crates/bughunt/src/traversal.rs` joins the request target onto the served \
                directory as the article does. Write a request that makes it send a file \
-               from outside `www/` into `EXPOSING_REQUEST`, then fix `handle` so that it \
-               answers 403 (or 404) and still serves the files inside.",
+               from outside `www/` (one that is not empty) into `EXPOSING_REQUEST`, then fix \
+               `handle` so that it answers 400, 403 or 404 to it and to every other way up \
+               (`/sub/../../secret.txt`, `/./../secret.txt`), and still serves the files inside.",
         hints: &[
             "`..` in a path means the parent directory, and `www/` has a parent: the \
              workspace, with its `Cargo.toml`.",
@@ -374,7 +400,8 @@ pub(crate) const EXERCISES: &[Exercise] = &[
         goal: "`crates/bughunt/src/crash.rs` takes `request_line.split(' ')` and indexes \
                `[1]`, as the article does. Write a request that takes the whole server down \
                into `EXPOSING_REQUEST`, then fix `handle` so that it answers 400 Bad Request \
-               and the server goes on serving.",
+               to it and to every request line without a target (`GET`, an empty line, \
+               `HELLO`, also with bare `\\n` line ends), and the server goes on serving.",
         hints: &[
             "What does `split(' ')` give for a line without a space?",
             "A panic on the server's only thread ends the program. \
@@ -389,8 +416,9 @@ pub(crate) const EXERCISES: &[Exercise] = &[
         goal: "`crates/bughunt/src/idle.rs` reads the request with no timeout, one \
                connection at a time, as the article does. Write what an idle client sends \
                before it stops into `EXPOSING_REQUEST` (try it: `nc 127.0.0.1 8000`, type a \
-               line, wait, and `curl` from another terminal), then fix `handle` so that the \
-               idle client is dropped after a few seconds and the next one is served.",
+               line, wait, and `curl` from another terminal): a head without its ending empty \
+               line. Then fix `handle` so that the idle client is dropped within 10 seconds \
+               (with a 408 or without a word) and the next one gets its page meanwhile.",
         hints: &[
             "The handler reads until the empty line that ends a head. What if it never \
              comes?",

@@ -1,9 +1,10 @@
 //! The proof that every exercise is real, and the upkeep of its solution.
 //!
 //! `prove`: in a temporary copy of the workspace, each exercise's check must
-//! build and fail as shipped (else it proves nothing), then pass once
-//! `docs/solutions/NAME.patch` is applied (else the exercise cannot be
-//! solved, or the patch no longer fits the code). The copy is always at the
+//! build; as shipped, each test of what to build must fail (else it proves
+//! nothing) and each "still works" test must pass (else it is no regression
+//! guard); and every test must pass once `docs/solutions/NAME.patch` is
+//! applied (else the exercise cannot be solved, or the patch no longer fits). The copy is always at the
 //! same place, and one target directory serves every run, so dependencies
 //! build once and only the patched crate is rebuilt each time.
 //!
@@ -21,7 +22,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use super::catalog::Exercise;
-use super::{Outcome, run_checks};
+use super::{Outcome, rubric, run_checks};
 use crate::stages::workspace_root;
 
 /// The temporary copy of the workspace: one per proof target directory, so
@@ -59,7 +60,7 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     for entry in fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
         let entry = entry?;
         let name = entry.file_name();
-        if [".git", "target", "book"].iter().any(|skip| name == *skip) {
+        if name == ".git" || name == "target" || (name == "book" && from.ends_with("docs")) {
             continue;
         }
         let kind = entry.file_type()?;
@@ -96,121 +97,105 @@ fn apply_solution(exercise: &Exercise, copy: &Path) -> Result<()> {
     Ok(())
 }
 
-/// One exercise's verdict.
-#[derive(Debug)]
-struct Verdict {
-    name: &'static str,
-    shipped: String,
-    solved: String,
-    ok: bool,
-    seconds: f64,
-}
-
 /// `exercises prove`.
 pub(crate) fn prove(exercises: &[&'static Exercise]) -> Result<ExitCode> {
-    let started = Instant::now();
-    let target = proof_target();
+    let (started, target) = (Instant::now(), proof_target());
+    let (copy, count) = (fresh_copy()?, exercises.len());
     println!(
-        "Proving {} exercises in {} (target {})",
-        exercises.len(),
-        copy_dir().display(),
+        "Proving {count} exercises in {} (target {})",
+        copy.display(),
         target.display()
     );
-
     // As shipped: one run per crate says how every check of that crate does.
-    let copy = fresh_copy()?;
     let mut shipped: BTreeMap<&str, Outcome> = BTreeMap::new();
-    for exercise in exercises {
-        let package = exercise.chapter.package;
+    for package in exercises.iter().map(|e| e.chapter.package) {
         if !shipped.contains_key(package) {
             let clock = Instant::now();
-            let outcome = run_checks(&copy, package, None, Some(&target))?;
-            println!(
-                "  as shipped: ran the checks of {package} ({:.0} s)",
-                clock.elapsed().as_secs_f64()
-            );
-            shipped.insert(package, outcome);
+            shipped.insert(package, run_checks(&copy, package, None, Some(&target))?);
+            let seconds = clock.elapsed().as_secs_f64();
+            println!("  as shipped: ran the checks of {package} ({seconds:.0} s)");
         }
     }
-
-    let mut verdicts = Vec::new();
+    let mut bad = Vec::new();
     for exercise in exercises {
         let clock = Instant::now();
-        let before = &shipped[exercise.chapter.package];
-        let results = before.of(exercise);
-        let failing = results.iter().filter(|(_, ok)| !ok).count();
-        let (shipped_text, shipped_ok) = if let Some(error) = &before.build_error {
-            (format!("does not build: {}", last_lines(error, 5)), false)
-        } else if results.is_empty() {
-            (format!("no tests called {}::*", exercise.module()), false)
-        } else if failing == 0 {
-            (
-                "passes already: the check proves nothing".to_string(),
-                false,
-            )
-        } else {
-            (
-                format!("fails ({failing} of {} tests)", results.len()),
-                true,
-            )
-        };
-
-        let (solved_text, solved_ok) = match solve_and_check(exercise, &target) {
-            Ok(outcome) if outcome.solved(exercise) => (
-                format!("passes ({} tests)", outcome.of(exercise).len()),
-                true,
-            ),
-            Ok(outcome) => {
-                let failed: Vec<String> = outcome
-                    .of(exercise)
-                    .into_iter()
-                    .filter(|(_, ok)| !ok)
-                    .map(|(test, _)| test)
-                    .collect();
-                let why = match &outcome.build_error {
-                    Some(error) => format!("does not build: {}", last_lines(error, 5)),
-                    None if failed.is_empty() => "runs no test".to_string(),
-                    None => format!("fails: {}", failed.join(", ")),
-                };
-                (why, false)
-            }
-            Err(error) => (format!("{error:#}"), false),
-        };
-        let verdict = Verdict {
-            name: exercise.name,
-            shipped: shipped_text,
-            solved: solved_text,
-            ok: shipped_ok && solved_ok,
-            seconds: clock.elapsed().as_secs_f64(),
-        };
+        let (before, before_ok) = as_shipped(exercise, &shipped[exercise.chapter.package])?;
+        let (after, after_ok) = with_solution(exercise, &target);
+        let ok = before_ok && after_ok;
         println!(
-            "  {} {:<20} shipped: {:<28} solution: {} ({:.0} s)",
-            if verdict.ok { "✓" } else { "✗" },
-            verdict.name,
-            verdict.shipped,
-            verdict.solved,
-            verdict.seconds
+            "  {} {:<20} shipped: {before:<28} solution: {after} ({:.0} s)",
+            if ok { "✓" } else { "✗" },
+            exercise.name,
+            clock.elapsed().as_secs_f64()
         );
-        verdicts.push(verdict);
+        if !ok {
+            bad.push(format!(
+                "error: {}: as shipped {before}; with its solution {after}",
+                exercise.name
+            ));
+        }
     }
-
-    let bad: Vec<&Verdict> = verdicts.iter().filter(|v| !v.ok).collect();
+    let seconds = started.elapsed().as_secs_f64();
     println!(
-        "\n{} of {} exercises proven in {:.0} s.",
-        verdicts.len() - bad.len(),
-        verdicts.len(),
-        started.elapsed().as_secs_f64()
+        "\n{} of {count} exercises proven in {seconds:.0} s.",
+        count - bad.len()
     );
     if bad.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        for verdict in bad {
-            eprintln!(
-                "error: {}: as shipped {}; with its solution {}",
-                verdict.name, verdict.shipped, verdict.solved
-            );
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("{}", bad.join("\n"));
+    Ok(ExitCode::FAILURE)
+}
+
+/// The verdict on the workspace as shipped: every check of what to build
+/// fails (else it proves nothing), every "still works" check passes (else it
+/// guards nothing that works).
+fn as_shipped(exercise: &Exercise, before: &Outcome) -> Result<(String, bool)> {
+    if let Some(error) = &before.build_error {
+        return Ok((format!("does not build: {}", last_lines(error, 5)), false));
+    }
+    let passed: BTreeMap<String, bool> = before.of(exercise).into_iter().collect();
+    if passed.is_empty() {
+        return Ok((format!("no tests called {}::*", exercise.module()), false));
+    }
+    let checks = rubric(exercise)?;
+    let wrong: Vec<String> = checks
+        .iter()
+        .filter(|c| passed.get(&c.test) != Some(&c.still_works))
+        .map(|c| match c.still_works {
+            true => format!("{} fails, though marked \"Still works\"", c.test),
+            false => format!("{} passes already: it proves nothing", c.test),
+        })
+        .collect();
+    if !wrong.is_empty() {
+        return Ok((wrong.join("; "), false));
+    }
+    let to_build = checks.iter().filter(|c| !c.still_works).count();
+    let still = checks.len() - to_build;
+    Ok((format!("{to_build} fail, {still} pass (still works)"), true))
+}
+
+/// The verdict with the reference solution applied: every check passes.
+fn with_solution(exercise: &Exercise, target: &Path) -> (String, bool) {
+    match solve_and_check(exercise, target) {
+        Ok(outcome) if outcome.solved(exercise) => (
+            format!("passes ({} tests)", outcome.of(exercise).len()),
+            true,
+        ),
+        Ok(outcome) => {
+            let failed: Vec<String> = outcome
+                .of(exercise)
+                .into_iter()
+                .filter_map(|(test, ok)| (!ok).then_some(test))
+                .collect();
+            let why = match &outcome.build_error {
+                Some(error) => format!("does not build: {}", last_lines(error, 5)),
+                None if failed.is_empty() => "runs no test".to_string(),
+                None => format!("fails: {}", failed.join(", ")),
+            };
+            (why, false)
         }
-        Ok(ExitCode::FAILURE)
+        Err(error) => (format!("{error:#}"), false),
     }
 }
 
@@ -230,25 +215,31 @@ fn solve_and_check(exercise: &Exercise, target: &Path) -> Result<Outcome> {
 /// A solution is code a learner reads: it is formatted as the stages are.
 fn check_formatting(exercise: &Exercise, copy: &Path) -> Result<()> {
     let patch = fs::read_to_string(workspace_root().join(exercise.solution()))?;
-    let files = patched_files(&patch);
-    let rust: Vec<&String> = files.iter().filter(|f| f.ends_with(".rs")).collect();
-    if rust.is_empty() {
-        return Ok(());
-    }
-    let status = Command::new("rustfmt")
-        .current_dir(copy)
-        .args(["--edition", "2024", "--check"])
-        .args(&rust)
-        .stdout(Stdio::null())
-        .status()
-        .context("cannot run rustfmt")?;
-    if !status.success() {
+    if !rustfmt(copy, &patched_files(&patch), true)? {
         bail!(
             "the solution is not formatted (run `just exercises-refresh {}`)",
             exercise.name
         );
     }
     Ok(())
+}
+
+/// Runs rustfmt (`--check` only, if `check`) on the Rust files among
+/// `files` in `copy`: whether it succeeded.
+fn rustfmt(copy: &Path, files: &[String], check: bool) -> Result<bool> {
+    let rust: Vec<&String> = files.iter().filter(|f| f.ends_with(".rs")).collect();
+    if rust.is_empty() {
+        return Ok(true);
+    }
+    let mut command = Command::new("rustfmt");
+    command
+        .current_dir(copy)
+        .args(["--edition", "2024"])
+        .args(&rust);
+    if check {
+        command.arg("--check").stdout(Stdio::null());
+    }
+    Ok(command.status().context("cannot run rustfmt")?.success())
 }
 
 fn last_lines(text: &str, n: usize) -> String {
@@ -299,15 +290,7 @@ fn rebase(patch: &str) -> Result<String> {
     let copy = fresh_copy()?;
     let mut child = Command::new("patch")
         .current_dir(&copy)
-        .args([
-            "-p1",
-            "--forward",
-            "--fuzz=3",
-            "--no-backup-if-mismatch",
-            "-r",
-            "-",
-            "-s",
-        ])
+        .args("-p1 --forward --fuzz=3 --no-backup-if-mismatch -r - -s".split(' '))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -324,17 +307,8 @@ fn rebase(patch: &str) -> Result<String> {
         );
     }
     let files = patched_files(patch);
-    let rust: Vec<&String> = files.iter().filter(|f| f.ends_with(".rs")).collect();
-    if !rust.is_empty() {
-        let status = Command::new("rustfmt")
-            .current_dir(&copy)
-            .args(["--edition", "2024"])
-            .args(&rust)
-            .status()
-            .context("cannot run rustfmt")?;
-        if !status.success() {
-            bail!("rustfmt failed on the patched files");
-        }
+    if !rustfmt(&copy, &files, false)? {
+        bail!("rustfmt failed on the patched files");
     }
     let root = workspace_root();
     let mut new = String::new();
