@@ -196,7 +196,7 @@ exercises-prove *names:
 exercises-refresh *names:
     cargo run -q -p xtask -- exercises refresh {{names}}
 
-# Write the book's Exercises pages from crates/xtask/src/exercises/catalog.rs.
+# Write the book's Exercises pages from crates/xtask/src/course/exercises/catalog.rs.
 [no-exit-message]
 exercises-book:
     cargo run -q -p xtask -- exercises book

@@ -7,7 +7,6 @@
 use std::process::ExitCode;
 
 mod course;
-mod exercises;
 mod learner;
 mod stages;
 
@@ -47,7 +46,7 @@ fn main() -> ExitCode {
         "send" => send::run(rest),
         "bench" => bench::run(rest),
         "soak" => soak::run(rest),
-        "exercise" | "exercises" => exercises::run(command, rest),
+        "exercise" | "exercises" => course::exercises::run(command, rest),
         "book" => book::run(rest),
         "copies" => copies::run(rest),
         "-h" | "--help" | "help" => {

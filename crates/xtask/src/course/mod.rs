@@ -1,9 +1,10 @@
 //! Tools for the course's maintainers: the book's checks, transcripts and
 //! preprocessor (`book`), the intended copies between stages (`copies`), the
-//! benchmark (`bench`) and the soak test (`soak`). The exercises (`crate::exercises`)
-//! belong here too.
+//! benchmark (`bench`), the soak test (`soak`) and the classroom exercises
+//! (`exercises`: list, check, hint, prove, refresh, book pages).
 
 pub(crate) mod bench;
 pub(crate) mod book;
 pub(crate) mod copies;
+pub(crate) mod exercises;
 pub(crate) mod soak;

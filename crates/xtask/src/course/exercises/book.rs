@@ -35,7 +35,7 @@ pub(crate) fn summary_lines() -> String {
         .collect()
 }
 
-const MADE_FROM_CATALOG: &str = "<!-- Made by `just exercises-book` from crates/xtask/src/exercises/catalog.rs and the doc comments of the checks in crates/*/tests/exercises.rs: edit those, not this page. -->";
+const MADE_FROM_CATALOG: &str = "<!-- Made by `just exercises-book` from crates/xtask/src/course/exercises/catalog.rs and the doc comments of the checks in crates/*/tests/exercises.rs: edit those, not this page. -->";
 
 fn overview() -> String {
     let mut page = format!(
@@ -85,7 +85,7 @@ fn overview() -> String {
          ✓ or ✗ and, for each ✗, what the test saw, in words. A doc comment that starts \
          with \"Still works:\" marks a check of what the stage already does, shown apart \
          and not counted as progress. To add an exercise: an entry in \
-         `crates/xtask/src/exercises/catalog.rs`, a module of `#[ignore]`d tests named \
+         `crates/xtask/src/course/exercises/catalog.rs`, a module of `#[ignore]`d tests named \
          after it in the stage's `tests/exercises.rs`, a solution in \
          `docs/solutions/`, then `just exercises-book` and `just exercises-prove`. \
          When the stages change under the solutions, `just exercises-refresh` applies \

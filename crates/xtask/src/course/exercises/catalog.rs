@@ -250,11 +250,12 @@ pub(crate) const EXERCISES: &[Exercise] = &[
                also do the thread pool, one idle browser connection now holds this \
                one-at-a-time server for the timeout.",
         hints: &[
-            "Turn `handle` into a loop over requests, and keep one `BufReader` for the \
-             whole connection: bytes it has read ahead belong to the next request.",
-            "`Response::head` always writes `Connection: close`: give `Response` a \
-             flag, and set the `Deadline` again before each request so that the timeout \
-             counts from when the wait for the next one starts.",
+            "Turn `exchange` into a loop over requests, and keep the one `Connection` \
+             (and its reader) for the whole connection: bytes it has read ahead belong to \
+             the next request.",
+            "`write_headers` always writes `Connection: close`: give `ResponseWriter` a \
+             flag, and give `Connection` a way to restart its deadline before each \
+             request, so that the timeout counts from when the wait for the next one starts.",
             "A request with a body (`announces_body`) must end the connection: we never \
              read bodies, so the next request would start in the middle of one.",
         ],
@@ -280,8 +281,9 @@ pub(crate) const EXERCISES: &[Exercise] = &[
              given, and nginx compares exactly by default. RFC 9110 §13.1.3 would also \
              answer 304 to a later date: parse the date to do that.",
             "A 304 is the 200's head with another status and no body: `Content-Length` \
-             may stay the file's length. `Response` needs a way to change its status, and \
-             header values that are `String`s rather than `&'static str`.",
+             may stay the file's length. `write_response_line` takes any status, \
+             `without_body` drops the body, and `write_headers` takes extra fields as \
+             `&str` pairs.",
         ],
     },
     Exercise {
@@ -304,8 +306,8 @@ pub(crate) const EXERCISES: &[Exercise] = &[
         hints: &[
             "Parse with `strip_prefix(\"bytes=\")` and `split_once('-')`; return \
              `None` for anything you do not understand, and the file is sent whole.",
-            "`file.seek(SeekFrom::Start(first))`, then `Response::file(file, last - first \
-             + 1, ...)`: the response already stops after `Content-Length` bytes.",
+            "`file.seek(SeekFrom::Start(first))`, then `write_file(file, last - first + \
+             1)`: it already stops after that many bytes.",
         ],
     },
     Exercise {
@@ -328,8 +330,8 @@ pub(crate) const EXERCISES: &[Exercise] = &[
              `GzEncoder::new(Vec::new(), Compression::default())`, `io::copy` the file \
              into it and `finish()` gives the bytes.",
             "The length must be known before the head is sent, so compress into memory, \
-             and only files up to a few MiB; larger ones go uncompressed. `Response` needs \
-             a body made of bytes.",
+             and only files up to a few MiB; larger ones go uncompressed. \
+             `ResponseWriter::write_body` sends bytes from memory.",
             "`Accept-Encoding: deflate, gzip;q=0.8` accepts gzip; `gzip;q=0` refuses it. \
              Split on `,`, then on `;`.",
         ],
@@ -369,10 +371,10 @@ pub(crate) const EXERCISES: &[Exercise] = &[
                Work in `crates/step4-pico-http/src/handler.rs`. Write a `www/404.html` to \
                see yours in the browser.",
         hints: &[
-            "Both ways to a 404 in `handle_get` (the `Refusal::NotFound` of `resolve`, \
-             and a file that cannot be opened) should call one `not_found` method.",
-            "`Response::file(file, length, content_type)` gives a 200: add a \
-             `with_status` to `Response` to make it a 404.",
+            "Both ways to a 404 (the `Refusal::NotFound` of `resolve`, and a file that \
+             cannot be opened) end in `validate_path`'s `Err`: look there for a 404.",
+            "`send_error` writes the built-in page; `write_response_line(404)`, \
+             `write_headers` and `write_file` send a file with any status.",
         ],
     },
     Exercise {
