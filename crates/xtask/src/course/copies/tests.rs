@@ -13,10 +13,10 @@ fn a_copy_that_drifted_is_named() {
     let crates = std::env::temp_dir().join(format!("xtask-copies-{}", std::process::id()));
     for stage in STAGES {
         let dir = crates.join(stage.package);
-        std::fs::create_dir_all(dir.join("src/docroot")).unwrap();
-        std::fs::create_dir_all(dir.join("tests/common")).unwrap();
         for (path, _) in COPIES {
-            std::fs::write(dir.join(path), "one\ntwo\n").unwrap();
+            let file = dir.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, "one\ntwo\n").unwrap();
         }
     }
     assert_eq!(check(&crates), Vec::<String>::new());
