@@ -445,13 +445,17 @@ struct Background {
 impl Background {
     /// Starts `command` and waits for its banner: a complete line starting
     /// with `Serving files from` (HTTP stages) or `Listening on` (echo server).
+    /// Only that line must be complete: under strace, a half-written
+    /// `accept4(3, ` may already follow it while the server waits.
     fn start(root: &Path, command: &str) -> Result<Background> {
         let mut child = spawn(root, command)?;
         let output = Output::collect(&mut child)?;
         let ready = output.wait_for(BANNER_PATIENCE, |bytes| {
-            String::from_utf8_lossy(bytes).lines().any(|line| {
-                line.starts_with("Serving files from") || line.starts_with("Listening on")
-            }) && bytes.ends_with(b"\n")
+            let text = String::from_utf8_lossy(bytes);
+            text.split_inclusive('\n').any(|line| {
+                line.ends_with('\n')
+                    && (line.starts_with("Serving files from") || line.starts_with("Listening on"))
+            })
         });
         let server = Background { child, output };
         if !ready {
