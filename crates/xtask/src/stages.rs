@@ -22,27 +22,19 @@ pub(crate) struct Stage {
 }
 
 pub(crate) const STAGES: [Stage; 4] = [
-    Stage {
-        number: 1,
-        package: "step1-oneliner",
-        http: true,
-    },
-    Stage {
-        number: 2,
-        package: "step2-echo",
-        http: false,
-    },
-    Stage {
-        number: 3,
-        package: "step3-pico-tcp",
-        http: true,
-    },
-    Stage {
-        number: 4,
-        package: "step4-pico-http",
-        http: true,
-    },
+    stage_of(1, "step1-oneliner", true),
+    stage_of(2, "step2-echo", false),
+    stage_of(3, "step3-pico-tcp", true),
+    stage_of(4, "step4-pico-http", true),
 ];
+
+const fn stage_of(number: u8, package: &'static str, http: bool) -> Stage {
+    Stage {
+        number,
+        package,
+        http,
+    }
+}
 
 /// The stage numbered `number` (1 to 4).
 pub(crate) fn stage(number: &str) -> Result<Stage> {
@@ -95,10 +87,15 @@ pub(crate) fn build(packages: &[&str], profile: Profile) -> Result<()> {
     Ok(())
 }
 
+/// Where cargo builds: `CARGO_TARGET_DIR`, or `target/` in the workspace.
+pub(crate) fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
+}
+
 /// Where cargo puts `binary` for `profile`.
 pub(crate) fn binary(binary: &str, profile: Profile) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
+    let target = target_dir();
     let dir = match profile {
         Profile::Debug => "debug",
         Profile::Release => "release",
@@ -174,17 +171,8 @@ impl Running {
         }
         let mut command = Command::new("python3");
         // -u: unbuffered, or the banner sits in Python's buffer when piped.
-        command
-            .args([
-                "-u",
-                "-m",
-                "http.server",
-                "0",
-                "--bind",
-                "127.0.0.1",
-                "--directory",
-            ])
-            .arg(directory);
+        let args = "-u -m http.server 0 --bind 127.0.0.1 --directory".split(' ');
+        command.args(args).arg(directory);
         command.stderr(log_target(log)?);
         Running::start("python http.server", command).map(Some)
     }

@@ -26,7 +26,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::stages::{self, Profile};
-use report::{Metric, Samples};
+use report::{Metric, Metric as M, Samples};
 use servers::{Docroot, Server};
 
 const USAGE: &str = "\
@@ -102,7 +102,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
 
     let packages: Vec<&str> = stages::http_stages().map(|s| s.package).collect();
     stages::build(&packages, Profile::Release)?;
-    let work = target_dir().join("bench");
+    let work = stages::target_dir().join("bench");
     let logs = work.join("logs");
     std::fs::create_dir_all(&logs)?;
     let docroot = servers::docroot(&work, plan.large_mib)?;
@@ -241,26 +241,14 @@ impl Round<'_> {
     fn rates(&self, order: &[Server], samples: &mut Samples) {
         let docroot = self.docroot;
         let scenarios = [
-            (
-                "small",
-                docroot.small,
-                1,
-                Metric::SmallRate,
-                Metric::SmallLatency,
-            ),
-            (
-                "64k",
-                docroot.medium,
-                1,
-                Metric::MediumRate,
-                Metric::MediumLatency,
-            ),
+            ("small", docroot.small, 1, M::SmallRate, M::SmallLatency),
+            ("64k", docroot.medium, 1, M::MediumRate, M::MediumLatency),
             (
                 "c8",
                 docroot.small,
                 8,
-                Metric::ConcurrentRate,
-                Metric::ConcurrentLatency,
+                M::ConcurrentRate,
+                M::ConcurrentLatency,
             ),
         ];
         for (scenario, path, clients, rate, latency) in scenarios {
@@ -381,12 +369,6 @@ impl Round<'_> {
 /// Says which measurement failed and why; the run goes on without it.
 fn skipped(scenario: &str, server: &Server, error: &anyhow::Error) {
     eprintln!("  {scenario:5} {:20} skipped: {error:#}", server.name);
-}
-
-/// Where cargo builds: `CARGO_TARGET_DIR`, or `target/` in the workspace.
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| stages::workspace_root().join("target"), PathBuf::from)
 }
 
 /// The machine and the tools, for the record.

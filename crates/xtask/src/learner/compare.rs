@@ -152,16 +152,12 @@ fn parse(args: &[String]) -> Result<Options, String> {
 }
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
+    if crate::help(args, USAGE) {
         return Ok(ExitCode::SUCCESS);
     }
     let options = match parse(args) {
         Ok(options) => options,
-        Err(problem) => {
-            eprintln!("error: {problem}\n{USAGE}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(problem) => return Ok(crate::usage_error(&problem, USAGE)),
     };
 
     let packages: Vec<&str> = stages::http_stages().map(|s| s.package).collect();

@@ -93,8 +93,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
 }
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("error: {problem}\n{USAGE}");
-    ExitCode::from(2)
+    crate::usage_error(problem, USAGE)
 }
 
 /// Where the book keeps the diff from stage `from` to stage `to`.

@@ -40,16 +40,12 @@ struct Options {
 }
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
+    if crate::help(args, USAGE) {
         return Ok(ExitCode::SUCCESS);
     }
     let options = match parse(args) {
         Ok(options) => options,
-        Err(problem) => {
-            eprintln!("error: {problem}\n\n{USAGE}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(problem) => return Ok(crate::usage_error(&problem, USAGE)),
     };
     let address = SocketAddr::from(([127, 0, 0, 1], options.port));
     let mut stream = match TcpStream::connect_timeout(&address, Duration::from_secs(5)) {

@@ -86,8 +86,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
 }
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("error: {problem}\n{USAGE}");
-    ExitCode::from(2)
+    crate::usage_error(problem, USAGE)
 }
 
 /// Whether `strace` can be run at all.
