@@ -533,7 +533,7 @@ fn display_difference(field: &str, answers: &[&Answer]) -> String {
 }
 
 /// Joins `items` with `separator` into lines no wider than `width`.
-fn wrap(items: &[String], separator: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(items: &[String], separator: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for item in items {

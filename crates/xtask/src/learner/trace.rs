@@ -106,17 +106,9 @@ pub(crate) fn trace(stage: Stage) -> Result<String> {
     let errors = scratch.0.join("stderr.txt");
     let mut command = Command::new("strace");
     command
-        .args([
-            "-f",
-            "-qq",
-            "-s",
-            "40",
-            "-e",
-            &format!("trace={SYSCALLS}"),
-            "-e",
-            "signal=none",
-            "-o",
-        ])
+        .args(["-f", "-qq", "-s", "40", "-e", "signal=none", "-e"])
+        .arg(format!("trace={SYSCALLS}"))
+        .arg("-o")
         .arg(&log)
         .arg("--")
         .arg(stages::binary(stage.package, Profile::Debug))
@@ -342,21 +334,23 @@ fn render(stage: Stage, calls: &[Call]) -> String {
          Left out: the start-up before the first socket() (loading libraries) and writes to the terminal.",
         stage.number, stage.package
     );
-    let mut seen: Vec<&str> = Vec::new();
+    // Each call's name and count, in order of first appearance.
+    let mut counts: Vec<(&str, usize)> = Vec::new();
     for call in &calls {
-        if !seen.contains(&call.name.as_str()) {
-            seen.push(&call.name);
+        match counts.iter_mut().find(|(name, _)| *name == call.name) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((&call.name, 1)),
         }
     }
     let legend: Vec<String> = LEGEND
         .iter()
-        .filter(|(name, _)| seen.contains(name))
+        .filter(|(name, _)| counts.iter().any(|(seen, _)| seen == name))
         .map(|(name, meaning)| format!("{name}: {meaning}"))
         .collect();
     let _ = writeln!(
         out,
         "{}\n",
-        wrap(&format!("Legend: {}.", legend.join("; ")), 100)
+        wrap(&format!("Legend: {}.", legend.join("; ")))
     );
     for call in &calls {
         let _ = writeln!(out, "{:<9} {}{}", call.thread, call.name, call.rest);
@@ -365,13 +359,6 @@ fn render(stage: Stage, calls: &[Call]) -> String {
         out,
         "(then the server waits again, in accept4, for the next client)"
     );
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for call in &calls {
-        match counts.iter_mut().find(|(name, _)| *name == call.name) {
-            Some((_, count)) => *count += 1,
-            None => counts.push((call.name.clone(), 1)),
-        }
-    }
     let counts: Vec<String> = counts
         .iter()
         .map(|(name, n)| format!("{name} {n}"))
@@ -380,22 +367,10 @@ fn render(stage: Stage, calls: &[Call]) -> String {
     out
 }
 
-/// `text` with its spaces turned into line breaks where lines would pass `width`.
-fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut line_len = 0;
-    for word in text.split(' ') {
-        if line_len > 0 && line_len + 1 + word.len() > width {
-            out.push('\n');
-            line_len = 0;
-        } else if line_len > 0 {
-            out.push(' ');
-            line_len += 1;
-        }
-        out.push_str(word);
-        line_len += word.len();
-    }
-    out
+/// `text` with its spaces turned into line breaks where lines would pass 100 characters.
+fn wrap(text: &str) -> String {
+    let words: Vec<String> = text.split(' ').map(str::to_string).collect();
+    super::compare::wrap(&words, " ", 100).join("\n")
 }
 
 #[cfg(test)]
