@@ -240,16 +240,11 @@ impl Round<'_> {
     /// measurement that fails is reported and left out, not the whole run.
     fn rates(&self, order: &[Server], samples: &mut Samples) {
         let docroot = self.docroot;
+        #[rustfmt::skip]
         let scenarios = [
             ("small", docroot.small, 1, M::SmallRate, M::SmallLatency),
             ("64k", docroot.medium, 1, M::MediumRate, M::MediumLatency),
-            (
-                "c8",
-                docroot.small,
-                8,
-                M::ConcurrentRate,
-                M::ConcurrentLatency,
-            ),
+            ("c8", docroot.small, 8, M::ConcurrentRate, M::ConcurrentLatency),
         ];
         for (scenario, path, clients, rate, latency) in scenarios {
             if !self.plan.runs(scenario) {

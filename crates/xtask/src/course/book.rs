@@ -106,21 +106,27 @@ pub(crate) struct Report {
 
 /// Checks every Markdown page under `src`.
 pub(crate) fn check(src: &Path) -> Result<Report> {
-    let mut pages = Vec::new();
-    collect_pages(src, &mut pages)?;
-    pages.sort();
     let mut report = Report::default();
-    for page in pages {
-        let text = std::fs::read_to_string(&page)
-            .with_context(|| format!("cannot read {}", page.display()))?;
+    for (page, text) in pages(src)? {
         report.pages += 1;
         check_page(src, &page, &text, &mut report);
     }
     Ok(report)
 }
 
-fn collect_pages(dir: &Path, pages: &mut Vec<PathBuf>) -> Result<()> {
-    collect_files(dir, "md", pages)
+/// Every Markdown page under `src`, in order, with its text.
+fn pages(src: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut pages = Vec::new();
+    collect_files(src, "md", &mut pages)?;
+    pages.sort();
+    pages
+        .into_iter()
+        .map(|page| {
+            let text = std::fs::read_to_string(&page)
+                .with_context(|| format!("cannot read {}", page.display()))?;
+            Ok((page, text))
+        })
+        .collect()
 }
 
 /// Every file under `dir` whose extension is `extension` (build output skipped).
@@ -323,11 +329,8 @@ fn stage_sources(crates: &Path) -> Result<Vec<Vec<PathBuf>>> {
 /// with its intended copies: an anchor of a copy is used when the same anchor
 /// of any copy is included. Each problem names the file and the anchor's line.
 pub(crate) fn unused_anchors(src: &Path, groups: &[Vec<PathBuf>]) -> Result<Vec<Problem>> {
-    let mut pages = Vec::new();
-    collect_pages(src, &mut pages)?;
     let mut included = std::collections::BTreeSet::new();
-    for page in pages {
-        let text = std::fs::read_to_string(&page)?;
+    for (page, text) in pages(src)? {
         let dir = page.parent().unwrap_or(src);
         for directive in text.lines().flat_map(directives) {
             if let Directive::Include {
@@ -544,12 +547,8 @@ pub(crate) fn check_function_names(src: &Path, crates: &Path) -> Result<Vec<Prob
             }
         }
     }
-    let mut pages = Vec::new();
-    collect_files(src, "md", &mut pages)?;
-    pages.sort();
     let mut problems = Vec::new();
-    for page in pages {
-        let text = std::fs::read_to_string(&page)?;
+    for (page, text) in pages(src)? {
         for (index, line) in text.lines().enumerate() {
             for (i, span) in line.split('`').enumerate() {
                 let looks_like_a_function = i % 2 == 1

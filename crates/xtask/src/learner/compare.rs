@@ -296,12 +296,21 @@ impl Answer {
         }
     }
 
-    /// The (masked) value of header `name`, matched case-insensitively.
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+    /// The value of a field that [`differences`] names; a header's is masked
+    /// and matched case-insensitively.
+    fn field(&self, field: &str) -> Option<&str> {
+        match field {
+            "status" => Some(&self.status),
+            "body" => Some(&self.body),
+            "connection" => Some(self.connection),
+            _ => {
+                let name = field.strip_prefix("header ")?;
+                let mut headers = self.headers.iter();
+                headers
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.as_str())
+            }
+        }
     }
 }
 
@@ -485,34 +494,15 @@ fn differences(answers: &[&Answer]) -> Vec<String> {
     let Some(first) = answers.first() else {
         return vec![];
     };
-    let mut found = Vec::new();
-    if answers.iter().any(|a| a.status != first.status) {
-        found.push("status".to_string());
-    }
-    if answers.iter().any(|a| a.body != first.body) {
-        found.push("body".to_string());
-    }
-    if answers.iter().any(|a| a.connection != first.connection) {
-        found.push("connection".to_string());
-    }
-    let mut names: Vec<String> = Vec::new();
-    for answer in answers {
-        for (name, _) in &answer.headers {
-            let name = name.to_ascii_lowercase();
-            if !names.contains(&name) {
-                names.push(name);
-            }
+    let mut fields: Vec<String> = ["status", "body", "connection"].map(String::from).into();
+    for (name, _) in answers.iter().flat_map(|a| &a.headers) {
+        let field = format!("header {}", name.to_ascii_lowercase());
+        if !fields.contains(&field) {
+            fields.push(field);
         }
     }
-    for name in names {
-        if answers
-            .iter()
-            .any(|a| a.header(&name) != first.header(&name))
-        {
-            found.push(format!("header {name}"));
-        }
-    }
-    found
+    fields.retain(|f| answers.iter().any(|a| a.field(f) != first.field(f)));
+    fields
 }
 
 /// A difference as the reader sees it: `who closes`, or a header's name as

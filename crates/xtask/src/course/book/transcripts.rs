@@ -544,23 +544,18 @@ impl Output {
     }
 
     fn text(&self) -> String {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        String::from_utf8_lossy(&state.0).into_owned()
+        String::from_utf8_lossy(&self.bytes()).into_owned()
     }
 }
 
 /// Where the first complete line holding `text` ends (after its `\n`).
 fn end_of_line_with(bytes: &[u8], text: &str) -> Option<usize> {
-    let mut start = 0;
-    for (index, &byte) in bytes.iter().enumerate() {
-        if byte == b'\n' {
-            if String::from_utf8_lossy(&bytes[start..index]).contains(text) {
-                return Some(index + 1);
-            }
-            start = index + 1;
-        }
-    }
-    None
+    let mut end = 0;
+    bytes.split_inclusive(|b| *b == b'\n').find_map(|line| {
+        end += line.len();
+        let found = line.ends_with(b"\n") && String::from_utf8_lossy(line).contains(text);
+        found.then_some(end)
+    })
 }
 
 /// Replaces `number` where it stands alone (not inside a longer number).
