@@ -182,21 +182,15 @@ fn report(
 
 fn parse_args(args: &[String]) -> Result<Plan, String> {
     let mut plan = FULL;
-    let mut rounds = None;
-    let mut only = [true; 5];
+    let (mut rounds, mut only) = (None, [true; 5]);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => plan = QUICK,
             "--rounds" => {
                 let value = args.next().ok_or("--rounds needs a number")?;
-                rounds = Some(
-                    value
-                        .parse::<u32>()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or(format!("--rounds: '{value}' is not a positive number"))?,
-                );
+                let n = value.parse::<u32>().ok().filter(|n| *n > 0);
+                rounds = Some(n.ok_or(format!("--rounds: '{value}' is not a positive number"))?);
             }
             "--only" => {
                 let list = args.next().ok_or("--only needs a list of scenarios")?;
@@ -212,9 +206,7 @@ fn parse_args(args: &[String]) -> Result<Plan, String> {
             other => return Err(format!("unknown argument '{other}'")),
         }
     }
-    if let Some(rounds) = rounds {
-        plan.rounds = rounds;
-    }
+    plan.rounds = rounds.unwrap_or(plan.rounds);
     plan.only = only;
     Ok(plan)
 }
@@ -382,19 +374,13 @@ fn machine(plan: &Plan) -> String {
         .and_then(|l| l.split_whitespace().next()?.parse::<u64>().ok())
         .map_or("?".to_string(), |kib| format!("{} GiB", kib / 1024 / 1024));
     let kernel = read("/proc/sys/kernel/osrelease");
-    let version = |program: &str, arg: &str| {
-        Command::new(program).arg(arg).output().ok().map_or_else(
-            || "not installed".to_string(),
-            |o| {
-                let text = [o.stdout, o.stderr].concat();
-                String::from_utf8_lossy(&text)
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string()
-            },
-        )
+    // The first line a program prints about its version, on stdout or stderr.
+    let version = |program: &str, arg: &str| match Command::new(program).arg(arg).output() {
+        Ok(o) => String::from_utf8_lossy(&[o.stdout, o.stderr].concat())
+            .lines()
+            .next()
+            .map_or_else(String::new, |l| l.trim().to_string()),
+        Err(_) => "not installed".to_string(),
     };
     format!(
         "- machine: {cpu}, {cores} cores, {memory} RAM, Linux {}\n\

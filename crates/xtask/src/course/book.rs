@@ -468,13 +468,8 @@ fn heading_ids(text: &str) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
     let mut in_fence = false;
     for line in text.lines() {
-        let mut rest = line;
-        while let Some(at) = rest.find(" id=\"") {
-            let after = &rest[at + 5..];
-            let end = after.find('"').unwrap_or(after.len());
-            ids.push(after[..end].to_string());
-            rest = &after[end..];
-        }
+        static ID: LazyLock<Regex> = LazyLock::new(|| pattern(r#" id="([^"]*)"#));
+        ids.extend(ID.captures_iter(line).map(|c| c[1].to_string()));
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             in_fence = !in_fence;
@@ -485,13 +480,8 @@ fn heading_ids(text: &str) -> Vec<String> {
             continue;
         }
         // Keep a link's text, drop its target: `[text](url)` reads as `text`.
-        let mut heading = String::new();
-        let mut rest = line[hashes..].trim().trim_end_matches('#');
-        while let Some(at) = rest.find("](") {
-            heading.push_str(&rest[..at]);
-            rest = rest[at..].find(')').map_or("", |end| &rest[at + end + 1..]);
-        }
-        heading.push_str(rest);
+        static TARGET: LazyLock<Regex> = LazyLock::new(|| pattern(r"\]\([^)]*(\)|$)"));
+        let heading = TARGET.replace_all(line[hashes..].trim().trim_end_matches('#'), "");
         let base: String = heading
             .trim()
             .chars()
