@@ -250,16 +250,15 @@ struct Answer {
 
 impl Answer {
     fn of(result: &Result<Exchange, String>) -> Answer {
+        let without_response = |status: String, connection| Answer {
+            status,
+            headers: vec![],
+            body: String::new(),
+            connection,
+        };
         let exchange = match result {
             Ok(exchange) => exchange,
-            Err(error) => {
-                return Answer {
-                    status: format!("(error: {error})"),
-                    headers: vec![],
-                    body: String::new(),
-                    connection: "",
-                };
-            }
+            Err(error) => return without_response(format!("(error: {error})"), ""),
         };
         let connection = if exchange.closed { "closed" } else { "open" };
         if exchange.response.is_empty() {
@@ -268,12 +267,7 @@ impl Answer {
             } else {
                 format!("(no response within {})", spelled(TIMEOUT))
             };
-            return Answer {
-                status,
-                headers: vec![],
-                body: String::new(),
-                connection,
-            };
+            return without_response(status, connection);
         }
         let head = exchange.head();
         let mut lines = head.split("\r\n");
