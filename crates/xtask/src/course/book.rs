@@ -371,27 +371,18 @@ fn without_comments(line: &str, in_comment: &mut bool) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     loop {
-        if *in_comment {
-            match rest.find("-->") {
-                Some(end) => {
-                    rest = &rest[end + 3..];
-                    *in_comment = false;
-                }
-                None => return out,
+        let marker = if *in_comment { "-->" } else { "<!--" };
+        let Some(at) = rest.find(marker) else {
+            if !*in_comment {
+                out.push_str(rest);
             }
-        } else {
-            match rest.find("<!--") {
-                Some(start) => {
-                    out.push_str(&rest[..start]);
-                    rest = &rest[start + 4..];
-                    *in_comment = true;
-                }
-                None => {
-                    out.push_str(rest);
-                    return out;
-                }
-            }
+            return out;
+        };
+        if !*in_comment {
+            out.push_str(&rest[..at]);
         }
+        rest = &rest[at + marker.len()..];
+        *in_comment = !*in_comment;
     }
 }
 
