@@ -201,6 +201,14 @@ struct Call {
 fn calls(log: &str, main_pid: u32) -> Vec<Call> {
     let mut threads: BTreeMap<String, String> = BTreeMap::new();
     threads.insert(main_pid.to_string(), "main".into());
+    // A thread's name: "thread N" in order of appearance.
+    let thread_name = |threads: &mut BTreeMap<String, String>, pid: String| {
+        let next = threads.len();
+        threads
+            .entry(pid)
+            .or_insert_with(|| format!("thread {next}"))
+            .clone()
+    };
     let mut out = Vec::new();
     let mut started = false;
     for (pid, text, waiting) in joined(log) {
@@ -211,11 +219,7 @@ fn calls(log: &str, main_pid: u32) -> Vec<Call> {
         if !started || is_noise(name, rest) {
             continue;
         }
-        let next = threads.len();
-        let thread = threads
-            .entry(pid)
-            .or_insert_with(|| format!("thread {next}"))
-            .clone();
+        let thread = thread_name(&mut threads, pid);
         // strace pads the result to a column; one space reads better here.
         let mut rest = match rest.rsplit_once(" = ") {
             Some((call, result)) => format!("({} = {result}", call.trim_end()),
@@ -223,18 +227,8 @@ fn calls(log: &str, main_pid: u32) -> Vec<Call> {
         };
         if name.starts_with("clone") {
             // The flags say "a thread sharing our memory"; the result is its id.
-            let id = rest
-                .rsplit("= ")
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_string();
-            let next = threads.len();
-            let child = threads
-                .entry(id)
-                .or_insert_with(|| format!("thread {next}"))
-                .clone();
-            rest = format!("(...) = {child}");
+            let id = rest.rsplit("= ").next().unwrap_or_default().trim();
+            rest = format!("(...) = {}", thread_name(&mut threads, id.to_string()));
         }
         out.push(Call {
             thread,
