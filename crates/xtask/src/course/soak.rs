@@ -70,18 +70,10 @@ impl Footprint {
         let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
             .ok()
             .map(Iterator::count);
-        let rss_kib = std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|status| {
-                status.lines().find_map(|line| {
-                    line.strip_prefix("VmRSS:")?
-                        .trim()
-                        .trim_end_matches("kB")
-                        .trim()
-                        .parse()
-                        .ok()
-                })
-            });
+        // `VmRSS:     2388 kB`
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let rss = status.lines().find_map(|line| line.strip_prefix("VmRSS:"));
+        let rss_kib = rss.and_then(|kib| kib.split_whitespace().next()?.parse().ok());
         Footprint { fds, rss_kib }
     }
 }

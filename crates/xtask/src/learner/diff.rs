@@ -106,11 +106,8 @@ pub(crate) fn book_diff_path(from: u8, to: u8) -> PathBuf {
 fn write_book_diffs(check: bool) -> Result<ExitCode> {
     let mut stale = Vec::new();
     for (from, to) in BOOK_DIFFS {
-        let (a, b) = (
-            stages::stage(&from.to_string())?,
-            stages::stage(&to.to_string())?,
-        );
-        let text = diff_stages(&Tree::Worktree, a, b)?;
+        let stage = |n: u8| STAGES[usize::from(n) - 1];
+        let text = diff_stages(&Tree::Worktree, stage(from), stage(to))?;
         let path = book_diff_path(from, to);
         if check {
             if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
