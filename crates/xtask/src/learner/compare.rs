@@ -211,29 +211,23 @@ pub(crate) fn working_copy_note() -> String {
 /// What each server answered to each probe: `results[server][probe]`. The
 /// servers are asked in parallel, each one probe after the other.
 fn ask_all(addresses: &[SocketAddr], probes: &[Probe]) -> Vec<Vec<Result<Exchange, String>>> {
+    let ask = |address| -> Vec<_> {
+        let exchange = |probe: &Probe| stages::exchange(address, &probe.raw, TIMEOUT, LINGER);
+        probes
+            .iter()
+            .map(|p| exchange(p).map_err(|e| format!("{e:#}")))
+            .collect()
+    };
+    let panicked = || vec![Err("the probe thread panicked".into()); probes.len()];
     std::thread::scope(|scope| {
         let workers: Vec<_> = addresses
             .iter()
-            .map(|address| {
-                scope.spawn(move || {
-                    probes
-                        .iter()
-                        .map(|probe| {
-                            stages::exchange(*address, &probe.raw, TIMEOUT, LINGER)
-                                .map_err(|e| format!("{e:#}"))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|a| scope.spawn(move || ask(*a)))
             .collect();
-        workers
+        let joined = workers
             .into_iter()
-            .map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|_| vec![Err("the probe thread panicked".into()); probes.len()])
-            })
-            .collect()
+            .map(|w| w.join().unwrap_or_else(|_| panicked()));
+        joined.collect()
     })
 }
 
