@@ -515,18 +515,11 @@ fn normalise(path: &Path) -> PathBuf {
 pub(crate) fn check_function_names(src: &Path, crates: &Path) -> Result<Vec<Problem>> {
     let mut sources = Vec::new();
     collect_files(crates, "rs", &mut sources)?;
+    static FN: LazyLock<Regex> = LazyLock::new(|| pattern(r"fn ([[:alnum:]_]+)"));
     let mut defined = std::collections::BTreeSet::new();
     for source in sources {
         let text = std::fs::read_to_string(&source).unwrap_or_default();
-        for line in text.lines() {
-            if let Some(at) = line.find("fn ") {
-                let name: String = line[at + 3..]
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                defined.insert(name);
-            }
-        }
+        defined.extend(FN.captures_iter(&text).map(|c| c[1].to_string()));
     }
     let mut problems = Vec::new();
     for (page, text) in pages(src)? {
