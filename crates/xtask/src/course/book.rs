@@ -306,18 +306,13 @@ fn stage_sources(crates: &Path) -> Result<Vec<Vec<PathBuf>>> {
                 .strip_prefix(&root)?
                 .to_string_lossy()
                 .replace('\\', "/");
-            let sharing = copies::COPIES.iter().find(|(path, _)| *path == relative);
-            let group = sharing.map_or_else(
-                || vec![file.clone()],
-                |(path, numbers)| {
-                    let packages = stages::STAGES
-                        .iter()
-                        .filter(|s| numbers.contains(&s.number));
-                    packages
-                        .map(|s| crates.join(s.package).join(path))
-                        .collect()
-                },
-            );
+            let group = match copies::COPIES.iter().find(|(path, _)| *path == relative) {
+                Some((path, numbers)) => (stages::STAGES.iter())
+                    .filter(|s| numbers.contains(&s.number))
+                    .map(|s| crates.join(s.package).join(path))
+                    .collect(),
+                None => vec![file],
+            };
             groups.push(group);
         }
     }
