@@ -4,7 +4,7 @@
 //! generated document root they all serve.
 
 use std::fs::{self, File};
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -230,9 +230,7 @@ pub(super) fn docroot(work: &Path, large_mib: u64) -> Result<Docroot> {
         }
         file.flush()?;
     }
-    let mut file = File::open(&path)?;
-    let mut buffer = vec![0; 1024 * 1024];
-    while file.read(&mut buffer)? > 0 {}
+    std::io::copy(&mut File::open(&path)?, &mut std::io::sink())?;
     Ok(Docroot {
         dir,
         small: "/",
