@@ -61,10 +61,12 @@ impl Probe {
         }
     }
 
-    fn get(path: &str) -> Probe {
+    /// `METHOD PATH` as a browser sends it, labelled so.
+    fn request(method: &str, path: &str) -> Probe {
+        let label = format!("{method} {path}");
         Probe::new(
-            &format!("GET {path}"),
-            &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            &label,
+            &format!("{label} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
         )
     }
 }
@@ -83,12 +85,9 @@ fn default_probes() -> Vec<Probe> {
         "/../Cargo.toml",
     ]
     .iter()
-    .map(|target| match target.split_once(' ') {
-        Some((method, path)) => Probe::new(
-            target,
-            &format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
-        ),
-        None => Probe::get(target),
+    .map(|target| {
+        let (method, path) = target.split_once(' ').unwrap_or(("GET", target));
+        Probe::request(method, path)
     })
     .collect();
     // RFC 9112 §2.2 lets a server skip one empty line before the request
@@ -139,7 +138,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 });
             }
             flag if flag.starts_with('-') => return Err(format!("unknown option '{flag}'")),
-            path => options.probes.push(Probe::get(path)),
+            path => options.probes.push(Probe::request("GET", path)),
         }
     }
     if only {
