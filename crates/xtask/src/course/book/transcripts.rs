@@ -222,13 +222,12 @@ fn check_fresh(
     transcripts: &[&Transcript],
     stale: &[PathBuf],
 ) -> Result<ExitCode> {
-    let mut differences = 0;
+    let mut differences = stale.len();
     for path in stale {
         eprintln!(
             "{}: not listed in docs/transcripts.txt (stale)",
             path.display()
         );
-        differences += 1;
     }
     for transcript in transcripts {
         let file = format!("{}.txt", transcript.name);
