@@ -77,11 +77,8 @@ pub(crate) fn build(packages: &[&str], profile: Profile) -> Result<()> {
     if profile == Profile::Release {
         cargo.arg("--release");
     }
-    for package in packages {
-        cargo.args(["-p", package]);
-    }
-    let status = cargo.status().context("cannot run cargo")?;
-    if !status.success() {
+    cargo.args(packages.iter().flat_map(|package| ["-p", package]));
+    if !cargo.status().context("cannot run cargo")?.success() {
         bail!("cargo build failed for {packages:?}");
     }
     Ok(())
@@ -95,14 +92,12 @@ pub(crate) fn target_dir() -> PathBuf {
 
 /// Where cargo puts `binary` for `profile`.
 pub(crate) fn binary(binary: &str, profile: Profile) -> PathBuf {
-    let target = target_dir();
     let dir = match profile {
         Profile::Debug => "debug",
         Profile::Release => "release",
     };
-    target
-        .join(dir)
-        .join(format!("{binary}{}", std::env::consts::EXE_SUFFIX))
+    let file = format!("{binary}{}", std::env::consts::EXE_SUFFIX);
+    target_dir().join(dir).join(file)
 }
 
 /// A server process started by us, killed when dropped (also on error paths).
@@ -231,9 +226,10 @@ impl Exchange {
 }
 
 /// Sends `raw` on a new connection to `address` and reads one response: the
-/// head, then `Content-Length` bytes of body (none after a HEAD request). Then
-/// waits up to `linger` to see whether the server closes the connection.
-/// Nothing here waits longer than `timeout` for a byte.
+/// head, then `Content-Length` bytes of body (none after a HEAD request), or
+/// up to the end when there is no length. Then waits up to `linger` to see
+/// whether the server closes the connection. Nothing here waits longer than
+/// `timeout` for a byte.
 pub(crate) fn exchange(
     address: SocketAddr,
     raw: &[u8],
@@ -245,58 +241,46 @@ pub(crate) fn exchange(
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;
     stream.write_all(raw)?;
-    let (mut response, mut closed) = read_response(&mut stream, raw.starts_with(b"HEAD "))?;
-    if !closed {
-        // Whether the server closes the connection after its response.
-        stream.set_read_timeout(Some(linger))?;
-        let deadline = Instant::now() + linger;
-        let mut chunk = [0; 64 * 1024];
-        while !closed && Instant::now() < deadline {
-            match stream.read(&mut chunk) {
-                Ok(0) => closed = true,
-                Ok(n) => response.extend_from_slice(&chunk[..n]),
-                Err(e) => {
-                    closed = e.kind() == ErrorKind::ConnectionReset;
-                    break;
-                }
-            }
+    let head_request = raw.starts_with(b"HEAD ");
+    let (mut response, mut chunk) = (Vec::new(), [0; 64 * 1024]);
+    let mut lingering_until = None;
+    let closed = loop {
+        if lingering_until.is_none() && complete(&response, head_request) {
+            stream.set_read_timeout(Some(linger))?;
+            lingering_until = Some(Instant::now() + linger);
         }
-    }
+        if lingering_until.is_some_and(|end| Instant::now() >= end) {
+            break false;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => break true,
+            Ok(n) => response.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => break true,
+            // A timeout ends the wait; so does any other error once the
+            // response is whole.
+            Err(e) if lingering_until.is_some() || is_timeout(&e) => break false,
+            Err(e) => return Err(e.into()),
+        }
+    };
     Ok(Exchange { response, closed })
 }
 
-/// Reads one response: the head, then `Content-Length` bytes of body (none
-/// after a HEAD request), or up to the end when there is no length. Returns
-/// the bytes and whether the server closed (or reset) the connection.
-fn read_response(stream: &mut TcpStream, head_request: bool) -> Result<(Vec<u8>, bool)> {
-    let mut response = Vec::new();
-    let mut chunk = [0; 64 * 1024];
-    let mut expected_end = None;
-    while expected_end.is_none_or(|end| response.len() < end) {
-        match stream.read(&mut chunk) {
-            Ok(0) => return Ok((response, true)),
-            Ok(n) => response.extend_from_slice(&chunk[..n]),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
-            Err(e) if e.kind() == ErrorKind::ConnectionReset => return Ok((response, true)),
-            Err(e) => return Err(e.into()),
-        }
-        if expected_end.is_none() {
-            if let Some(head_end) = find(&response, b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&response[..head_end]).to_ascii_lowercase();
-                let length = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse::<usize>().ok());
-                let body = if head_request {
-                    0
-                } else {
-                    length.unwrap_or(usize::MAX - head_end - 4)
-                };
-                expected_end = Some(head_end + 4 + body);
-            }
-        }
-    }
-    Ok((response, false))
+/// Whether `response` holds a whole head and its `Content-Length` bytes of
+/// body (none after a HEAD request).
+fn complete(response: &[u8], head_request: bool) -> bool {
+    let Some(head_end) = find(response, b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&response[..head_end]).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    head_request || length.is_some_and(|length| response.len() >= head_end + 4 + length)
+}
+
+pub(crate) fn is_timeout(error: &std::io::Error) -> bool {
+    matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

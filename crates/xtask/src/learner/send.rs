@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use crate::stages::is_timeout;
+
 const USAGE: &str = "\
 usage: just send PORT 'BYTES' [--half-close] [--wait SECS]
 
@@ -22,14 +24,6 @@ as escapes. Then says who closed the connection.
   --wait SECS    give up when no byte came for SECS seconds (default 10)
 
 example: just send 8000 'GET / HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n'";
-
-/// How the exchange ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ending {
-    ServerClosed,
-    Reset,
-    StillOpen,
-}
 
 #[derive(Debug)]
 struct Options {
@@ -67,26 +61,12 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         note.push_str(", then shut down our write side");
     }
     eprintln!("[{note}]");
-    let (received, ending) = match print_reply(&mut stream, options.wait) {
-        Ok(done) => done,
+    match print_reply(&mut stream, options.wait) {
+        Ok((received, ending)) => eprintln!("[{received} bytes received; {ending}]"),
         // The reader of our output left (`| head`): nothing more to show.
-        Err(e)
-            if e.downcast_ref::<std::io::Error>().map(std::io::Error::kind)
-                == Some(ErrorKind::BrokenPipe) =>
-        {
-            return Ok(ExitCode::SUCCESS);
-        }
-        Err(e) => return Err(e),
-    };
-    let secs = options.wait.as_secs_f64();
-    eprintln!(
-        "[{received} bytes received; {}]",
-        match ending {
-            Ending::ServerClosed => "the server closed the connection".to_string(),
-            Ending::Reset => "the server reset the connection".to_string(),
-            Ending::StillOpen => format!("still open after {secs} s without a byte: we closed it"),
-        }
-    );
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e.into()),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -129,17 +109,19 @@ fn parse(args: &[String]) -> Result<Options, String> {
 }
 
 /// Prints the reply as it arrives, one escaped line per received line, until
-/// the server closes or `wait` passes without a byte.
-fn print_reply(stream: &mut TcpStream, wait: Duration) -> Result<(usize, Ending)> {
+/// the server closes or `wait` passes without a byte. Returns the number of
+/// bytes received and how the exchange ended.
+fn print_reply(stream: &mut TcpStream, wait: Duration) -> std::io::Result<(usize, String)> {
     stream.set_read_timeout(Some(wait))?;
     let mut stdout = std::io::stdout().lock();
     let (mut line, mut received, mut chunk) = (Vec::new(), 0, [0; 8192]);
     let ending = loop {
         let n = match stream.read(&mut chunk) {
-            Ok(0) => break Ending::ServerClosed,
+            Ok(0) => break "the server closed the connection".to_string(),
             Ok(n) => n,
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                break Ending::StillOpen;
+            Err(e) if is_timeout(&e) => {
+                let secs = wait.as_secs_f64();
+                break format!("still open after {secs} s without a byte: we closed it");
             }
             Err(e)
                 if matches!(
@@ -147,9 +129,9 @@ fn print_reply(stream: &mut TcpStream, wait: Duration) -> Result<(usize, Ending)
                     ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
                 ) =>
             {
-                break Ending::Reset;
+                break "the server reset the connection".to_string();
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         };
         received += n;
         for &byte in &chunk[..n] {

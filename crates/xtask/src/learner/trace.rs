@@ -56,23 +56,21 @@ const LEGEND: &[(&str, &str)] = &[
 ];
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
-    let stage = match args {
-        [n] if n == "-h" || n == "--help" => {
-            println!("{USAGE}");
-            return Ok(ExitCode::SUCCESS);
-        }
-        [n] => match stages::stage(n) {
-            Ok(stage) if stage.http => stage,
-            Ok(_) => {
-                return Ok(usage(
-                    "step 2 is the echo pair, not an HTTP server: trace 1, 3 or 4",
-                ));
-            }
-            Err(error) => return Ok(usage(&error.to_string())),
-        },
-        _ => return Ok(usage("expected one stage number")),
+    if crate::help(args, USAGE) {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let [number] = args else {
+        return Ok(crate::usage_error("expected one stage number", USAGE));
     };
-    if !strace_installed() {
+    let stage = match stages::stage(number) {
+        Ok(stage) if stage.http => stage,
+        Ok(_) => {
+            let problem = "step 2 is the echo pair, not an HTTP server: trace 1, 3 or 4";
+            return Ok(crate::usage_error(problem, USAGE));
+        }
+        Err(error) => return Ok(crate::usage_error(&error.to_string(), USAGE)),
+    };
+    if Command::new("strace").arg("-V").output().is_err() {
         eprintln!(
             "error: `just trace` needs strace, a Linux tool that shows the system calls of a program.\n\
              Install it with: sudo apt-get install strace   (Debian, Ubuntu; `dnf install strace` on Fedora)"
@@ -80,23 +78,8 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     stages::build(&[stage.package], Profile::Debug)?;
-    let text = trace(stage)?;
-    print!("{text}");
+    print!("{}", trace(stage)?);
     Ok(ExitCode::SUCCESS)
-}
-
-fn usage(problem: &str) -> ExitCode {
-    crate::usage_error(problem, USAGE)
-}
-
-/// Whether `strace` can be run at all.
-pub(crate) fn strace_installed() -> bool {
-    Command::new("strace")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok()
 }
 
 /// Runs `stage` under strace for one request; returns the report.
@@ -196,6 +179,25 @@ struct Call {
     waiting: bool,
 }
 
+impl Call {
+    /// The first argument, e.g. the file descriptor of `close(4)`.
+    fn first_arg(&self) -> &str {
+        first_arg(&self.rest)
+    }
+
+    /// The result: the first word after the last `= `.
+    fn result(&self) -> &str {
+        let result = self.rest.rsplit("= ").next().unwrap_or_default();
+        result.split(' ').next().unwrap_or_default()
+    }
+}
+
+/// The first argument of a call's `(args) = result`.
+fn first_arg(rest: &str) -> &str {
+    let args = rest.trim_start_matches('(');
+    args.split([',', ')']).next().unwrap_or_default().trim()
+}
+
 /// The calls in strace's log, from the first `socket` on, with the noise
 /// removed and threads named in order of appearance.
 fn calls(log: &str, main_pid: u32) -> Vec<Call> {
@@ -273,8 +275,7 @@ fn joined(log: &str) -> Vec<(String, String, bool)> {
 /// Calls that say nothing about the socket life cycle: writes to the terminal
 /// (the banner, the log), and the descriptor checks of debug builds.
 fn is_noise(name: &str, rest: &str) -> bool {
-    let fd = rest.split([',', ')']).next().unwrap_or_default().trim();
-    let terminal = matches!(fd, "0" | "1" | "2");
+    let terminal = matches!(first_arg(rest), "0" | "1" | "2");
     match name {
         "read" | "write" | "readv" | "writev" => terminal,
         "fcntl" => rest.contains("F_GETFD") || rest.contains("F_SETFD"),
@@ -285,32 +286,18 @@ fn is_noise(name: &str, rest: &str) -> bool {
 /// Whether every descriptor of the first accepted connection (and its
 /// duplicates) is closed.
 fn connection_closed(calls: &[Call]) -> bool {
-    let mut open: Vec<String> = Vec::new();
+    let mut open: Vec<&str> = Vec::new();
     let mut accepted = false;
     for call in calls.iter().filter(|c| !c.waiting) {
-        let result = call
-            .rest
-            .rsplit("= ")
-            .next()
-            .unwrap_or_default()
-            .split(' ')
-            .next()
-            .unwrap_or_default();
-        let first_arg = call
-            .rest
-            .trim_start_matches('(')
-            .split([',', ')'])
-            .next()
-            .unwrap_or_default();
         match call.name.as_str() {
             "accept4" | "accept" if !accepted => {
                 accepted = true;
-                open.push(result.to_string());
+                open.push(call.result());
             }
-            "fcntl" if call.rest.contains("F_DUPFD") && open.iter().any(|fd| fd == first_arg) => {
-                open.push(result.to_string());
+            "fcntl" if call.rest.contains("F_DUPFD") && open.contains(&call.first_arg()) => {
+                open.push(call.result());
             }
-            "close" => open.retain(|fd| fd != first_arg),
+            "close" => open.retain(|fd| *fd != call.first_arg()),
             _ => {}
         }
     }
@@ -364,7 +351,7 @@ fn render(stage: Stage, calls: &[Call]) -> String {
 /// `text` with its spaces turned into line breaks where lines would pass 100 characters.
 fn wrap(text: &str) -> String {
     let words: Vec<String> = text.split(' ').map(str::to_string).collect();
-    super::compare::wrap(&words, " ", 100).join("\n")
+    super::wrap(&words, " ", 100).join("\n")
 }
 
 #[cfg(test)]
