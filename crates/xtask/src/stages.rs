@@ -111,33 +111,26 @@ impl Running {
     /// Starts `command`, which must print the `python -m http.server` banner
     /// ("Serving HTTP on ADDR port PORT ...") as its first line on stdout.
     pub(crate) fn start(name: &str, mut command: Command) -> Result<Running> {
-        let mut child = command
+        let child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn()
             .with_context(|| format!("cannot start {name}"))?;
-        let stdout = child.stdout.take().context("no stdout")?;
+        // From here on, an error drops `running`, which kills the child.
+        let address = SocketAddr::from(([127, 0, 0, 1], 0));
+        let mut running = Running { child, address };
+        let stdout = running.child.stdout.take().context("no stdout")?;
         let mut stdout = BufReader::new(stdout);
         let mut banner = String::new();
-        let port = stdout.read_line(&mut banner).ok().and_then(|_| {
-            banner
-                .split_whitespace()
-                .skip_while(|w| *w != "port")
-                .nth(1)?
-                .parse()
-                .ok()
-        });
-        let Some(port) = port else {
-            let _ = child.kill();
-            let _ = child.wait();
+        let _ = stdout.read_line(&mut banner);
+        let mut words = banner.split_whitespace().skip_while(|w| *w != "port");
+        let Some(port) = words.nth(1).and_then(|port| port.parse().ok()) else {
             bail!("{name} did not start (it printed {banner:?})");
         };
+        running.address.set_port(port);
         // Keep reading stdout so that the server never blocks on a full pipe.
         std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        Ok(Running {
-            child,
-            address: SocketAddr::from(([127, 0, 0, 1], port)),
-        })
+        Ok(running)
     }
 
     /// Starts an HTTP stage on a free port serving `directory`, with its log
@@ -185,13 +178,13 @@ impl Drop for Running {
 }
 
 fn log_target(log: Option<&Path>) -> Result<Stdio> {
-    Ok(match log {
-        Some(path) => Stdio::from(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?,
-        ),
-        None => Stdio::null(),
-    })
+    let Some(path) = log else {
+        return Ok(Stdio::null());
+    };
+    let file = std::fs::File::create(path);
+    Ok(file
+        .with_context(|| format!("cannot create {}", path.display()))?
+        .into())
 }
 
 /// One request/response exchange, as raw bytes.

@@ -59,11 +59,10 @@ impl Probe {
         Probe { label, raw }
     }
 
-    /// `METHOD PATH` as a browser sends it, labelled so.
-    fn request(method: &str, path: &str) -> Probe {
-        let label = format!("{method} {path}");
+    /// `METHOD PATH` (the label) as a browser sends it.
+    fn request(label: &str) -> Probe {
         Probe::new(
-            &label,
+            label,
             &format!("{label} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
         )
     }
@@ -72,23 +71,9 @@ impl Probe {
 /// The default requests: what a browser sends, what the policy refuses, and
 /// three heads a browser would not send.
 fn default_probes() -> Vec<Probe> {
-    let browser = [
-        "/",
-        "HEAD /",
-        "/style.css",
-        "/about",
-        "/missing",
-        "POST /",
-        "DELETE /",
-        "/../Cargo.toml",
-    ];
-    let mut probes: Vec<Probe> = browser
-        .iter()
-        .map(|target| {
-            let (method, path) = target.split_once(' ').unwrap_or(("GET", target));
-            Probe::request(method, path)
-        })
-        .collect();
+    let browser = "GET /, HEAD /, GET /style.css, GET /about, GET /missing, POST /, DELETE /, \
+                   GET /../Cargo.toml";
+    let mut probes: Vec<Probe> = browser.split(", ").map(Probe::request).collect();
     probes.extend([
         // RFC 9112 §2.2 lets a server skip one empty line before the request
         // line; the second one is where the request line should be.
@@ -131,7 +116,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 probes.push(Probe { label, raw: bytes });
             }
             flag if flag.starts_with('-') => return Err(format!("unknown option '{flag}'")),
-            path => probes.push(Probe::request("GET", path)),
+            path => probes.push(Probe::request(&format!("GET {path}"))),
         }
     }
     if only && probes.is_empty() {

@@ -83,7 +83,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
 }
 
 /// Runs `stage` under strace for one request; returns the report.
-pub(crate) fn trace(stage: Stage) -> Result<String> {
+fn trace(stage: Stage) -> Result<String> {
     let scratch = Scratch::new()?;
     let log = scratch.0.join("strace.txt");
     let errors = scratch.0.join("stderr.txt");
