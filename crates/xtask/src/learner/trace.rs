@@ -173,10 +173,8 @@ struct Call {
     /// "main", "thread 1", ...
     thread: String,
     name: String,
-    /// Everything after the name: `(args) = result`, or `(args` while blocked.
+    /// Everything after the name: `(args) = result`.
     rest: String,
-    /// Still blocked when the trace was read (e.g. `accept4` waiting).
-    waiting: bool,
 }
 
 impl Call {
@@ -213,7 +211,7 @@ fn calls(log: &str, main_pid: u32) -> Vec<Call> {
     };
     let mut out = Vec::new();
     let mut started = false;
-    for (pid, text, waiting) in joined(log) {
+    for (pid, text) in joined(log) {
         let Some((name, rest)) = text.split_once('(') else {
             continue;
         };
@@ -232,42 +230,35 @@ fn calls(log: &str, main_pid: u32) -> Vec<Call> {
             let id = rest.rsplit("= ").next().unwrap_or_default().trim();
             rest = format!("(...) = {}", thread_name(&mut threads, id.to_string()));
         }
-        out.push(Call {
-            thread,
-            name: name.to_string(),
-            rest,
-            waiting,
-        });
+        let name = name.to_string();
+        out.push(Call { thread, name, rest });
     }
     out
 }
 
-/// strace's lines as `(pid, call, still waiting)`, with each call that was
-/// interrupted (`<unfinished ...>`, then `<... resumed>`) joined into one.
-fn joined(log: &str) -> Vec<(String, String, bool)> {
-    let mut pending: BTreeMap<String, String> = BTreeMap::new();
-    let mut joined: Vec<(String, String, bool)> = Vec::new();
-    let complete = log.ends_with('\n');
-    let lines: Vec<&str> = log.lines().collect();
-    for (index, line) in lines.iter().enumerate() {
+/// strace's lines as `(pid, call)`, with each call that was interrupted
+/// (`<unfinished ...>`, then `<... resumed>`) joined into one. A call still
+/// blocked when the log was read (the server back in `accept4`) shows up or
+/// not depending on timing: it is left out, and the report says so.
+fn joined(log: &str) -> Vec<(String, String)> {
+    let mut pending: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut joined = Vec::new();
+    // The last line is still being written unless the log ends with a newline.
+    let whole = log.rsplit_once('\n').map_or("", |(whole, _)| whole);
+    for line in whole.lines() {
         let Some((pid, text)) = line.split_once(' ') else {
             continue;
         };
         let text = text.trim_start();
-        let partial = index + 1 == lines.len() && !complete;
         if let Some(start) = text.strip_suffix(" <unfinished ...>") {
-            pending.insert(pid.to_string(), start.to_string());
+            pending.insert(pid, start);
         } else if let Some(resumed) = text.strip_prefix("<... ") {
             let rest = resumed.split_once("resumed>").map_or("", |(_, rest)| rest);
             let start = pending.remove(pid).unwrap_or_default();
-            joined.push((pid.to_string(), format!("{start}{rest}"), false));
+            joined.push((pid.to_string(), format!("{start}{rest}")));
         } else {
-            joined.push((pid.to_string(), text.to_string(), partial));
+            joined.push((pid.to_string(), text.to_string()));
         }
-    }
-    // Calls that never returned before we looked: the server waiting.
-    for (pid, start) in pending {
-        joined.push((pid, start, true));
     }
     joined
 }
@@ -288,7 +279,7 @@ fn is_noise(name: &str, rest: &str) -> bool {
 fn connection_closed(calls: &[Call]) -> bool {
     let mut open: Vec<&str> = Vec::new();
     let mut accepted = false;
-    for call in calls.iter().filter(|c| !c.waiting) {
+    for call in calls {
         match call.name.as_str() {
             "accept4" | "accept" if !accepted => {
                 accepted = true;
@@ -305,9 +296,6 @@ fn connection_closed(calls: &[Call]) -> bool {
 }
 
 fn render(stage: Stage, calls: &[Call]) -> String {
-    // A call still blocked when the trace ended (the server back in `accept4`)
-    // shows up or not depending on timing: leave it out, and say so below.
-    let calls: Vec<&Call> = calls.iter().filter(|c| !c.waiting).collect();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -317,7 +305,7 @@ fn render(stage: Stage, calls: &[Call]) -> String {
     );
     // Each call's name and count, in order of first appearance.
     let mut counts: Vec<(&str, usize)> = Vec::new();
-    for call in &calls {
+    for call in calls {
         match counts.iter_mut().find(|(name, _)| *name == call.name) {
             Some((_, count)) => *count += 1,
             None => counts.push((&call.name, 1)),
@@ -333,18 +321,19 @@ fn render(stage: Stage, calls: &[Call]) -> String {
         "{}\n",
         wrap(&format!("Legend: {}.", legend.join("; ")))
     );
-    for call in &calls {
+    for call in calls {
         let _ = writeln!(out, "{:<9} {}{}", call.thread, call.name, call.rest);
     }
-    let _ = writeln!(
-        out,
-        "(then the server waits again, in accept4, for the next client)"
-    );
     let counts: Vec<String> = counts
         .iter()
         .map(|(name, n)| format!("{name} {n}"))
         .collect();
-    let _ = writeln!(out, "\n{} calls: {}", calls.len(), counts.join(", "));
+    let _ = writeln!(
+        out,
+        "(then the server waits again, in accept4, for the next client)\n\n{} calls: {}",
+        calls.len(),
+        counts.join(", ")
+    );
     out
 }
 
