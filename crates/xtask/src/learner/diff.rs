@@ -2,24 +2,16 @@
 //!
 //! The stages are separate crates, so a plain `diff -ru` drowns the one layer a
 //! chapter replaces in noise: every `use step3_pico_tcp::...` line, the package
-//! name, files that only moved. This diff
+//! name, files that only moved. This diff reads the stages as committed (git
+//! `HEAD`, so that a learner's own edits never pass for a stage change) unless
+//! `--worktree` asks for the working copy; compares sources only; treats the
+//! crate names of all stages as one word; and compares a file that stage A
+//! lacks with the nearest earlier stage that has it (step 2 is the article's
+//! socket tangent: step 3 picks up from step 1). It starts with the list of
+//! files: new, changed (lines added and removed), unchanged.
 //!
-//! - reads the stages as committed (git `HEAD`) unless `--worktree` asks for
-//!   the working copy, so a learner's own edits never pass for a stage change;
-//! - compares `Cargo.toml` and `src/` (unit tests in `src/**/tests.rs` and the
-//!   `tests/` folders are left out: they tell their own story), without the
-//!   book's `ANCHOR` marker lines;
-//! - gives step 2's sources roles of their own (`echo: src/lib.rs`), so that the
-//!   echo helpers are not diffed against the HTTP stages' `src/lib.rs`;
-//! - treats the crate names of all stages as one word, so only real changes show;
-//! - compares a file that stage A lacks with the nearest earlier stage that has
-//!   it: step 2 is the article's socket tangent, and step 3 picks up from step 1;
-//! - starts with the list of files: new, changed (lines added and removed),
-//!   unchanged.
-//!
-//! The line diff is the `similar` crate's Myers diff, printed with three lines
-//! of context. `just diffs` writes the book's diffs into `docs/src/diffs/` from
-//! the working copy (the files about to be committed); CI checks they are fresh.
+//! `just diffs` writes the book's diffs into `docs/src/diffs/` from the working
+//! copy (the files about to be committed); CI checks they are fresh.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -38,7 +30,8 @@ usage: just diff A B [--worktree]  what changed from stage A to stage B (stages 
        just diff --all             write the book's diffs into docs/src/diffs/
        just diff --all --check     fail if docs/src/diffs/ is not up to date";
 
-/// Lines of unchanged context around each change, as in `diff -u`.
+/// Lines of unchanged context around each change, as in `diff -u`; the line
+/// diff itself is the `similar` crate's Myers diff.
 const CONTEXT: usize = 3;
 
 /// The diffs committed for the book, `(from, to)`: the consecutive ones, and
@@ -207,16 +200,17 @@ fn git(args: &[&str]) -> Result<String> {
 
 /// The files of `stages` (tracked or new) that differ from `HEAD`.
 pub(crate) fn modified_files(stages: &[Stage]) -> Vec<String> {
-    let mut args = vec!["status", "--porcelain", "--untracked-files=all", "--"];
     let dirs: Vec<String> = stages
         .iter()
         .map(|s| format!("crates/{}", s.package))
         .collect();
+    let mut args = vec!["status", "--porcelain", "--untracked-files=all", "--"];
     args.extend(dirs.iter().map(String::as_str));
-    git(&args)
-        .unwrap_or_default()
+    let status = git(&args).unwrap_or_default();
+    // Each line is `XY PATH`: two status letters, a space, the path.
+    status
         .lines()
-        .filter_map(|l| l.get(3..).map(str::to_string))
+        .filter_map(|l| Some(l.get(3..)?.to_string()))
         .collect()
 }
 
@@ -235,8 +229,10 @@ impl Source {
     }
 }
 
-/// The files of `stage` that the diff looks at, by role: their path, except
-/// for step 2's sources (the echo pair), which play roles of their own.
+/// The files of `stage` that the diff looks at: `Cargo.toml` and `src/`, but
+/// not the unit tests (`tests.rs`, like `tests/`, tell their own story). By
+/// role: their path, except for step 2's sources (the echo pair), which play
+/// roles of their own.
 fn sources(tree: Tree, stage: Stage) -> Result<BTreeMap<String, Source>> {
     let mut files = BTreeMap::new();
     for path in tree.list(stage.package)? {

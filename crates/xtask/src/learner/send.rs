@@ -2,7 +2,8 @@
 //! raw reply, with `\r\n` visible. What `nc` does in the chapters, on every
 //! system Rust runs on (std only), and with the line endings shown.
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::ErrorKind::{self, ConnectionAborted, ConnectionReset};
+use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -123,12 +124,7 @@ fn print_reply(stream: &mut TcpStream, wait: Duration) -> std::io::Result<(usize
                 let secs = wait.as_secs_f64();
                 break format!("still open after {secs} s without a byte: we closed it");
             }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
-                ) =>
-            {
+            Err(e) if matches!(e.kind(), ConnectionReset | ConnectionAborted) => {
                 break "the server reset the connection".to_string();
             }
             Err(e) => return Err(e),
