@@ -182,9 +182,8 @@ fn log_target(log: Option<&Path>) -> Result<Stdio> {
         return Ok(Stdio::null());
     };
     let file = std::fs::File::create(path);
-    Ok(file
-        .with_context(|| format!("cannot create {}", path.display()))?
-        .into())
+    let file = file.with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(Stdio::from(file))
 }
 
 /// One request/response exchange, as raw bytes.

@@ -108,19 +108,14 @@ fn trace(stage: Stage) -> Result<String> {
     )?;
     // strace started the stage, so the first line of its log is the stage's.
     let text = std::fs::read_to_string(&log).context("strace wrote nothing")?;
-    let tracee = Tracee(
-        text.split_whitespace()
-            .next()
-            .and_then(|pid| pid.parse().ok())
-            .context("no pid in strace's log")?,
-    );
-
-    stages::exchange(
-        running.address,
-        REQUEST.as_bytes(),
-        PATIENCE,
-        Duration::from_millis(50),
-    )?;
+    let pid = text
+        .split_whitespace()
+        .next()
+        .and_then(|pid| pid.parse().ok());
+    let tracee = Tracee(pid.context("no pid in strace's log")?);
+    // Who closes shows in the trace itself: no need to wait for it here.
+    let linger = Duration::from_millis(50);
+    stages::exchange(running.address, REQUEST.as_bytes(), PATIENCE, linger)?;
     // Wait (bounded) until the server has closed every descriptor of the
     // connection: the trace is then complete.
     let deadline = Instant::now() + PATIENCE;
