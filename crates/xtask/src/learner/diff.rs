@@ -42,12 +42,9 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     if crate::help(args, USAGE) {
         return Ok(ExitCode::SUCCESS);
     }
-    let worktree = args.iter().any(|a| a == "--worktree");
-    let words: Vec<&str> = args
-        .iter()
-        .map(String::as_str)
-        .filter(|a| *a != "--worktree")
-        .collect();
+    let mut words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let worktree = words.contains(&"--worktree");
+    words.retain(|word| *word != "--worktree");
     match words.as_slice() {
         ["--all"] => write_book_diffs(false),
         ["--all", "--check"] | ["--check", "--all"] => write_book_diffs(true),
@@ -63,9 +60,8 @@ fn usage(problem: &str) -> ExitCode {
 /// Prints the diff from stage `a` to stage `b`, coloured on a terminal.
 fn show(a: &str, b: &str, tree: Tree) -> Result<ExitCode> {
     let (Ok(from), Ok(to)) = (stages::stage(a), stages::stage(b)) else {
-        return Ok(usage(&format!(
-            "'{a}' and '{b}' must be stage numbers, 1 to 4"
-        )));
+        let problem = format!("'{a}' and '{b}' must be stage numbers, 1 to 4");
+        return Ok(usage(&problem));
     };
     if from == to {
         return Ok(usage("give two different stages"));
