@@ -33,6 +33,21 @@ pub(crate) fn pattern(text: &str) -> regex_lite::Regex {
     regex_lite::Regex::new(text).unwrap_or_else(|e| panic!("bad pattern {text}: {e}"))
 }
 
+/// Prints `error: PROBLEM` and the usage: the answer to a bad command line.
+pub(crate) fn usage_error(problem: &str, usage: &str) -> ExitCode {
+    eprintln!("error: {problem}\n{usage}");
+    ExitCode::from(2)
+}
+
+/// Whether `args` ask for help; if so, prints `usage`.
+pub(crate) fn help(args: &[String], usage: &str) -> bool {
+    let asked = args.iter().any(|a| a == "-h" || a == "--help");
+    if asked {
+        println!("{usage}");
+    }
+    asked
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = args.split_first() else {

@@ -22,27 +22,19 @@ pub(crate) struct Stage {
 }
 
 pub(crate) const STAGES: [Stage; 4] = [
-    Stage {
-        number: 1,
-        package: "step1-oneliner",
-        http: true,
-    },
-    Stage {
-        number: 2,
-        package: "step2-echo",
-        http: false,
-    },
-    Stage {
-        number: 3,
-        package: "step3-pico-tcp",
-        http: true,
-    },
-    Stage {
-        number: 4,
-        package: "step4-pico-http",
-        http: true,
-    },
+    stage_of(1, "step1-oneliner", true),
+    stage_of(2, "step2-echo", false),
+    stage_of(3, "step3-pico-tcp", true),
+    stage_of(4, "step4-pico-http", true),
 ];
+
+const fn stage_of(number: u8, package: &'static str, http: bool) -> Stage {
+    Stage {
+        number,
+        package,
+        http,
+    }
+}
 
 /// The stage numbered `number` (1 to 4).
 pub(crate) fn stage(number: &str) -> Result<Stage> {
@@ -85,27 +77,27 @@ pub(crate) fn build(packages: &[&str], profile: Profile) -> Result<()> {
     if profile == Profile::Release {
         cargo.arg("--release");
     }
-    for package in packages {
-        cargo.args(["-p", package]);
-    }
-    let status = cargo.status().context("cannot run cargo")?;
-    if !status.success() {
+    cargo.args(packages.iter().flat_map(|package| ["-p", package]));
+    if !cargo.status().context("cannot run cargo")?.success() {
         bail!("cargo build failed for {packages:?}");
     }
     Ok(())
 }
 
+/// Where cargo builds: `CARGO_TARGET_DIR`, or `target/` in the workspace.
+pub(crate) fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
+}
+
 /// Where cargo puts `binary` for `profile`.
 pub(crate) fn binary(binary: &str, profile: Profile) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
     let dir = match profile {
         Profile::Debug => "debug",
         Profile::Release => "release",
     };
-    target
-        .join(dir)
-        .join(format!("{binary}{}", std::env::consts::EXE_SUFFIX))
+    let file = format!("{binary}{}", std::env::consts::EXE_SUFFIX);
+    target_dir().join(dir).join(file)
 }
 
 /// A server process started by us, killed when dropped (also on error paths).
@@ -119,33 +111,26 @@ impl Running {
     /// Starts `command`, which must print the `python -m http.server` banner
     /// ("Serving HTTP on ADDR port PORT ...") as its first line on stdout.
     pub(crate) fn start(name: &str, mut command: Command) -> Result<Running> {
-        let mut child = command
+        let child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn()
             .with_context(|| format!("cannot start {name}"))?;
-        let stdout = child.stdout.take().context("no stdout")?;
+        // From here on, an error drops `running`, which kills the child.
+        let address = SocketAddr::from(([127, 0, 0, 1], 0));
+        let mut running = Running { child, address };
+        let stdout = running.child.stdout.take().context("no stdout")?;
         let mut stdout = BufReader::new(stdout);
         let mut banner = String::new();
-        let port = stdout.read_line(&mut banner).ok().and_then(|_| {
-            banner
-                .split_whitespace()
-                .skip_while(|w| *w != "port")
-                .nth(1)?
-                .parse()
-                .ok()
-        });
-        let Some(port) = port else {
-            let _ = child.kill();
-            let _ = child.wait();
+        let _ = stdout.read_line(&mut banner);
+        let mut words = banner.split_whitespace().skip_while(|w| *w != "port");
+        let Some(port) = words.nth(1).and_then(|port| port.parse().ok()) else {
             bail!("{name} did not start (it printed {banner:?})");
         };
+        running.address.set_port(port);
         // Keep reading stdout so that the server never blocks on a full pipe.
         std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        Ok(Running {
-            child,
-            address: SocketAddr::from(([127, 0, 0, 1], port)),
-        })
+        Ok(running)
     }
 
     /// Starts an HTTP stage on a free port serving `directory`, with its log
@@ -174,17 +159,8 @@ impl Running {
         }
         let mut command = Command::new("python3");
         // -u: unbuffered, or the banner sits in Python's buffer when piped.
-        command
-            .args([
-                "-u",
-                "-m",
-                "http.server",
-                "0",
-                "--bind",
-                "127.0.0.1",
-                "--directory",
-            ])
-            .arg(directory);
+        let args = "-u -m http.server 0 --bind 127.0.0.1 --directory".split(' ');
+        command.args(args).arg(directory);
         command.stderr(log_target(log)?);
         Running::start("python http.server", command).map(Some)
     }
@@ -202,13 +178,12 @@ impl Drop for Running {
 }
 
 fn log_target(log: Option<&Path>) -> Result<Stdio> {
-    Ok(match log {
-        Some(path) => Stdio::from(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?,
-        ),
-        None => Stdio::null(),
-    })
+    let Some(path) = log else {
+        return Ok(Stdio::null());
+    };
+    let file = std::fs::File::create(path);
+    let file = file.with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(Stdio::from(file))
 }
 
 /// One request/response exchange, as raw bytes.
@@ -243,9 +218,10 @@ impl Exchange {
 }
 
 /// Sends `raw` on a new connection to `address` and reads one response: the
-/// head, then `Content-Length` bytes of body (none after a HEAD request). Then
-/// waits up to `linger` to see whether the server closes the connection.
-/// Nothing here waits longer than `timeout` for a byte.
+/// head, then `Content-Length` bytes of body (none after a HEAD request), or
+/// up to the end when there is no length. Then waits up to `linger` to see
+/// whether the server closes the connection. Nothing here waits longer than
+/// `timeout` for a byte.
 pub(crate) fn exchange(
     address: SocketAddr,
     raw: &[u8],
@@ -257,58 +233,46 @@ pub(crate) fn exchange(
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;
     stream.write_all(raw)?;
-    let (mut response, mut closed) = read_response(&mut stream, raw.starts_with(b"HEAD "))?;
-    if !closed {
-        // Whether the server closes the connection after its response.
-        stream.set_read_timeout(Some(linger))?;
-        let deadline = Instant::now() + linger;
-        let mut chunk = [0; 64 * 1024];
-        while !closed && Instant::now() < deadline {
-            match stream.read(&mut chunk) {
-                Ok(0) => closed = true,
-                Ok(n) => response.extend_from_slice(&chunk[..n]),
-                Err(e) => {
-                    closed = e.kind() == ErrorKind::ConnectionReset;
-                    break;
-                }
-            }
+    let head_request = raw.starts_with(b"HEAD ");
+    let (mut response, mut chunk) = (Vec::new(), [0; 64 * 1024]);
+    let mut lingering_until = None;
+    let closed = loop {
+        if lingering_until.is_none() && complete(&response, head_request) {
+            stream.set_read_timeout(Some(linger))?;
+            lingering_until = Some(Instant::now() + linger);
         }
-    }
+        if lingering_until.is_some_and(|end| Instant::now() >= end) {
+            break false;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => break true,
+            Ok(n) => response.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => break true,
+            // A timeout ends the wait; so does any other error once the
+            // response is whole.
+            Err(e) if lingering_until.is_some() || is_timeout(&e) => break false,
+            Err(e) => return Err(e.into()),
+        }
+    };
     Ok(Exchange { response, closed })
 }
 
-/// Reads one response: the head, then `Content-Length` bytes of body (none
-/// after a HEAD request), or up to the end when there is no length. Returns
-/// the bytes and whether the server closed (or reset) the connection.
-fn read_response(stream: &mut TcpStream, head_request: bool) -> Result<(Vec<u8>, bool)> {
-    let mut response = Vec::new();
-    let mut chunk = [0; 64 * 1024];
-    let mut expected_end = None;
-    while expected_end.is_none_or(|end| response.len() < end) {
-        match stream.read(&mut chunk) {
-            Ok(0) => return Ok((response, true)),
-            Ok(n) => response.extend_from_slice(&chunk[..n]),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
-            Err(e) if e.kind() == ErrorKind::ConnectionReset => return Ok((response, true)),
-            Err(e) => return Err(e.into()),
-        }
-        if expected_end.is_none() {
-            if let Some(head_end) = find(&response, b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&response[..head_end]).to_ascii_lowercase();
-                let length = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse::<usize>().ok());
-                let body = if head_request {
-                    0
-                } else {
-                    length.unwrap_or(usize::MAX - head_end - 4)
-                };
-                expected_end = Some(head_end + 4 + body);
-            }
-        }
-    }
-    Ok((response, false))
+/// Whether `response` holds a whole head and its `Content-Length` bytes of
+/// body (none after a HEAD request).
+fn complete(response: &[u8], head_request: bool) -> bool {
+    let Some(head_end) = find(response, b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&response[..head_end]).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    head_request || length.is_some_and(|length| response.len() >= head_end + 4 + length)
+}
+
+pub(crate) fn is_timeout(error: &std::io::Error) -> bool {
+    matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -26,7 +26,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::stages::{self, Profile};
-use report::{Metric, Samples};
+use report::{Metric, Metric as M, Samples};
 use servers::{Docroot, Server};
 
 const USAGE: &str = "\
@@ -102,7 +102,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
 
     let packages: Vec<&str> = stages::http_stages().map(|s| s.package).collect();
     stages::build(&packages, Profile::Release)?;
-    let work = target_dir().join("bench");
+    let work = stages::target_dir().join("bench");
     let logs = work.join("logs");
     std::fs::create_dir_all(&logs)?;
     let docroot = servers::docroot(&work, plan.large_mib)?;
@@ -182,21 +182,15 @@ fn report(
 
 fn parse_args(args: &[String]) -> Result<Plan, String> {
     let mut plan = FULL;
-    let mut rounds = None;
-    let mut only = [true; 5];
+    let (mut rounds, mut only) = (None, [true; 5]);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => plan = QUICK,
             "--rounds" => {
                 let value = args.next().ok_or("--rounds needs a number")?;
-                rounds = Some(
-                    value
-                        .parse::<u32>()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or(format!("--rounds: '{value}' is not a positive number"))?,
-                );
+                let n = value.parse::<u32>().ok().filter(|n| *n > 0);
+                rounds = Some(n.ok_or(format!("--rounds: '{value}' is not a positive number"))?);
             }
             "--only" => {
                 let list = args.next().ok_or("--only needs a list of scenarios")?;
@@ -212,9 +206,7 @@ fn parse_args(args: &[String]) -> Result<Plan, String> {
             other => return Err(format!("unknown argument '{other}'")),
         }
     }
-    if let Some(rounds) = rounds {
-        plan.rounds = rounds;
-    }
+    plan.rounds = rounds.unwrap_or(plan.rounds);
     plan.only = only;
     Ok(plan)
 }
@@ -240,28 +232,11 @@ impl Round<'_> {
     /// measurement that fails is reported and left out, not the whole run.
     fn rates(&self, order: &[Server], samples: &mut Samples) {
         let docroot = self.docroot;
+        #[rustfmt::skip]
         let scenarios = [
-            (
-                "small",
-                docroot.small,
-                1,
-                Metric::SmallRate,
-                Metric::SmallLatency,
-            ),
-            (
-                "64k",
-                docroot.medium,
-                1,
-                Metric::MediumRate,
-                Metric::MediumLatency,
-            ),
-            (
-                "c8",
-                docroot.small,
-                8,
-                Metric::ConcurrentRate,
-                Metric::ConcurrentLatency,
-            ),
+            ("small", docroot.small, 1, M::SmallRate, M::SmallLatency),
+            ("64k", docroot.medium, 1, M::MediumRate, M::MediumLatency),
+            ("c8", docroot.small, 8, M::ConcurrentRate, M::ConcurrentLatency),
         ];
         for (scenario, path, clients, rate, latency) in scenarios {
             if !self.plan.runs(scenario) {
@@ -383,12 +358,6 @@ fn skipped(scenario: &str, server: &Server, error: &anyhow::Error) {
     eprintln!("  {scenario:5} {:20} skipped: {error:#}", server.name);
 }
 
-/// Where cargo builds: `CARGO_TARGET_DIR`, or `target/` in the workspace.
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| stages::workspace_root().join("target"), PathBuf::from)
-}
-
 /// The machine and the tools, for the record.
 fn machine(plan: &Plan) -> String {
     let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
@@ -405,19 +374,13 @@ fn machine(plan: &Plan) -> String {
         .and_then(|l| l.split_whitespace().next()?.parse::<u64>().ok())
         .map_or("?".to_string(), |kib| format!("{} GiB", kib / 1024 / 1024));
     let kernel = read("/proc/sys/kernel/osrelease");
-    let version = |program: &str, arg: &str| {
-        Command::new(program).arg(arg).output().ok().map_or_else(
-            || "not installed".to_string(),
-            |o| {
-                let text = [o.stdout, o.stderr].concat();
-                String::from_utf8_lossy(&text)
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string()
-            },
-        )
+    // The first line a program prints about its version, on stdout or stderr.
+    let version = |program: &str, arg: &str| match Command::new(program).arg(arg).output() {
+        Ok(o) => String::from_utf8_lossy(&[o.stdout, o.stderr].concat())
+            .lines()
+            .next()
+            .map_or_else(String::new, |l| l.trim().to_string()),
+        Err(_) => "not installed".to_string(),
     };
     format!(
         "- machine: {cpu}, {cores} cores, {memory} RAM, Linux {}\n\

@@ -106,21 +106,27 @@ pub(crate) struct Report {
 
 /// Checks every Markdown page under `src`.
 pub(crate) fn check(src: &Path) -> Result<Report> {
-    let mut pages = Vec::new();
-    collect_pages(src, &mut pages)?;
-    pages.sort();
     let mut report = Report::default();
-    for page in pages {
-        let text = std::fs::read_to_string(&page)
-            .with_context(|| format!("cannot read {}", page.display()))?;
+    for (page, text) in pages(src)? {
         report.pages += 1;
         check_page(src, &page, &text, &mut report);
     }
     Ok(report)
 }
 
-fn collect_pages(dir: &Path, pages: &mut Vec<PathBuf>) -> Result<()> {
-    collect_files(dir, "md", pages)
+/// Every Markdown page under `src`, in order, with its text.
+fn pages(src: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut pages = Vec::new();
+    collect_files(src, "md", &mut pages)?;
+    pages.sort();
+    pages
+        .into_iter()
+        .map(|page| {
+            let text = std::fs::read_to_string(&page)
+                .with_context(|| format!("cannot read {}", page.display()))?;
+            Ok((page, text))
+        })
+        .collect()
 }
 
 /// Every file under `dir` whose extension is `extension` (build output skipped).
@@ -300,18 +306,13 @@ fn stage_sources(crates: &Path) -> Result<Vec<Vec<PathBuf>>> {
                 .strip_prefix(&root)?
                 .to_string_lossy()
                 .replace('\\', "/");
-            let sharing = copies::COPIES.iter().find(|(path, _)| *path == relative);
-            let group = sharing.map_or_else(
-                || vec![file.clone()],
-                |(path, numbers)| {
-                    let packages = stages::STAGES
-                        .iter()
-                        .filter(|s| numbers.contains(&s.number));
-                    packages
-                        .map(|s| crates.join(s.package).join(path))
-                        .collect()
-                },
-            );
+            let group = match copies::COPIES.iter().find(|(path, _)| *path == relative) {
+                Some((path, numbers)) => (stages::STAGES.iter())
+                    .filter(|s| numbers.contains(&s.number))
+                    .map(|s| crates.join(s.package).join(path))
+                    .collect(),
+                None => vec![file],
+            };
             groups.push(group);
         }
     }
@@ -323,11 +324,8 @@ fn stage_sources(crates: &Path) -> Result<Vec<Vec<PathBuf>>> {
 /// with its intended copies: an anchor of a copy is used when the same anchor
 /// of any copy is included. Each problem names the file and the anchor's line.
 pub(crate) fn unused_anchors(src: &Path, groups: &[Vec<PathBuf>]) -> Result<Vec<Problem>> {
-    let mut pages = Vec::new();
-    collect_pages(src, &mut pages)?;
     let mut included = std::collections::BTreeSet::new();
-    for page in pages {
-        let text = std::fs::read_to_string(&page)?;
+    for (page, text) in pages(src)? {
         let dir = page.parent().unwrap_or(src);
         for directive in text.lines().flat_map(directives) {
             if let Directive::Include {
@@ -368,27 +366,18 @@ fn without_comments(line: &str, in_comment: &mut bool) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     loop {
-        if *in_comment {
-            match rest.find("-->") {
-                Some(end) => {
-                    rest = &rest[end + 3..];
-                    *in_comment = false;
-                }
-                None => return out,
+        let marker = if *in_comment { "-->" } else { "<!--" };
+        let Some(at) = rest.find(marker) else {
+            if !*in_comment {
+                out.push_str(rest);
             }
-        } else {
-            match rest.find("<!--") {
-                Some(start) => {
-                    out.push_str(&rest[..start]);
-                    rest = &rest[start + 4..];
-                    *in_comment = true;
-                }
-                None => {
-                    out.push_str(rest);
-                    return out;
-                }
-            }
+            return out;
+        };
+        if !*in_comment {
+            out.push_str(&rest[..at]);
         }
+        rest = &rest[at + marker.len()..];
+        *in_comment = !*in_comment;
     }
 }
 
@@ -465,13 +454,8 @@ fn heading_ids(text: &str) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
     let mut in_fence = false;
     for line in text.lines() {
-        let mut rest = line;
-        while let Some(at) = rest.find(" id=\"") {
-            let after = &rest[at + 5..];
-            let end = after.find('"').unwrap_or(after.len());
-            ids.push(after[..end].to_string());
-            rest = &after[end..];
-        }
+        static ID: LazyLock<Regex> = LazyLock::new(|| pattern(r#" id="([^"]*)"#));
+        ids.extend(ID.captures_iter(line).map(|c| c[1].to_string()));
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             in_fence = !in_fence;
@@ -482,13 +466,8 @@ fn heading_ids(text: &str) -> Vec<String> {
             continue;
         }
         // Keep a link's text, drop its target: `[text](url)` reads as `text`.
-        let mut heading = String::new();
-        let mut rest = line[hashes..].trim().trim_end_matches('#');
-        while let Some(at) = rest.find("](") {
-            heading.push_str(&rest[..at]);
-            rest = rest[at..].find(')').map_or("", |end| &rest[at + end + 1..]);
-        }
-        heading.push_str(rest);
+        static TARGET: LazyLock<Regex> = LazyLock::new(|| pattern(r"\]\([^)]*(\)|$)"));
+        let heading = TARGET.replace_all(line[hashes..].trim().trim_end_matches('#'), "");
         let base: String = heading
             .trim()
             .chars()
@@ -531,25 +510,14 @@ fn normalise(path: &Path) -> PathBuf {
 pub(crate) fn check_function_names(src: &Path, crates: &Path) -> Result<Vec<Problem>> {
     let mut sources = Vec::new();
     collect_files(crates, "rs", &mut sources)?;
+    static FN: LazyLock<Regex> = LazyLock::new(|| pattern(r"fn ([[:alnum:]_]+)"));
     let mut defined = std::collections::BTreeSet::new();
     for source in sources {
         let text = std::fs::read_to_string(&source).unwrap_or_default();
-        for line in text.lines() {
-            if let Some(at) = line.find("fn ") {
-                let name: String = line[at + 3..]
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                defined.insert(name);
-            }
-        }
+        defined.extend(FN.captures_iter(&text).map(|c| c[1].to_string()));
     }
-    let mut pages = Vec::new();
-    collect_files(src, "md", &mut pages)?;
-    pages.sort();
     let mut problems = Vec::new();
-    for page in pages {
-        let text = std::fs::read_to_string(&page)?;
+    for (page, text) in pages(src)? {
         for (index, line) in text.lines().enumerate() {
             for (i, span) in line.split('`').enumerate() {
                 let looks_like_a_function = i % 2 == 1

@@ -44,57 +44,18 @@ struct Kind {
 }
 
 /// The rotation: four good, two missing, three forbidden, one malformed out of ten.
+#[rustfmt::skip]
 const KINDS: [Kind; 10] = [
-    Kind {
-        group: "good",
-        raw: "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
-        status: 200,
-    },
-    Kind {
-        group: "good",
-        raw: "GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n",
-        status: 200,
-    },
-    Kind {
-        group: "good",
-        raw: "HEAD /app.js HTTP/1.1\r\nHost: localhost\r\n\r\n",
-        status: 200,
-    },
-    Kind {
-        group: "good",
-        raw: "GET /img/pico.svg HTTP/1.0\r\n\r\n",
-        status: 200,
-    },
-    Kind {
-        group: "missing",
-        raw: "GET /missing.html HTTP/1.1\r\nHost: localhost\r\n\r\n",
-        status: 404,
-    },
-    Kind {
-        group: "missing",
-        raw: "GET /about/nothing/ HTTP/1.1\r\nHost: localhost\r\n\r\n",
-        status: 404,
-    },
-    Kind {
-        group: "forbidden",
-        raw: "GET /../Cargo.toml HTTP/1.1\r\nHost: localhost\r\n\r\n",
-        status: 403,
-    },
-    Kind {
-        group: "forbidden",
-        raw: "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello",
-        status: 403,
-    },
-    Kind {
-        group: "forbidden",
-        raw: "DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n",
-        status: 405,
-    },
-    Kind {
-        group: "malformed",
-        raw: "GET / HTTP/1.1\r\nNo colon here\r\n\r\n",
-        status: 400,
-    },
+    Kind { group: "good", raw: "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 200 },
+    Kind { group: "good", raw: "GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 200 },
+    Kind { group: "good", raw: "HEAD /app.js HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 200 },
+    Kind { group: "good", raw: "GET /img/pico.svg HTTP/1.0\r\n\r\n", status: 200 },
+    Kind { group: "missing", raw: "GET /missing.html HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 404 },
+    Kind { group: "missing", raw: "GET /about/nothing/ HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 404 },
+    Kind { group: "forbidden", raw: "GET /../Cargo.toml HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 403 },
+    Kind { group: "forbidden", raw: "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello", status: 403 },
+    Kind { group: "forbidden", raw: "DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 405 },
+    Kind { group: "malformed", raw: "GET / HTTP/1.1\r\nNo colon here\r\n\r\n", status: 400 },
 ];
 
 /// What a leak would grow, read from `/proc`.
@@ -109,18 +70,10 @@ impl Footprint {
         let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
             .ok()
             .map(Iterator::count);
-        let rss_kib = std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|status| {
-                status.lines().find_map(|line| {
-                    line.strip_prefix("VmRSS:")?
-                        .trim()
-                        .trim_end_matches("kB")
-                        .trim()
-                        .parse()
-                        .ok()
-                })
-            });
+        // `VmRSS:     2388 kB`
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let rss = status.lines().find_map(|line| line.strip_prefix("VmRSS:"));
+        let rss_kib = rss.and_then(|kib| kib.split_whitespace().next()?.parse().ok());
         Footprint { fds, rss_kib }
     }
 }

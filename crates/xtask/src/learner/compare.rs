@@ -13,7 +13,6 @@
 //! (they run in our process group).
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::LazyLock;
@@ -23,6 +22,7 @@ use anyhow::Result;
 use regex_lite::Regex;
 
 use super::send::{escape, unescape};
+use super::{ansi, wrap};
 use crate::pattern;
 use crate::stages::{self, Exchange, Profile, Running};
 
@@ -55,16 +55,15 @@ struct Probe {
 
 impl Probe {
     fn new(label: &str, raw: &str) -> Probe {
-        Probe {
-            label: label.to_string(),
-            raw: raw.as_bytes().to_vec(),
-        }
+        let (label, raw) = (label.to_string(), raw.as_bytes().to_vec());
+        Probe { label, raw }
     }
 
-    fn get(path: &str) -> Probe {
+    /// `METHOD PATH` (the label) as a browser sends it.
+    fn request(label: &str) -> Probe {
         Probe::new(
-            &format!("GET {path}"),
-            &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            label,
+            &format!("{label} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
         )
     }
 }
@@ -72,40 +71,26 @@ impl Probe {
 /// The default requests: what a browser sends, what the policy refuses, and
 /// three heads a browser would not send.
 fn default_probes() -> Vec<Probe> {
-    let mut probes: Vec<Probe> = [
-        "/",
-        "HEAD /",
-        "/style.css",
-        "/about",
-        "/missing",
-        "POST /",
-        "DELETE /",
-        "/../Cargo.toml",
-    ]
-    .iter()
-    .map(|target| match target.split_once(' ') {
-        Some((method, path)) => Probe::new(
-            target,
-            &format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+    let browser = "GET /, HEAD /, GET /style.css, GET /about, GET /missing, POST /, DELETE /, \
+                   GET /../Cargo.toml";
+    let mut probes: Vec<Probe> = browser.split(", ").map(Probe::request).collect();
+    probes.extend([
+        // RFC 9112 §2.2 lets a server skip one empty line before the request
+        // line; the second one is where the request line should be.
+        Probe::new("empty request line", "\r\n\r\n"),
+        // RFC 9112 §2.2 also says a server may accept a bare LF as a line ending.
+        Probe::new(
+            "GET / with bare \\n line endings",
+            "GET / HTTP/1.1\nHost: localhost\n\n",
         ),
-        None => Probe::get(target),
-    })
-    .collect();
-    // RFC 9112 §2.2 lets a server skip one empty line before the request
-    // line; the second one is where the request line should be.
-    probes.push(Probe::new("empty request line", "\r\n\r\n"));
-    // RFC 9112 §2.2 also says a server may accept a bare LF as a line ending.
-    probes.push(Probe::new(
-        "GET / with bare \\n line endings",
-        "GET / HTTP/1.1\nHost: localhost\n\n",
-    ));
-    // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without
-    // Host. Which stages do?
-    probes.push(Probe::new("GET / without Host", "GET / HTTP/1.1\r\n\r\n"));
+        // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request
+        // without Host. Which stages do?
+        Probe::new("GET / without Host", "GET / HTTP/1.1\r\n\r\n"),
+    ]);
     probes
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Options {
     probes: Vec<Probe>,
     raw: bool,
@@ -113,57 +98,48 @@ struct Options {
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options {
-        probes: default_probes(),
-        raw: false,
-        python: true,
-    };
-    let mut only = false;
-    let defaults = options.probes.len();
+    let (mut probes, mut only, mut raw, mut python) = (Vec::new(), false, false, true);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--only" => only = true,
-            "--raw" => options.raw = true,
-            "--no-python" => options.python = false,
+            "--raw" => raw = true,
+            "--no-python" => python = false,
             "--request" => {
-                let raw = args
+                let text = args
                     .next()
                     .ok_or("--request needs the raw request, e.g. 'GET / HTTP/1.0\\r\\n\\r\\n'")?;
-                let bytes = unescape(raw)?;
+                let bytes = unescape(text)?;
                 let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
                 let label = escape(first_line.strip_suffix(b"\r").unwrap_or(first_line));
-                options.probes.push(Probe {
-                    label: format!("--request {label}"),
-                    raw: bytes,
-                });
+                let label = format!("--request {label}");
+                probes.push(Probe { label, raw: bytes });
             }
             flag if flag.starts_with('-') => return Err(format!("unknown option '{flag}'")),
-            path => options.probes.push(Probe::get(path)),
+            path => probes.push(Probe::request(&format!("GET {path}"))),
         }
     }
-    if only {
-        options.probes.drain(..defaults);
-        if options.probes.is_empty() {
-            return Err("--only needs a PATH or a --request to send".to_string());
-        }
+    if only && probes.is_empty() {
+        return Err("--only needs a PATH or a --request to send".to_string());
     }
-    Ok(options)
+    if !only {
+        probes.splice(0..0, default_probes());
+    }
+    Ok(Options {
+        probes,
+        raw,
+        python,
+    })
 }
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
+    if crate::help(args, USAGE) {
         return Ok(ExitCode::SUCCESS);
     }
     let options = match parse(args) {
         Ok(options) => options,
-        Err(problem) => {
-            eprintln!("error: {problem}\n{USAGE}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(problem) => return Ok(crate::usage_error(&problem, USAGE)),
     };
-
     let packages: Vec<&str> = stages::http_stages().map(|s| s.package).collect();
     stages::build(&packages, Profile::Debug)?;
     let www = stages::www();
@@ -180,18 +156,14 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         let running = Running::stage(stage, &www, &[], Profile::Debug, None)?;
         servers.push((format!("step {}", stage.number), running));
     }
-
     let addresses: Vec<SocketAddr> = servers.iter().map(|(_, running)| running.address).collect();
     let results = ask_all(&addresses, &options.probes);
-    let names: Vec<String> = servers.iter().map(|(name, _)| name.clone()).collect();
     // Stop the servers before printing: nothing more to ask them.
-    drop(servers);
-
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let names: Vec<String> = servers.into_iter().map(|(name, _)| name).collect();
     let text = if options.raw {
         render_raw(&names, &options.probes, &results)
     } else {
-        render(&names, &options.probes, &results, &notes, colour)
+        render(&names, &options.probes, &results, &notes)
     };
     print!("{text}");
     Ok(ExitCode::SUCCESS)
@@ -200,7 +172,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
 /// The header line saying which stages run: compare has to build and run
 /// them, so it runs the working copy, and names the stage files that differ
 /// from the committed ones (`book transcripts` shows the clean form).
-pub(crate) fn working_copy_note() -> String {
+fn working_copy_note() -> String {
     let stages: Vec<_> = stages::http_stages().collect();
     match super::diff::modified_files(&stages).as_slice() {
         [] => "Stages: your working copy, the same as committed (git HEAD).".to_string(),
@@ -215,29 +187,23 @@ pub(crate) fn working_copy_note() -> String {
 /// What each server answered to each probe: `results[server][probe]`. The
 /// servers are asked in parallel, each one probe after the other.
 fn ask_all(addresses: &[SocketAddr], probes: &[Probe]) -> Vec<Vec<Result<Exchange, String>>> {
+    let ask = |address| -> Vec<_> {
+        let exchange = |probe: &Probe| stages::exchange(address, &probe.raw, TIMEOUT, LINGER);
+        probes
+            .iter()
+            .map(|p| exchange(p).map_err(|e| format!("{e:#}")))
+            .collect()
+    };
+    let panicked = || vec![Err("the probe thread panicked".into()); probes.len()];
     std::thread::scope(|scope| {
         let workers: Vec<_> = addresses
             .iter()
-            .map(|address| {
-                scope.spawn(move || {
-                    probes
-                        .iter()
-                        .map(|probe| {
-                            stages::exchange(*address, &probe.raw, TIMEOUT, LINGER)
-                                .map_err(|e| format!("{e:#}"))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|a| scope.spawn(move || ask(*a)))
             .collect();
-        workers
+        let joined = workers
             .into_iter()
-            .map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|_| vec![Err("the probe thread panicked".into()); probes.len()])
-            })
-            .collect()
+            .map(|w| w.join().unwrap_or_else(|_| panicked()));
+        joined.collect()
     })
 }
 
@@ -254,16 +220,15 @@ struct Answer {
 
 impl Answer {
     fn of(result: &Result<Exchange, String>) -> Answer {
+        let without_response = |status: String, connection| Answer {
+            status,
+            headers: vec![],
+            body: String::new(),
+            connection,
+        };
         let exchange = match result {
             Ok(exchange) => exchange,
-            Err(error) => {
-                return Answer {
-                    status: format!("(error: {error})"),
-                    headers: vec![],
-                    body: String::new(),
-                    connection: "",
-                };
-            }
+            Err(error) => return without_response(format!("(error: {error})"), ""),
         };
         let connection = if exchange.closed { "closed" } else { "open" };
         if exchange.response.is_empty() {
@@ -272,12 +237,7 @@ impl Answer {
             } else {
                 format!("(no response within {})", spelled(TIMEOUT))
             };
-            return Answer {
-                status,
-                headers: vec![],
-                body: String::new(),
-                connection,
-            };
+            return without_response(status, connection);
         }
         let head = exchange.head();
         let mut lines = head.split("\r\n");
@@ -286,11 +246,9 @@ impl Answer {
             .filter_map(|line| line.split_once(':'))
             .map(|(name, value)| (name.to_string(), mask(name, value.trim())))
             .collect();
-        let body = exchange.body();
-        let body = if body.is_empty() {
-            "no body".to_string()
-        } else {
-            format!("{} bytes fnv1a {:08x}", body.len(), fnv1a(body))
+        let body = match exchange.body() {
+            [] => "no body".to_string(),
+            body => format!("{} bytes fnv1a {:08x}", body.len(), fnv1a(body)),
         };
         Answer {
             status,
@@ -300,12 +258,17 @@ impl Answer {
         }
     }
 
-    /// The (masked) value of header `name`, matched case-insensitively.
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+    /// The answer as `(field, value)` pairs, each field named as the verdict
+    /// names it: `status`, `body`, `who closes`, `Server header`...
+    fn fields(&self) -> Vec<(String, &str)> {
+        let mut fields = vec![
+            ("status".to_string(), self.status.as_str()),
+            ("body".to_string(), self.body.as_str()),
+            ("who closes".to_string(), self.connection),
+        ];
+        let headers = self.headers.iter();
+        fields.extend(headers.map(|(name, value)| (format!("{name} header"), value.as_str())));
+        fields
     }
 }
 
@@ -330,99 +293,34 @@ fn fnv1a(bytes: &[u8]) -> u32 {
     })
 }
 
-/// The report: one block per probe, one row per server, then what differs
-/// between the Rust stages.
-fn render(
-    names: &[String],
-    probes: &[Probe],
-    results: &[Vec<Result<Exchange, String>>],
-    notes: &[String],
-    colour: bool,
-) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "The same requests to {}, all serving www/.",
-        names.join(", ")
-    );
-    for note in notes {
-        let _ = writeln!(out, "{note}");
+/// A duration in words ("1 second", "300 milliseconds"), which the book's
+/// transcripts do not mistake for a timing that varies from run to run.
+fn spelled(duration: Duration) -> String {
+    match (duration.as_secs(), duration.subsec_millis()) {
+        (1, 0) => "1 second".to_string(),
+        (secs, 0) => format!("{secs} seconds"),
+        _ => format!("{} milliseconds", duration.as_millis()),
     }
-    let _ = writeln!(
-        out,
-        "Dates and version numbers are masked as *. body: length and FNV-1a (32-bit) digest.\n\
-         open/closed: whether the server closed the connection within {} of its response.",
-        spelled(LINGER)
-    );
-    let status_width = results
-        .iter()
-        .flatten()
-        .map(|result| Answer::of(result).status.len())
-        .filter(|len| *len <= 30)
-        .max()
-        .unwrap_or(0);
-    for (index, probe) in probes.iter().enumerate() {
-        let answers: Vec<Answer> = results
-            .iter()
-            .map(|per_server| Answer::of(&per_server[index]))
-            .collect();
-        let _ = writeln!(
-            out,
-            "\n{}    {}",
-            bold(&probe.label, colour),
-            escape(&probe.raw)
-        );
-        out.push_str(&render_probe(names, &answers, status_width, colour));
-    }
-    out
 }
 
-/// One block of the report: a row per server, then the verdict on the steps.
-fn render_probe(names: &[String], answers: &[Answer], status_width: usize, colour: bool) -> String {
-    let steps: Vec<(&str, &Answer)> = names
-        .iter()
-        .zip(answers)
-        .filter_map(|(name, answer)| Some((name.strip_prefix("step ")?, answer)))
-        .collect();
-    let step_answers: Vec<&Answer> = steps.iter().map(|(_, answer)| *answer).collect();
-    let differences = differences(&step_answers);
-    let mut out = String::new();
-    for (name, answer) in names.iter().zip(answers) {
-        let is_step = name.starts_with("step");
-        let flag = |field: &str, text: &str| {
-            highlight(
-                text,
-                colour && is_step && differences.iter().any(|d| d == field),
-            )
-        };
-        let _ = writeln!(
-            out,
-            "  {name:<6}  {}  {}  {}",
-            flag("status", &format!("{:<status_width$}", answer.status)),
-            flag("body", &format!("{:<24}", answer.body)),
-            flag("connection", answer.connection),
-        );
-        let headers: Vec<String> = answer
-            .headers
+/// The fields in which the answers are not all the same, in the order the
+/// answers show them.
+fn differences(answers: &[&Answer]) -> Vec<String> {
+    let all: Vec<Vec<(String, &str)>> = answers.iter().map(|a| a.fields()).collect();
+    let value = |fields: &[(String, &str)], name: &str| {
+        fields
             .iter()
-            .map(|(n, v)| {
-                flag(
-                    &format!("header {}", n.to_ascii_lowercase()),
-                    &format!("{n}: {v}"),
-                )
-            })
-            .collect();
-        for line in wrap(&headers, " | ", WIDTH - 10) {
-            let _ = writeln!(out, "          {line}");
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.to_string())
+    };
+    let mut names: Vec<String> = Vec::new();
+    for (name, _) in all.iter().flatten() {
+        let differs = all.iter().any(|f| value(f, name) != value(&all[0], name));
+        if differs && !names.contains(name) {
+            names.push(name.clone());
         }
     }
-    let verdict = verdict(&steps);
-    let _ = writeln!(
-        out,
-        "{}",
-        highlight(&verdict, colour && !differences.is_empty())
-    );
-    out
+    names
 }
 
 /// The steps grouped by identical answers: which agree, and what separates
@@ -441,140 +339,104 @@ fn verdict(steps: &[(&str, &Answer)]) -> String {
         let noun = if numbers.len() == 1 { "step" } else { "steps" };
         format!("{noun} {}", numbers.join(", "))
     };
-    let between = |group: &[(&str, &Answer)], other: &[(&str, &Answer)]| {
-        let pair = [group[0].1, other[0].1];
-        let found = differences(&pair);
-        let shown: Vec<String> = found.iter().map(|d| display_difference(d, &pair)).collect();
-        shown.join(", ")
-    };
+    // The largest group first; `sort_by_key` keeps the order of equals.
+    groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
     match groups.as_slice() {
         [] => String::new(),
         [all] => format!("  = {}: the same answer", named(all)),
-        _ if groups.iter().all(|g| g.len() == 1) => {
+        [main, ..] if main.len() == 1 => {
             let all: Vec<&Answer> = steps.iter().map(|(_, a)| *a).collect();
-            let shown: Vec<String> = differences(&all)
-                .iter()
-                .map(|d| display_difference(d, &all))
-                .collect();
-            format!("  ≠ {} all differ: {}", named(steps), shown.join(", "))
+            let found = differences(&all).join(", ");
+            format!("  ≠ {} all differ: {found}", named(steps))
         }
-        _ => {
-            groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
-            let (main, others) = groups.split_first().unwrap_or((&groups[0], &[]));
-            let rest: Vec<String> = others
+        [main, others @ ..] => {
+            let others: Vec<String> = others
                 .iter()
                 .map(|g| {
                     let verb = if g.len() == 1 { "differs" } else { "differ" };
-                    format!("{} {verb}: {}", named(g), between(g, main))
+                    let found = differences(&[g[0].1, main[0].1]).join(", ");
+                    format!("{} {verb}: {found}", named(g))
                 })
                 .collect();
-            format!("  ≠ {} agree; {}", named(main), rest.join("; "))
+            format!("  ≠ {} agree; {}", named(main), others.join("; "))
         }
     }
 }
 
-/// A duration in words ("1 second", "300 milliseconds"), which the book's
-/// transcripts do not mistake for a timing that varies from run to run.
-fn spelled(duration: Duration) -> String {
-    match (duration.as_secs(), duration.subsec_millis()) {
-        (1, 0) => "1 second".to_string(),
-        (secs, 0) => format!("{secs} seconds"),
-        _ => format!("{} milliseconds", duration.as_millis()),
+/// The report: one block per probe, one row per server, then what differs
+/// between the Rust stages.
+fn render(
+    names: &[String],
+    probes: &[Probe],
+    results: &[Vec<Result<Exchange, String>>],
+    notes: &[String],
+) -> String {
+    let colour = super::colour();
+    let mut out = format!(
+        "The same requests to {}, all serving www/.\n",
+        names.join(", ")
+    );
+    for note in notes {
+        let _ = writeln!(out, "{note}");
     }
+    let _ = writeln!(
+        out,
+        "Dates and version numbers are masked as *. body: length and FNV-1a (32-bit) digest.\n\
+         open/closed: whether the server closed the connection within {} of its response.",
+        spelled(LINGER)
+    );
+    // answers[probe][server]
+    let answers: Vec<Vec<Answer>> = (0..probes.len())
+        .map(|index| results.iter().map(|r| Answer::of(&r[index])).collect())
+        .collect();
+    let statuses = answers.iter().flatten().map(|answer| answer.status.len());
+    let status_width = statuses.filter(|len| *len <= 30).max().unwrap_or(0);
+    for (probe, answers) in probes.iter().zip(&answers) {
+        let label = ansi("1", &probe.label, colour);
+        let _ = writeln!(out, "\n{label}    {}", escape(&probe.raw));
+        out.push_str(&render_probe(names, answers, status_width, colour));
+    }
+    out
 }
 
-/// The fields (`status`, `body`, `connection`, `header NAME`) in which the
-/// answers are not all the same.
-fn differences(answers: &[&Answer]) -> Vec<String> {
-    let Some(first) = answers.first() else {
-        return vec![];
-    };
-    let mut found = Vec::new();
-    if answers.iter().any(|a| a.status != first.status) {
-        found.push("status".to_string());
-    }
-    if answers.iter().any(|a| a.body != first.body) {
-        found.push("body".to_string());
-    }
-    if answers.iter().any(|a| a.connection != first.connection) {
-        found.push("connection".to_string());
-    }
-    let mut names: Vec<String> = Vec::new();
-    for answer in answers {
-        for (name, _) in &answer.headers {
-            let name = name.to_ascii_lowercase();
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-    }
-    for name in names {
-        if answers
+/// One block of the report: a row per server, then the verdict on the steps.
+fn render_probe(names: &[String], answers: &[Answer], status_width: usize, colour: bool) -> String {
+    let steps: Vec<(&str, &Answer)> = names
+        .iter()
+        .zip(answers)
+        .filter_map(|(name, answer)| Some((name.strip_prefix("step ")?, answer)))
+        .collect();
+    let step_answers: Vec<&Answer> = steps.iter().map(|(_, answer)| *answer).collect();
+    let differences = differences(&step_answers);
+    let mut out = String::new();
+    for (name, answer) in names.iter().zip(answers) {
+        let differs = |field: &str| differences.iter().any(|d| d == field);
+        let flag = |field: &str, text: &str| {
+            ansi(
+                "1;33",
+                text,
+                colour && name.starts_with("step") && differs(field),
+            )
+        };
+        let _ = writeln!(
+            out,
+            "  {name:<6}  {}  {}  {}",
+            flag("status", &format!("{:<status_width$}", answer.status)),
+            flag("body", &format!("{:<24}", answer.body)),
+            flag("who closes", answer.connection),
+        );
+        let headers: Vec<String> = answer
+            .headers
             .iter()
-            .any(|a| a.header(&name) != first.header(&name))
-        {
-            found.push(format!("header {name}"));
+            .map(|(n, v)| flag(&format!("{n} header"), &format!("{n}: {v}")))
+            .collect();
+        for line in wrap(&headers, " | ", WIDTH - 10) {
+            let _ = writeln!(out, "          {line}");
         }
     }
-    found
-}
-
-/// A difference as the reader sees it: `who closes`, or a header's name as
-/// the servers spelled it (`Content-Type header`).
-fn display_difference(field: &str, answers: &[&Answer]) -> String {
-    match field.strip_prefix("header ") {
-        Some(name) => {
-            let spelled = answers
-                .iter()
-                .flat_map(|a| &a.headers)
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                .map_or(name, |(n, _)| n.as_str());
-            format!("{spelled} header")
-        }
-        None if field == "connection" => "who closes".to_string(),
-        None => field.to_string(),
-    }
-}
-
-/// Joins `items` with `separator` into lines no wider than `width`.
-fn wrap(items: &[String], separator: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for item in items {
-        if !line.is_empty() && visible_len(&line) + separator.len() + visible_len(item) > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push_str(separator);
-        }
-        line.push_str(item);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// Length without ANSI colour codes.
-fn visible_len(text: &str) -> usize {
-    static COLOUR: LazyLock<Regex> = LazyLock::new(|| pattern("\x1b\\[[0-9;]*m"));
-    COLOUR.replace_all(text, "").chars().count()
-}
-
-fn highlight(text: &str, on: bool) -> String {
-    if on {
-        format!("\x1b[1;33m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
-}
-
-fn bold(text: &str, on: bool) -> String {
-    if on {
-        format!("\x1b[1m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
+    let verdict = ansi("1;33", &verdict(&steps), colour && !differences.is_empty());
+    let _ = writeln!(out, "{verdict}");
+    out
 }
 
 /// `--raw`: each request and every response, byte for byte, `\r\n` visible.
@@ -587,22 +449,21 @@ fn render_raw(
     for (index, probe) in probes.iter().enumerate() {
         let _ = writeln!(out, "=== {}\n>>> {}", probe.label, escape(&probe.raw));
         for (name, per_server) in names.iter().zip(results) {
-            match &per_server[index] {
-                Ok(exchange) => {
-                    let head_end = exchange.response.len() - exchange.body().len();
-                    let shown = head_end + exchange.body().len().min(RAW_BODY);
-                    let mut text = escape(&exchange.response[..shown]).replace("\\n", "\\n\n    ");
-                    if shown < exchange.response.len() {
-                        let _ =
-                            write!(text, "... ({} more bytes)", exchange.response.len() - shown);
-                    }
-                    let state = if exchange.closed { "closed" } else { "open" };
-                    let _ = writeln!(out, "--- {name} ({state})\n    {}", text.trim_end());
-                }
+            let exchange = match &per_server[index] {
+                Ok(exchange) => exchange,
                 Err(error) => {
                     let _ = writeln!(out, "--- {name}: {error}");
+                    continue;
                 }
+            };
+            let (response, body) = (&exchange.response, exchange.body().len());
+            let shown = response.len() - body + body.min(RAW_BODY);
+            let mut text = escape(&response[..shown]).replace("\\n", "\\n\n    ");
+            if shown < response.len() {
+                let _ = write!(text, "... ({} more bytes)", response.len() - shown);
             }
+            let state = if exchange.closed { "closed" } else { "open" };
+            let _ = writeln!(out, "--- {name} ({state})\n    {}", text.trim_end());
         }
         out.push('\n');
     }

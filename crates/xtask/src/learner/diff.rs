@@ -2,34 +2,25 @@
 //!
 //! The stages are separate crates, so a plain `diff -ru` drowns the one layer a
 //! chapter replaces in noise: every `use step3_pico_tcp::...` line, the package
-//! name, files that only moved. This diff
+//! name, files that only moved. This diff reads the stages as committed (git
+//! `HEAD`, so that a learner's own edits never pass for a stage change) unless
+//! `--worktree` asks for the working copy; compares sources only; treats the
+//! crate names of all stages as one word; and compares a file that stage A
+//! lacks with the nearest earlier stage that has it (step 2 is the article's
+//! socket tangent: step 3 picks up from step 1). It starts with the list of
+//! files: new, changed (lines added and removed), unchanged.
 //!
-//! - reads the stages as committed (git `HEAD`) unless `--worktree` asks for
-//!   the working copy, so a learner's own edits never pass for a stage change;
-//! - compares `Cargo.toml` and `src/` (unit tests in `src/**/tests.rs` and the
-//!   `tests/` folders are left out: they tell their own story), without the
-//!   book's `ANCHOR` marker lines;
-//! - matches files by their role, not their path (see [`ROLES`]), so a renamed
-//!   file is diffed against its old self;
-//! - treats the crate names of all stages as one word, so only real changes show;
-//! - compares a file that stage A lacks with the nearest earlier stage that has
-//!   it: step 2 is the article's socket tangent, and step 3 picks up from step 1;
-//! - starts with the list of files: new, changed (lines added and removed),
-//!   unchanged.
-//!
-//! The line diff is the `similar` crate's Myers diff, printed with three lines
-//! of context. `just diffs` writes the book's diffs into `docs/src/diffs/` from
-//! the working copy (the files about to be committed); CI checks they are fresh.
+//! `just diffs` writes the book's diffs into `docs/src/diffs/` from the working
+//! copy (the files about to be committed); CI checks they are fresh.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{IsTerminal, Write as _};
-use std::path::PathBuf;
+use std::io::Write as _;
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
 use similar::udiff::UnifiedHunkHeader;
-use similar::{Algorithm, DiffOp, DiffTag, capture_diff_slices_by_key, group_diff_ops};
+use similar::{Algorithm, DiffTag, capture_diff_slices_by_key, group_diff_ops};
 
 use crate::stages::{self, STAGES, Stage};
 
@@ -39,67 +30,48 @@ usage: just diff A B [--worktree]  what changed from stage A to stage B (stages 
        just diff --all             write the book's diffs into docs/src/diffs/
        just diff --all --check     fail if docs/src/diffs/ is not up to date";
 
-/// Lines of unchanged context around each change, as in `diff -u`.
+/// Lines of unchanged context around each change, as in `diff -u`; the line
+/// diff itself is the `similar` crate's Myers diff.
 const CONTEXT: usize = 3;
-
-/// Files whose role differs from their path: `(stage, path, role)`. Step 2's
-/// files have roles of their own, so that its `src/lib.rs` (the echo helpers)
-/// is not diffed against the HTTP stages' `src/lib.rs`. A stage that renames or
-/// splits a file adds a line here, and its diff still pairs the right files.
-const ROLES: &[(u8, &str, &str)] = &[
-    (2, "src/lib.rs", "echo: src/lib.rs"),
-    (2, "src/bin/server.rs", "echo: src/bin/server.rs"),
-    (2, "src/bin/client.rs", "echo: src/bin/client.rs"),
-];
 
 /// The diffs committed for the book, `(from, to)`: the consecutive ones, and
 /// step 1 to step 3, the listener chapter's change without the tangent between.
 const BOOK_DIFFS: [(u8, u8); 4] = [(1, 2), (2, 3), (3, 4), (1, 3)];
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
-    let worktree = args.iter().any(|a| a == "--worktree");
-    let words: Vec<&str> = args
-        .iter()
-        .map(String::as_str)
-        .filter(|a| *a != "--worktree")
-        .collect();
+    if crate::help(args, USAGE) {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let worktree = words.contains(&"--worktree");
+    words.retain(|word| *word != "--worktree");
     match words.as_slice() {
         ["--all"] => write_book_diffs(false),
         ["--all", "--check"] | ["--check", "--all"] => write_book_diffs(true),
-        [a, b] => {
-            let (Ok(from), Ok(to)) = (stages::stage(a), stages::stage(b)) else {
-                return Ok(usage(&format!(
-                    "'{a}' and '{b}' must be stage numbers, 1 to 4"
-                )));
-            };
-            if from == to {
-                return Ok(usage("give two different stages"));
-            }
-            let tree = Tree::choose(worktree);
-            let text = diff_stages(&tree, from, to)?;
-            // The title line first, then where the stages come from.
-            let text = text.replacen('\n', &format!("\n{}", tree.describe(&[from, to])), 1);
-            let mut stdout = std::io::stdout().lock();
-            let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            stdout.write_all(if colour { paint(&text) } else { text }.as_bytes())?;
-            Ok(ExitCode::SUCCESS)
-        }
-        ["-h" | "--help"] => {
-            println!("{USAGE}");
-            Ok(ExitCode::SUCCESS)
-        }
+        [a, b] => show(a, b, Tree::choose(worktree)),
         _ => Ok(usage("expected two stage numbers")),
     }
 }
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("error: {problem}\n{USAGE}");
-    ExitCode::from(2)
+    crate::usage_error(problem, USAGE)
 }
 
-/// Where the book keeps the diff from stage `from` to stage `to`.
-pub(crate) fn book_diff_path(from: u8, to: u8) -> PathBuf {
-    stages::workspace_root().join(format!("docs/src/diffs/step{from}-to-step{to}.diff"))
+/// Prints the diff from stage `a` to stage `b`, coloured on a terminal.
+fn show(a: &str, b: &str, tree: Tree) -> Result<ExitCode> {
+    let (Ok(from), Ok(to)) = (stages::stage(a), stages::stage(b)) else {
+        let problem = format!("'{a}' and '{b}' must be stage numbers, 1 to 4");
+        return Ok(usage(&problem));
+    };
+    if from == to {
+        return Ok(usage("give two different stages"));
+    }
+    let text = diff_stages(tree, from, to)?;
+    // The title line first, then where the stages come from.
+    let text = text.replacen('\n', &format!("\n{}", tree.describe(&[from, to])), 1);
+    let text = if super::colour() { paint(&text) } else { text };
+    std::io::stdout().write_all(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Writes (or, with `check`, compares) the diffs the book links to, from the
@@ -107,36 +79,33 @@ pub(crate) fn book_diff_path(from: u8, to: u8) -> PathBuf {
 fn write_book_diffs(check: bool) -> Result<ExitCode> {
     let mut stale = Vec::new();
     for (from, to) in BOOK_DIFFS {
-        let (a, b) = (
-            stages::stage(&from.to_string())?,
-            stages::stage(&to.to_string())?,
-        );
-        let text = diff_stages(&Tree::Worktree, a, b)?;
-        let path = book_diff_path(from, to);
+        let stage = |n: u8| STAGES[usize::from(n) - 1];
+        let text = diff_stages(Tree::Worktree, stage(from), stage(to))?;
+        let path = format!("docs/src/diffs/step{from}-to-step{to}.diff");
+        let path = stages::workspace_root().join(path);
         if check {
-            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-                stale.push(path.display().to_string());
+            if std::fs::read_to_string(&path).ok() != Some(text) {
+                stale.push(path);
             }
-        } else {
-            std::fs::create_dir_all(path.parent().context("no parent")?)?;
-            std::fs::write(&path, &text)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            println!("wrote {} ({} lines)", path.display(), text.lines().count());
+            continue;
         }
+        std::fs::create_dir_all(path.parent().context("no parent")?)?;
+        std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+        println!("wrote {} ({} lines)", path.display(), text.lines().count());
     }
     if stale.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
     eprintln!("out of date (run `just diffs` and commit the result):");
     for path in stale {
-        eprintln!("  {path}");
+        eprintln!("  {}", path.display());
     }
     Ok(ExitCode::FAILURE)
 }
 
 /// Where the stages' files are read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Tree {
+enum Tree {
     /// As committed: git's `HEAD`.
     Head,
     /// The files on disk, with whatever the reader changed.
@@ -147,7 +116,7 @@ pub(crate) enum Tree {
 
 impl Tree {
     /// `HEAD` unless the working copy is asked for or git is not there.
-    pub(crate) fn choose(worktree: bool) -> Tree {
+    fn choose(worktree: bool) -> Tree {
         if worktree {
             Tree::Worktree
         } else if git(&["rev-parse", "--verify", "-q", "HEAD"]).is_ok() {
@@ -159,7 +128,7 @@ impl Tree {
 
     /// The header lines saying where the stages come from, with the files of
     /// `stages` that differ from `HEAD` when the working copy is shown.
-    pub(crate) fn describe(self, stages: &[Stage]) -> String {
+    fn describe(self, stages: &[Stage]) -> String {
         match self {
             Tree::Head => {
                 "# The stages as committed (git HEAD); --worktree shows your working copy.\n"
@@ -170,12 +139,11 @@ impl Tree {
                     .to_string()
             }
             Tree::Worktree => {
-                let modified = modified_files(stages);
-                let list = if modified.is_empty() {
-                    " none".to_string()
-                } else {
-                    modified.iter().map(|f| format!("\n#   {f}")).collect()
-                };
+                let list: String = modified_files(stages)
+                    .iter()
+                    .map(|f| format!("\n#   {f}"))
+                    .collect();
+                let list = if list.is_empty() { " none" } else { &list };
                 format!("# Your working copy (--worktree). Files changed since git HEAD:{list}\n")
             }
         }
@@ -228,28 +196,59 @@ fn git(args: &[&str]) -> Result<String> {
 
 /// The files of `stages` (tracked or new) that differ from `HEAD`.
 pub(crate) fn modified_files(stages: &[Stage]) -> Vec<String> {
-    let mut args = vec!["status", "--porcelain", "--untracked-files=all", "--"];
     let dirs: Vec<String> = stages
         .iter()
         .map(|s| format!("crates/{}", s.package))
         .collect();
+    let mut args = vec!["status", "--porcelain", "--untracked-files=all", "--"];
     args.extend(dirs.iter().map(String::as_str));
-    git(&args)
-        .unwrap_or_default()
+    let status = git(&args).unwrap_or_default();
+    // Each line is `XY PATH`: two status letters, a space, the path.
+    status
         .lines()
-        .filter_map(|l| l.get(3..).map(str::to_string))
+        .filter_map(|l| Some(l.get(3..)?.to_string()))
         .collect()
 }
 
-/// The files of `stage` that the diff looks at, by role: `(path, text)`.
-fn sources(tree: &Tree, stage: Stage) -> Result<BTreeMap<String, (String, String)>> {
+/// A file as one stage has it.
+#[derive(Debug)]
+struct Source {
+    stage: u8,
+    path: String,
+    text: String,
+}
+
+impl Source {
+    /// The file's name in the diff's `---` and `+++` lines.
+    fn name(&self) -> String {
+        format!("step{}/{}", self.stage, self.path)
+    }
+}
+
+/// The files of `stage` that the diff looks at: `Cargo.toml` and `src/`, but
+/// not the unit tests (`tests.rs`, like `tests/`, tell their own story). By
+/// role: their path, except for step 2's sources (the echo pair), which play
+/// roles of their own.
+fn sources(tree: Tree, stage: Stage) -> Result<BTreeMap<String, Source>> {
     let mut files = BTreeMap::new();
     for path in tree.list(stage.package)? {
-        let wanted = path == "Cargo.toml"
-            || (path.starts_with("src/") && path.ends_with(".rs") && !path.ends_with("tests.rs"));
-        if wanted {
+        let source =
+            path.starts_with("src/") && path.ends_with(".rs") && !path.ends_with("tests.rs");
+        if path == "Cargo.toml" || source {
             let text = without_anchors(&tree.read(stage.package, &path)?);
-            files.insert(role_of(stage, &path), (path, text));
+            let role = if source && !stage.http {
+                format!("echo: {path}")
+            } else {
+                path.clone()
+            };
+            files.insert(
+                role,
+                Source {
+                    stage: stage.number,
+                    path,
+                    text,
+                },
+            );
         }
     }
     Ok(files)
@@ -257,7 +256,7 @@ fn sources(tree: &Tree, stage: Stage) -> Result<BTreeMap<String, (String, String
 
 /// The text without the book's `// ANCHOR: name` and `// ANCHOR_END: name`
 /// lines: mdBook drops them from listings, and so does the diff.
-pub(crate) fn without_anchors(text: &str) -> String {
+fn without_anchors(text: &str) -> String {
     text.lines()
         .filter(|l| {
             let l = l.trim_start();
@@ -266,13 +265,6 @@ pub(crate) fn without_anchors(text: &str) -> String {
         })
         .map(|l| format!("{l}\n"))
         .collect()
-}
-
-fn role_of(stage: Stage, path: &str) -> String {
-    ROLES
-        .iter()
-        .find(|(number, p, _)| *number == stage.number && *p == path)
-        .map_or_else(|| path.to_string(), |(_, _, role)| (*role).to_string())
 }
 
 /// The order a reader meets the files in: the manifest, the crate root, the
@@ -295,23 +287,55 @@ fn normalise(line: &str) -> String {
     })
 }
 
-/// One row of the file list, and its hunks.
-#[derive(Debug)]
-struct FileRow {
-    path: String,
-    state: String,
-    hunks: String,
+/// The whole diff from stage `from` to stage `to`, as plain text.
+fn diff_stages(tree: Tree, from: Stage, to: Stage) -> Result<String> {
+    let (mut old, new) = (sources(tree, from)?, sources(tree, to)?);
+    // A file that `from` lacks is compared with the nearest earlier stage
+    // that has it.
+    for role in new.keys() {
+        if !old.contains_key(role) {
+            if let Some(source) = earlier_version(tree, role, from, to)? {
+                old.insert(role.clone(), source);
+            }
+        }
+    }
+    let mut roles: Vec<&String> = old.keys().chain(new.keys()).collect();
+    roles.sort_by_key(|role| reading_order(role));
+    roles.dedup();
+    // (role, state in the file list, hunks)
+    let rows: Vec<(&String, String, String)> = roles
+        .into_iter()
+        .map(|role| match (old.get(role), new.get(role)) {
+            (before, Some(after)) => {
+                let (state, hunks) = file_row(before, after, from.number);
+                (role, state, hunks)
+            }
+            (before, None) => {
+                let lines = before.map_or(0, |b| b.text.lines().count());
+                let state = format!("only in step {} ({lines} lines)", from.number);
+                (role, state, String::new())
+            }
+        })
+        .collect();
+    let mut out = title(from, to);
+    out.push_str("#\n# Files:\n");
+    for group in ["new", "changed", "unchanged", "only"] {
+        for (role, state, _) in rows.iter().filter(|(_, state, _)| state.starts_with(group)) {
+            let _ = writeln!(out, "#   {role:<24} {state}");
+        }
+    }
+    rows.iter().for_each(|(_, _, hunks)| out.push_str(hunks));
+    Ok(out)
 }
 
-/// The whole diff from stage `from` to stage `to`, as plain text.
-pub(crate) fn diff_stages(tree: &Tree, from: Stage, to: Stage) -> Result<String> {
-    let (old, new) = (sources(tree, from)?, sources(tree, to)?);
+/// The diff's first lines: which stages, and what it leaves out.
+fn title(from: Stage, to: Stage) -> String {
     let (a, b) = (from.number, to.number);
+    let (from, to) = (from.package, to.package);
     let mut out = format!(
-        "# just diff {a} {b}: from step {a} ({}) to step {b} ({})\n\
+        "# just diff {a} {b}: from step {a} ({from}) to step {b} ({to})\n\
          # Sources only: Cargo.toml and src/ (unit tests, tests/ and ANCHOR marker lines left out).\n\
-         # Crate names count as equal ({} = {}), so only the replaced layer shows.\n",
-        from.package, to.package, from.package, to.package
+         # Crate names count as equal ({from} = {to}), so only the replaced layer shows.\n",
     );
     if a == 2 || b == 2 {
         out.push_str(
@@ -320,76 +344,41 @@ pub(crate) fn diff_stages(tree: &Tree, from: Stage, to: Stage) -> Result<String>
              # nearest earlier stage that has them (step 3 picks up from step 1).\n",
         );
     }
-    let mut roles: Vec<&String> = old.keys().chain(new.keys()).collect();
-    roles.sort_by_key(|role| reading_order(role));
-    roles.dedup();
-    let mut rows = Vec::new();
-    for role in roles {
-        rows.push(match (old.get(role), new.get(role)) {
-            (Some((path, before)), Some((after_path, after))) => {
-                file_row(role, (a, path, before), (b, after_path, after), "")
-            }
-            (None, Some((path, after))) => match earlier_version(tree, role, from, to)? {
-                Some((n, (old_path, before))) => {
-                    let since = format!(" since step {n}");
-                    file_row(role, (n, &old_path, &before), (b, path, after), &since)
-                }
-                None => file_row(role, (0, "", ""), (b, path, after), ""),
-            },
-            (Some((_, before)), None) => FileRow {
-                path: role.clone(),
-                state: format!("only in step {a} ({} lines)", before.lines().count()),
-                hunks: String::new(),
-            },
-            (None, None) => continue,
-        });
-    }
-    out.push_str("#\n# Files:\n");
-    for group in ["new", "changed", "unchanged", "only"] {
-        for row in rows.iter().filter(|r| r.state.starts_with(group)) {
-            let _ = writeln!(out, "#   {:<24} {}", row.path, row.state);
-        }
-    }
-    rows.iter().for_each(|row| out.push_str(&row.hunks));
-    Ok(out)
+    out
 }
 
-/// The file list's row for the file playing `role`, `(stage, path, text)` before and after;
-/// stage 0 stands for no file at all.
-fn file_row(role: &str, before: (u8, &str, &str), after: (u8, &str, &str), since: &str) -> FileRow {
-    let old_name = match before.0 {
-        0 => "/dev/null".to_string(),
-        n => format!("step{n}/{}", before.1),
+/// A file's state in the file list (`new`, `changed since step 1, +3 -1`...)
+/// and its hunks, from `before` (none: a new file) to `after`. A `before`
+/// from another stage than `from` is named.
+fn file_row(before: Option<&Source>, after: &Source, from: u8) -> (String, String) {
+    let old_name = before.map_or("/dev/null".to_string(), Source::name);
+    let old_text = before.map_or("", |b| b.text.as_str());
+    let (hunks, added, removed) = file_diff((&old_name, &after.name()), old_text, &after.text);
+    let Some(before) = before else {
+        return (format!("new, {added} lines"), hunks);
     };
-    let new_name = format!("step{}/{}", after.0, after.1);
-    let (hunks, added, removed) = file_diff((&old_name, &new_name), before.2, after.2);
-    let state = match (before.0, hunks.is_empty()) {
-        (0, _) => format!("new, {added} lines"),
-        (_, true) => format!("unchanged{since}"),
-        (_, false) => format!("changed{since}, +{added} -{removed}"),
+    let since = match before.stage {
+        n if n == from => String::new(),
+        n => format!(" since step {n}"),
     };
-    FileRow {
-        path: role.to_string(),
-        state,
-        hunks,
-    }
+    let state = if hunks.is_empty() {
+        format!("unchanged{since}")
+    } else {
+        format!("changed{since}, +{added} -{removed}")
+    };
+    (state, hunks)
 }
 
 /// The file playing `role` in the nearest stage before `to` (other than
-/// `from`), for files that `from` does not have.
-fn earlier_version(
-    tree: &Tree,
-    role: &str,
-    from: Stage,
-    to: Stage,
-) -> Result<Option<(u8, (String, String))>> {
+/// `from`).
+fn earlier_version(tree: Tree, role: &str, from: Stage, to: Stage) -> Result<Option<Source>> {
     for stage in STAGES
         .iter()
         .rev()
         .filter(|s| s.number < to.number && s.number != from.number)
     {
         if let Some(source) = sources(tree, *stage)?.remove(role) {
-            return Ok(Some((stage.number, source)));
+            return Ok(Some(source));
         }
     }
     Ok(None)
@@ -401,7 +390,7 @@ fn file_diff(names: (&str, &str), before: &str, after: &str) -> (String, usize, 
     let old: Vec<&str> = before.lines().collect();
     let new: Vec<&str> = after.lines().collect();
     let ops = capture_diff_slices_by_key(Algorithm::Myers, &old, &new, |l| normalise(l));
-    if ops.iter().all(|op| matches!(op, DiffOp::Equal { .. })) {
+    if ops.iter().all(|op| op.tag() == DiffTag::Equal) {
         return (String::new(), 0, 0);
     }
     let mut out = format!("--- {}\n+++ {}\n", names.0, names.1);
@@ -410,20 +399,19 @@ fn file_diff(names: (&str, &str), before: &str, after: &str) -> (String, usize, 
         let _ = writeln!(out, "{}", UnifiedHunkHeader::new(&group));
         for op in group {
             let (tag, old_range, new_range) = op.as_tag_tuple();
-            if tag == DiffTag::Equal {
-                new[new_range].iter().for_each(|l| {
-                    let _ = writeln!(out, " {l}");
-                });
-                continue;
+            // An unchanged line is shown as stage `to` has it.
+            let lines = if tag == DiffTag::Equal {
+                vec![(' ', &new[new_range])]
+            } else {
+                removed += old_range.len();
+                added += new_range.len();
+                vec![('-', &old[old_range]), ('+', &new[new_range])]
+            };
+            for (sign, lines) in lines {
+                for line in lines {
+                    let _ = writeln!(out, "{sign}{line}");
+                }
             }
-            removed += old_range.len();
-            added += new_range.len();
-            old[old_range].iter().for_each(|l| {
-                let _ = writeln!(out, "-{l}");
-            });
-            new[new_range].iter().for_each(|l| {
-                let _ = writeln!(out, "+{l}");
-            });
         }
     }
     (out, added, removed)
@@ -435,14 +423,13 @@ fn paint(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     for line in text.lines() {
         let colour = match line.as_bytes() {
-            [b'+', b'+', b'+', ..] | [b'-', b'-', b'-', ..] | [b'#', ..] => "\x1b[1m",
-            [b'+', ..] => "\x1b[32m",
-            [b'-', ..] => "\x1b[31m",
-            [b'@', b'@', ..] => "\x1b[36m",
+            [b'+', b'+', b'+', ..] | [b'-', b'-', b'-', ..] | [b'#', ..] => "1",
+            [b'+', ..] => "32",
+            [b'-', ..] => "31",
+            [b'@', b'@', ..] => "36",
             _ => "",
         };
-        let reset = if colour.is_empty() { "" } else { "\x1b[0m" };
-        let _ = writeln!(out, "{colour}{line}{reset}");
+        let _ = writeln!(out, "{}", super::ansi(colour, line, !colour.is_empty()));
     }
     out
 }

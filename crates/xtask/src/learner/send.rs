@@ -2,12 +2,15 @@
 //! raw reply, with `\r\n` visible. What `nc` does in the chapters, on every
 //! system Rust runs on (std only), and with the line endings shown.
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::ErrorKind::{self, ConnectionAborted, ConnectionReset};
+use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+
+use crate::stages::is_timeout;
 
 const USAGE: &str = "\
 usage: just send PORT 'BYTES' [--half-close] [--wait SECS]
@@ -23,14 +26,6 @@ as escapes. Then says who closed the connection.
 
 example: just send 8000 'GET / HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n'";
 
-/// How the exchange ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ending {
-    ServerClosed,
-    Reset,
-    StillOpen,
-}
-
 #[derive(Debug)]
 struct Options {
     port: u16,
@@ -40,16 +35,12 @@ struct Options {
 }
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
+    if crate::help(args, USAGE) {
         return Ok(ExitCode::SUCCESS);
     }
     let options = match parse(args) {
         Ok(options) => options,
-        Err(problem) => {
-            eprintln!("error: {problem}\n\n{USAGE}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(problem) => return Ok(crate::usage_error(&problem, USAGE)),
     };
     let address = SocketAddr::from(([127, 0, 0, 1], options.port));
     let mut stream = match TcpStream::connect_timeout(&address, Duration::from_secs(5)) {
@@ -71,26 +62,12 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         note.push_str(", then shut down our write side");
     }
     eprintln!("[{note}]");
-    let (received, ending) = match print_reply(&mut stream, options.wait) {
-        Ok(done) => done,
+    match print_reply(&mut stream, options.wait) {
+        Ok((received, ending)) => eprintln!("[{received} bytes received; {ending}]"),
         // The reader of our output left (`| head`): nothing more to show.
-        Err(e)
-            if e.downcast_ref::<std::io::Error>().map(std::io::Error::kind)
-                == Some(ErrorKind::BrokenPipe) =>
-        {
-            return Ok(ExitCode::SUCCESS);
-        }
-        Err(e) => return Err(e),
-    };
-    let secs = options.wait.as_secs_f64();
-    eprintln!(
-        "[{received} bytes received; {}]",
-        match ending {
-            Ending::ServerClosed => "the server closed the connection".to_string(),
-            Ending::Reset => "the server reset the connection".to_string(),
-            Ending::StillOpen => format!("still open after {secs} s without a byte: we closed it"),
-        }
-    );
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e.into()),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -133,27 +110,24 @@ fn parse(args: &[String]) -> Result<Options, String> {
 }
 
 /// Prints the reply as it arrives, one escaped line per received line, until
-/// the server closes or `wait` passes without a byte.
-fn print_reply(stream: &mut TcpStream, wait: Duration) -> Result<(usize, Ending)> {
+/// the server closes or `wait` passes without a byte. Returns the number of
+/// bytes received and how the exchange ended.
+fn print_reply(stream: &mut TcpStream, wait: Duration) -> std::io::Result<(usize, String)> {
     stream.set_read_timeout(Some(wait))?;
     let mut stdout = std::io::stdout().lock();
     let (mut line, mut received, mut chunk) = (Vec::new(), 0, [0; 8192]);
     let ending = loop {
         let n = match stream.read(&mut chunk) {
-            Ok(0) => break Ending::ServerClosed,
+            Ok(0) => break "the server closed the connection".to_string(),
             Ok(n) => n,
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                break Ending::StillOpen;
+            Err(e) if is_timeout(&e) => {
+                let secs = wait.as_secs_f64();
+                break format!("still open after {secs} s without a byte: we closed it");
             }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
-                ) =>
-            {
-                break Ending::Reset;
+            Err(e) if matches!(e.kind(), ConnectionReset | ConnectionAborted) => {
+                break "the server reset the connection".to_string();
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         };
         received += n;
         for &byte in &chunk[..n] {

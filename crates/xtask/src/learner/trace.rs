@@ -56,23 +56,21 @@ const LEGEND: &[(&str, &str)] = &[
 ];
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
-    let stage = match args {
-        [n] if n == "-h" || n == "--help" => {
-            println!("{USAGE}");
-            return Ok(ExitCode::SUCCESS);
-        }
-        [n] => match stages::stage(n) {
-            Ok(stage) if stage.http => stage,
-            Ok(_) => {
-                return Ok(usage(
-                    "step 2 is the echo pair, not an HTTP server: trace 1, 3 or 4",
-                ));
-            }
-            Err(error) => return Ok(usage(&error.to_string())),
-        },
-        _ => return Ok(usage("expected one stage number")),
+    if crate::help(args, USAGE) {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let [number] = args else {
+        return Ok(crate::usage_error("expected one stage number", USAGE));
     };
-    if !strace_installed() {
+    let stage = match stages::stage(number) {
+        Ok(stage) if stage.http => stage,
+        Ok(_) => {
+            let problem = "step 2 is the echo pair, not an HTTP server: trace 1, 3 or 4";
+            return Ok(crate::usage_error(problem, USAGE));
+        }
+        Err(error) => return Ok(crate::usage_error(&error.to_string(), USAGE)),
+    };
+    if Command::new("strace").arg("-V").output().is_err() {
         eprintln!(
             "error: `just trace` needs strace, a Linux tool that shows the system calls of a program.\n\
              Install it with: sudo apt-get install strace   (Debian, Ubuntu; `dnf install strace` on Fedora)"
@@ -80,44 +78,20 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     stages::build(&[stage.package], Profile::Debug)?;
-    let text = trace(stage)?;
-    print!("{text}");
+    print!("{}", trace(stage)?);
     Ok(ExitCode::SUCCESS)
 }
 
-fn usage(problem: &str) -> ExitCode {
-    eprintln!("error: {problem}\n{USAGE}");
-    ExitCode::from(2)
-}
-
-/// Whether `strace` can be run at all.
-pub(crate) fn strace_installed() -> bool {
-    Command::new("strace")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok()
-}
-
 /// Runs `stage` under strace for one request; returns the report.
-pub(crate) fn trace(stage: Stage) -> Result<String> {
+fn trace(stage: Stage) -> Result<String> {
     let scratch = Scratch::new()?;
     let log = scratch.0.join("strace.txt");
     let errors = scratch.0.join("stderr.txt");
     let mut command = Command::new("strace");
     command
-        .args([
-            "-f",
-            "-qq",
-            "-s",
-            "40",
-            "-e",
-            &format!("trace={SYSCALLS}"),
-            "-e",
-            "signal=none",
-            "-o",
-        ])
+        .args(["-f", "-qq", "-s", "40", "-e", "signal=none", "-e"])
+        .arg(format!("trace={SYSCALLS}"))
+        .arg("-o")
         .arg(&log)
         .arg("--")
         .arg(stages::binary(stage.package, Profile::Debug))
@@ -134,19 +108,14 @@ pub(crate) fn trace(stage: Stage) -> Result<String> {
     )?;
     // strace started the stage, so the first line of its log is the stage's.
     let text = std::fs::read_to_string(&log).context("strace wrote nothing")?;
-    let tracee = Tracee(
-        text.split_whitespace()
-            .next()
-            .and_then(|pid| pid.parse().ok())
-            .context("no pid in strace's log")?,
-    );
-
-    stages::exchange(
-        running.address,
-        REQUEST.as_bytes(),
-        PATIENCE,
-        Duration::from_millis(50),
-    )?;
+    let pid = text
+        .split_whitespace()
+        .next()
+        .and_then(|pid| pid.parse().ok());
+    let tracee = Tracee(pid.context("no pid in strace's log")?);
+    // Who closes shows in the trace itself: no need to wait for it here.
+    let linger = Duration::from_millis(50);
+    stages::exchange(running.address, REQUEST.as_bytes(), PATIENCE, linger)?;
     // Wait (bounded) until the server has closed every descriptor of the
     // connection: the trace is then complete.
     let deadline = Instant::now() + PATIENCE;
@@ -199,10 +168,27 @@ struct Call {
     /// "main", "thread 1", ...
     thread: String,
     name: String,
-    /// Everything after the name: `(args) = result`, or `(args` while blocked.
+    /// Everything after the name: `(args) = result`.
     rest: String,
-    /// Still blocked when the trace was read (e.g. `accept4` waiting).
-    waiting: bool,
+}
+
+impl Call {
+    /// The first argument, e.g. the file descriptor of `close(4)`.
+    fn first_arg(&self) -> &str {
+        first_arg(&self.rest)
+    }
+
+    /// The result: the first word after the last `= `.
+    fn result(&self) -> &str {
+        let result = self.rest.rsplit("= ").next().unwrap_or_default();
+        result.split(' ').next().unwrap_or_default()
+    }
+}
+
+/// The first argument of a call's `(args) = result`.
+fn first_arg(rest: &str) -> &str {
+    let args = rest.trim_start_matches('(');
+    args.split([',', ')']).next().unwrap_or_default().trim()
 }
 
 /// The calls in strace's log, from the first `socket` on, with the noise
@@ -210,9 +196,17 @@ struct Call {
 fn calls(log: &str, main_pid: u32) -> Vec<Call> {
     let mut threads: BTreeMap<String, String> = BTreeMap::new();
     threads.insert(main_pid.to_string(), "main".into());
+    // A thread's name: "thread N" in order of appearance.
+    let thread_name = |threads: &mut BTreeMap<String, String>, pid: String| {
+        let next = threads.len();
+        threads
+            .entry(pid)
+            .or_insert_with(|| format!("thread {next}"))
+            .clone()
+    };
     let mut out = Vec::new();
     let mut started = false;
-    for (pid, text, waiting) in joined(log) {
+    for (pid, text) in joined(log) {
         let Some((name, rest)) = text.split_once('(') else {
             continue;
         };
@@ -220,11 +214,7 @@ fn calls(log: &str, main_pid: u32) -> Vec<Call> {
         if !started || is_noise(name, rest) {
             continue;
         }
-        let next = threads.len();
-        let thread = threads
-            .entry(pid)
-            .or_insert_with(|| format!("thread {next}"))
-            .clone();
+        let thread = thread_name(&mut threads, pid);
         // strace pads the result to a column; one space reads better here.
         let mut rest = match rest.rsplit_once(" = ") {
             Some((call, result)) => format!("({} = {result}", call.trim_end()),
@@ -232,55 +222,38 @@ fn calls(log: &str, main_pid: u32) -> Vec<Call> {
         };
         if name.starts_with("clone") {
             // The flags say "a thread sharing our memory"; the result is its id.
-            let id = rest
-                .rsplit("= ")
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_string();
-            let next = threads.len();
-            let child = threads
-                .entry(id)
-                .or_insert_with(|| format!("thread {next}"))
-                .clone();
-            rest = format!("(...) = {child}");
+            let id = rest.rsplit("= ").next().unwrap_or_default().trim();
+            rest = format!("(...) = {}", thread_name(&mut threads, id.to_string()));
         }
-        out.push(Call {
-            thread,
-            name: name.to_string(),
-            rest,
-            waiting,
-        });
+        let name = name.to_string();
+        out.push(Call { thread, name, rest });
     }
     out
 }
 
-/// strace's lines as `(pid, call, still waiting)`, with each call that was
-/// interrupted (`<unfinished ...>`, then `<... resumed>`) joined into one.
-fn joined(log: &str) -> Vec<(String, String, bool)> {
-    let mut pending: BTreeMap<String, String> = BTreeMap::new();
-    let mut joined: Vec<(String, String, bool)> = Vec::new();
-    let complete = log.ends_with('\n');
-    let lines: Vec<&str> = log.lines().collect();
-    for (index, line) in lines.iter().enumerate() {
+/// strace's lines as `(pid, call)`, with each call that was interrupted
+/// (`<unfinished ...>`, then `<... resumed>`) joined into one. A call still
+/// blocked when the log was read (the server back in `accept4`) shows up or
+/// not depending on timing: it is left out, and the report says so.
+fn joined(log: &str) -> Vec<(String, String)> {
+    let mut pending: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut joined = Vec::new();
+    // The last line is still being written unless the log ends with a newline.
+    let whole = log.rsplit_once('\n').map_or("", |(whole, _)| whole);
+    for line in whole.lines() {
         let Some((pid, text)) = line.split_once(' ') else {
             continue;
         };
         let text = text.trim_start();
-        let partial = index + 1 == lines.len() && !complete;
         if let Some(start) = text.strip_suffix(" <unfinished ...>") {
-            pending.insert(pid.to_string(), start.to_string());
+            pending.insert(pid, start);
         } else if let Some(resumed) = text.strip_prefix("<... ") {
             let rest = resumed.split_once("resumed>").map_or("", |(_, rest)| rest);
             let start = pending.remove(pid).unwrap_or_default();
-            joined.push((pid.to_string(), format!("{start}{rest}"), false));
+            joined.push((pid.to_string(), format!("{start}{rest}")));
         } else {
-            joined.push((pid.to_string(), text.to_string(), partial));
+            joined.push((pid.to_string(), text.to_string()));
         }
-    }
-    // Calls that never returned before we looked: the server waiting.
-    for (pid, start) in pending {
-        joined.push((pid, start, true));
     }
     joined
 }
@@ -288,8 +261,7 @@ fn joined(log: &str) -> Vec<(String, String, bool)> {
 /// Calls that say nothing about the socket life cycle: writes to the terminal
 /// (the banner, the log), and the descriptor checks of debug builds.
 fn is_noise(name: &str, rest: &str) -> bool {
-    let fd = rest.split([',', ')']).next().unwrap_or_default().trim();
-    let terminal = matches!(fd, "0" | "1" | "2");
+    let terminal = matches!(first_arg(rest), "0" | "1" | "2");
     match name {
         "read" | "write" | "readv" | "writev" => terminal,
         "fcntl" => rest.contains("F_GETFD") || rest.contains("F_SETFD"),
@@ -300,32 +272,18 @@ fn is_noise(name: &str, rest: &str) -> bool {
 /// Whether every descriptor of the first accepted connection (and its
 /// duplicates) is closed.
 fn connection_closed(calls: &[Call]) -> bool {
-    let mut open: Vec<String> = Vec::new();
+    let mut open: Vec<&str> = Vec::new();
     let mut accepted = false;
-    for call in calls.iter().filter(|c| !c.waiting) {
-        let result = call
-            .rest
-            .rsplit("= ")
-            .next()
-            .unwrap_or_default()
-            .split(' ')
-            .next()
-            .unwrap_or_default();
-        let first_arg = call
-            .rest
-            .trim_start_matches('(')
-            .split([',', ')'])
-            .next()
-            .unwrap_or_default();
+    for call in calls {
         match call.name.as_str() {
             "accept4" | "accept" if !accepted => {
                 accepted = true;
-                open.push(result.to_string());
+                open.push(call.result());
             }
-            "fcntl" if call.rest.contains("F_DUPFD") && open.iter().any(|fd| fd == first_arg) => {
-                open.push(result.to_string());
+            "fcntl" if call.rest.contains("F_DUPFD") && open.contains(&call.first_arg()) => {
+                open.push(call.result());
             }
-            "close" => open.retain(|fd| fd != first_arg),
+            "close" => open.retain(|fd| *fd != call.first_arg()),
             _ => {}
         }
     }
@@ -333,9 +291,6 @@ fn connection_closed(calls: &[Call]) -> bool {
 }
 
 fn render(stage: Stage, calls: &[Call]) -> String {
-    // A call still blocked when the trace ended (the server back in `accept4`)
-    // shows up or not depending on timing: leave it out, and say so below.
-    let calls: Vec<&Call> = calls.iter().filter(|c| !c.waiting).collect();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -343,60 +298,44 @@ fn render(stage: Stage, calls: &[Call]) -> String {
          Left out: the start-up before the first socket() (loading libraries) and writes to the terminal.",
         stage.number, stage.package
     );
-    let mut seen: Vec<&str> = Vec::new();
-    for call in &calls {
-        if !seen.contains(&call.name.as_str()) {
-            seen.push(&call.name);
+    // Each call's name and count, in order of first appearance.
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for call in calls {
+        match counts.iter_mut().find(|(name, _)| *name == call.name) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((&call.name, 1)),
         }
     }
     let legend: Vec<String> = LEGEND
         .iter()
-        .filter(|(name, _)| seen.contains(name))
+        .filter(|(name, _)| counts.iter().any(|(seen, _)| seen == name))
         .map(|(name, meaning)| format!("{name}: {meaning}"))
         .collect();
     let _ = writeln!(
         out,
         "{}\n",
-        wrap(&format!("Legend: {}.", legend.join("; ")), 100)
+        wrap(&format!("Legend: {}.", legend.join("; ")))
     );
-    for call in &calls {
+    for call in calls {
         let _ = writeln!(out, "{:<9} {}{}", call.thread, call.name, call.rest);
-    }
-    let _ = writeln!(
-        out,
-        "(then the server waits again, in accept4, for the next client)"
-    );
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for call in &calls {
-        match counts.iter_mut().find(|(name, _)| *name == call.name) {
-            Some((_, count)) => *count += 1,
-            None => counts.push((call.name.clone(), 1)),
-        }
     }
     let counts: Vec<String> = counts
         .iter()
         .map(|(name, n)| format!("{name} {n}"))
         .collect();
-    let _ = writeln!(out, "\n{} calls: {}", calls.len(), counts.join(", "));
+    let _ = writeln!(
+        out,
+        "(then the server waits again, in accept4, for the next client)\n\n{} calls: {}",
+        calls.len(),
+        counts.join(", ")
+    );
     out
 }
 
-/// `text` with its spaces turned into line breaks where lines would pass `width`.
-fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut line_len = 0;
-    for word in text.split(' ') {
-        if line_len > 0 && line_len + 1 + word.len() > width {
-            out.push('\n');
-            line_len = 0;
-        } else if line_len > 0 {
-            out.push(' ');
-            line_len += 1;
-        }
-        out.push_str(word);
-        line_len += word.len();
-    }
-    out
+/// `text` with its spaces turned into line breaks where lines would pass 100 characters.
+fn wrap(text: &str) -> String {
+    let words: Vec<String> = text.split(' ').map(str::to_string).collect();
+    super::wrap(&words, " ", 100).join("\n")
 }
 
 #[cfg(test)]

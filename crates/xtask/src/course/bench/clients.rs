@@ -2,7 +2,7 @@
 //! of our own for the large download, the slow download and the probe that
 //! measures head-of-line blocking.
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::Command;
 use std::sync::mpsc::Sender;
@@ -125,17 +125,5 @@ pub(super) fn slow_download(
 
 /// One GET of `path` on a new connection, read to the end: how long it took.
 pub(super) fn probe(address: SocketAddr, path: &str) -> Result<Duration> {
-    let start = Instant::now();
-    let (mut stream, length, first) = get(address, path)?;
-    let mut received = first.len() as u64;
-    let mut chunk = [0; 16 * 1024];
-    while received < length {
-        match stream.read(&mut chunk) {
-            Ok(0) => bail!("short body: {received} of {length}"),
-            Ok(n) => received += n as u64,
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(start.elapsed())
+    download(address, path).map(|(_, elapsed)| elapsed)
 }

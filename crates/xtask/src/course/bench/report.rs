@@ -37,45 +37,29 @@ impl Metric {
         Metric::Stall,
     ];
 
+    /// The table's caption, whether higher is better, and the decimals shown.
+    fn about(self) -> (&'static str, bool, usize) {
+        #[rustfmt::skip]
+        let about = match self {
+            Metric::SmallRate => ("small file (1.2 KiB), 1 client, new connection per request: requests/s", true, 0),
+            Metric::SmallLatency => ("small file, 1 client: mean time per request, ms", false, 3),
+            Metric::MediumRate => ("64 KiB file, 1 client, new connection per request: requests/s", true, 0),
+            Metric::MediumLatency => ("64 KiB file, 1 client: mean time per request, ms", false, 3),
+            Metric::ConcurrentRate => ("small file, 8 concurrent clients: requests/s", true, 0),
+            Metric::ConcurrentLatency => ("small file, 8 concurrent clients: mean time per request, ms", false, 3),
+            Metric::LargeThroughput => ("one large download: MB/s (10^6 bytes)", true, 0),
+            Metric::LargePeakMemory => ("one large download: server's peak resident memory (VmHWM), MiB", false, 1),
+            Metric::Stall => ("head-of-line blocking: longest wait for the small file during a ~50 MB/s download, ms", false, 1),
+        };
+        about
+    }
+
     pub(super) fn caption(self) -> &'static str {
-        match self {
-            Metric::SmallRate => {
-                "small file (1.2 KiB), 1 client, new connection per request: requests/s"
-            }
-            Metric::SmallLatency => "small file, 1 client: mean time per request, ms",
-            Metric::MediumRate => "64 KiB file, 1 client, new connection per request: requests/s",
-            Metric::MediumLatency => "64 KiB file, 1 client: mean time per request, ms",
-            Metric::ConcurrentRate => "small file, 8 concurrent clients: requests/s",
-            Metric::ConcurrentLatency => {
-                "small file, 8 concurrent clients: mean time per request, ms"
-            }
-            Metric::LargeThroughput => "one large download: MB/s (10^6 bytes)",
-            Metric::LargePeakMemory => {
-                "one large download: server's peak resident memory (VmHWM), MiB"
-            }
-            Metric::Stall => {
-                "head-of-line blocking: longest wait for the small file during a ~50 MB/s download, ms"
-            }
-        }
+        self.about().0
     }
 
     pub(super) fn higher_is_better(self) -> bool {
-        matches!(
-            self,
-            Metric::SmallRate
-                | Metric::MediumRate
-                | Metric::ConcurrentRate
-                | Metric::LargeThroughput
-        )
-    }
-
-    fn decimals(self) -> usize {
-        match self {
-            Metric::SmallRate | Metric::MediumRate | Metric::ConcurrentRate => 0,
-            Metric::LargeThroughput => 0,
-            Metric::LargePeakMemory | Metric::Stall => 1,
-            Metric::SmallLatency | Metric::MediumLatency | Metric::ConcurrentLatency => 3,
-        }
+        self.about().1
     }
 }
 
@@ -219,7 +203,7 @@ impl Samples {
             let _ = writeln!(out, "\n**{}** ({better})\n", metric.caption());
             let _ = writeln!(out, "| server | median | min–max | step 4 ÷ server |");
             let _ = writeln!(out, "| --- | ---: | ---: | ---: |");
-            let d = metric.decimals();
+            let d = metric.about().2;
             for (server, s) in rows {
                 let ratio = if server == REFERENCE {
                     "—".to_string()

@@ -4,7 +4,7 @@
 //! generated document root they all serve.
 
 use std::fs::{self, File};
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -42,35 +42,24 @@ impl Server {
 
 /// The servers this machine can run, and an install hint for each one it cannot.
 pub(super) fn available() -> (Vec<Server>, Vec<String>) {
+    let server = |name: String, kind| Server { name, kind };
     let mut servers: Vec<Server> = stages::http_stages()
-        .map(|stage| Server {
-            name: format!("step {}", stage.number),
-            kind: Kind::Stage(stage),
-        })
+        .map(|stage| server(format!("step {}", stage.number), Kind::Stage(stage)))
         .collect();
     let mut missing = Vec::new();
     if Command::new("python3").arg("--version").output().is_ok() {
-        servers.push(Server {
-            name: "python http.server".into(),
-            kind: Kind::Python,
-        });
+        servers.push(server("python http.server".into(), Kind::Python));
     } else {
         missing.push("python3 (apt-get install python3): skipping python http.server".into());
     }
     if Path::new(NGINX).exists() {
-        servers.push(Server {
-            name: "nginx".into(),
-            kind: Kind::Nginx,
-        });
+        servers.push(server("nginx".into(), Kind::Nginx));
     } else {
         missing.push(format!(
             "{NGINX} (apt-get install nginx-light): skipping nginx"
         ));
     }
-    servers.push(Server {
-        name: "floor".into(),
-        kind: Kind::Floor,
-    });
+    servers.push(server("floor".into(), Kind::Floor));
     (servers, missing)
 }
 
@@ -241,9 +230,7 @@ pub(super) fn docroot(work: &Path, large_mib: u64) -> Result<Docroot> {
         }
         file.flush()?;
     }
-    let mut file = File::open(&path)?;
-    let mut buffer = vec![0; 1024 * 1024];
-    while file.read(&mut buffer)? > 0 {}
+    std::io::copy(&mut File::open(&path)?, &mut std::io::sink())?;
     Ok(Docroot {
         dir,
         small: "/",

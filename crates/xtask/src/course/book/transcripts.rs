@@ -26,7 +26,8 @@ use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
-use std::sync::{Arc, Condvar, LazyLock, Mutex};
+use std::sync::LazyLock;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -203,17 +204,14 @@ pub(crate) fn run(check: bool) -> Result<ExitCode> {
 
 /// The `.txt` files of `committed` that no transcript of the list writes.
 fn stale_files(committed: &Path, transcripts: &[Transcript]) -> Result<Vec<PathBuf>> {
-    let listed: Vec<String> = transcripts
-        .iter()
-        .map(|t| format!("{}.txt", t.name))
-        .collect();
+    let listed = |p: &Path| {
+        transcripts
+            .iter()
+            .any(|t| p.file_stem() == Some(t.name.as_ref()))
+    };
     Ok(std::fs::read_dir(committed)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .filter(|p| {
-            !p.file_name()
-                .is_some_and(|n| listed.iter().any(|l| n == l.as_str()))
-        })
+        .filter(|p| p.extension().is_some_and(|e| e == "txt") && !listed(p))
         .collect())
 }
 
@@ -224,13 +222,12 @@ fn check_fresh(
     transcripts: &[&Transcript],
     stale: &[PathBuf],
 ) -> Result<ExitCode> {
-    let mut differences = 0;
+    let mut differences = stale.len();
     for path in stale {
         eprintln!(
             "{}: not listed in docs/transcripts.txt (stale)",
             path.display()
         );
-        differences += 1;
     }
     for transcript in transcripts {
         let file = format!("{}.txt", transcript.name);
@@ -340,7 +337,7 @@ impl Machine {
                 until,
             } => {
                 text.push_str(&format!("# meanwhile, in a second terminal: {client}\n"));
-                let server = Background::start(&self.root, &prepare(server))?;
+                let mut server = Background::start(&self.root, &prepare(server))?;
                 let client = run_to_end(&self.root, &prepare(client));
                 let done = server.output.wait_for(UNTIL_PATIENCE, |bytes| {
                     end_of_line_with(bytes, until).is_some()
@@ -415,7 +412,7 @@ fn stop_group(child: &mut Child, signal: &str) {
 /// status, if not 0, as a last line).
 fn run_to_end(root: &Path, command: &str) -> Result<String> {
     let mut child = spawn(root, command)?;
-    let output = Output::collect(&mut child)?;
+    let mut output = Output::collect(&mut child)?;
     if !output.wait_for_end(COMMAND_PATIENCE) {
         stop_group(&mut child, "-KILL");
         let _ = child.wait();
@@ -439,7 +436,7 @@ fn run_to_end(root: &Path, command: &str) -> Result<String> {
 #[derive(Debug)]
 struct Background {
     child: Child,
-    output: Arc<Output>,
+    output: Output,
 }
 
 impl Background {
@@ -449,7 +446,7 @@ impl Background {
     /// `accept4(3, ` may already follow it while the server waits.
     fn start(root: &Path, command: &str) -> Result<Background> {
         let mut child = spawn(root, command)?;
-        let output = Output::collect(&mut child)?;
+        let mut output = Output::collect(&mut child)?;
         let ready = output.wait_for(BANNER_PATIENCE, |bytes| {
             let text = String::from_utf8_lossy(bytes);
             text.split_inclusive('\n').any(|line| {
@@ -476,91 +473,72 @@ impl Background {
     }
 }
 
-/// Everything a child prints, collected by a thread as it arrives.
-#[derive(Debug, Default)]
+/// Everything a child prints so far: a thread reads it and passes each chunk
+/// on through a channel, so that waiting for a line can have a deadline.
+#[derive(Debug)]
 struct Output {
-    state: Mutex<(Vec<u8>, bool)>,
-    changed: Condvar,
+    bytes: Vec<u8>,
+    ended: bool,
+    chunks: Receiver<Vec<u8>>,
 }
 
 impl Output {
-    fn collect(child: &mut Child) -> Result<Arc<Output>> {
+    fn collect(child: &mut Child) -> Result<Output> {
         let mut stdout = child.stdout.take().context("no stdout")?;
-        let output = Arc::new(Output::default());
-        let collector = Arc::clone(&output);
+        let (sender, chunks) = mpsc::channel();
         std::thread::spawn(move || {
             let mut chunk = [0; 8192];
-            loop {
-                let read = stdout.read(&mut chunk);
-                let mut state = collector.state.lock().unwrap_or_else(|e| e.into_inner());
-                match read {
-                    Ok(0) | Err(_) => {
-                        state.1 = true;
-                        collector.changed.notify_all();
-                        return;
-                    }
-                    Ok(n) => state.0.extend_from_slice(&chunk[..n]),
+            while let Ok(n @ 1..) = stdout.read(&mut chunk) {
+                if sender.send(chunk[..n].to_vec()).is_err() {
+                    return;
                 }
-                collector.changed.notify_all();
             }
         });
-        Ok(output)
+        Ok(Output {
+            bytes: Vec::new(),
+            ended: false,
+            chunks,
+        })
     }
 
     /// Waits until `ready` holds for the output so far; false if the output
     /// ended or `patience` ran out first.
-    fn wait_for(&self, patience: Duration, ready: impl Fn(&[u8]) -> bool) -> bool {
-        self.wait(patience, |bytes, _| ready(bytes)) && ready(&self.bytes())
+    fn wait_for(&mut self, patience: Duration, ready: impl Fn(&[u8]) -> bool) -> bool {
+        self.wait(patience, |bytes, _| ready(bytes)) && ready(&self.bytes)
     }
 
     /// Waits until the output has ended (the program and its children exited).
-    fn wait_for_end(&self, patience: Duration) -> bool {
+    fn wait_for_end(&mut self, patience: Duration) -> bool {
         self.wait(patience, |_, ended| ended)
     }
 
     /// Waits until `done` holds or the output ended; false on running out of patience.
-    fn wait(&self, patience: Duration, done: impl Fn(&[u8], bool) -> bool) -> bool {
+    fn wait(&mut self, patience: Duration, done: impl Fn(&[u8], bool) -> bool) -> bool {
         let deadline = Instant::now() + patience;
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            if state.1 || done(&state.0, state.1) {
-                return true;
-            }
+        while !self.ended && !done(&self.bytes, self.ended) {
             let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return false;
+            match self.chunks.recv_timeout(left) {
+                Ok(chunk) => self.bytes.extend(chunk),
+                Err(RecvTimeoutError::Disconnected) => self.ended = true,
+                Err(RecvTimeoutError::Timeout) => return false,
             }
-            state = self
-                .changed
-                .wait_timeout(state, left)
-                .map(|(s, _)| s)
-                .unwrap_or_else(|e| e.into_inner().0);
         }
-    }
-
-    fn bytes(&self) -> Vec<u8> {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.0.clone()
+        true
     }
 
     fn text(&self) -> String {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        String::from_utf8_lossy(&state.0).into_owned()
+        String::from_utf8_lossy(&self.bytes).into_owned()
     }
 }
 
 /// Where the first complete line holding `text` ends (after its `\n`).
 fn end_of_line_with(bytes: &[u8], text: &str) -> Option<usize> {
-    let mut start = 0;
-    for (index, &byte) in bytes.iter().enumerate() {
-        if byte == b'\n' {
-            if String::from_utf8_lossy(&bytes[start..index]).contains(text) {
-                return Some(index + 1);
-            }
-            start = index + 1;
-        }
-    }
-    None
+    let mut end = 0;
+    bytes.split_inclusive(|b| *b == b'\n').find_map(|line| {
+        end += line.len();
+        let found = line.ends_with(b"\n") && String::from_utf8_lossy(line).contains(text);
+        found.then_some(end)
+    })
 }
 
 /// Replaces `number` where it stands alone (not inside a longer number).

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
+use crate::learner::visible_len;
 
 #[test]
 fn fnv1a_matches_the_published_test_vectors() {
@@ -104,12 +105,12 @@ fn differences_name_the_fields() {
     };
     let (a, b) = (answer("open", "tiny-http"), answer("closed", "tiny-http"));
     assert_eq!(differences(&[&a, &a]), Vec::<String>::new());
-    assert_eq!(differences(&[&a, &b]), vec!["connection"]);
+    assert_eq!(differences(&[&a, &b]), vec!["who closes"]);
     let mut c = answer("open", "x");
     c.headers.push(("Connection".into(), "close".into()));
     assert_eq!(
         differences(&[&a, &c]),
-        vec!["header server", "header connection"]
+        vec!["Server header", "Connection header"]
     );
 }
 
@@ -130,5 +131,5 @@ fn wraps_long_header_lines() {
 #[test]
 fn colour_codes_take_no_room() {
     assert_eq!(visible_len("\x1b[1;33mab\x1b[0m c"), 4);
-    assert_eq!(visible_len(&highlight("Date: *", true)), 7);
+    assert_eq!(visible_len(&ansi("1;33", "Date: *", true)), 7);
 }

@@ -31,7 +31,7 @@ fn keeps_the_socket_life_cycle_and_names_threads() {
         names,
         [
             "socket", "bind", "listen", "clone3", "accept4", "fcntl", "recvfrom", "sendto",
-            "close", "close", "accept4"
+            "close", "close"
         ]
     );
     assert_eq!(calls[3].rest, "(...) = thread 1");
@@ -42,7 +42,8 @@ fn keeps_the_socket_life_cycle_and_names_threads() {
         "{:?}",
         calls[6]
     );
-    assert!(calls[10].waiting && !calls[9].waiting);
+    // The second accept4 is still waiting: left out.
+    assert_eq!(calls.iter().filter(|c| c.name == "accept4").count(), 1);
 }
 
 #[test]
@@ -55,11 +56,11 @@ fn knows_when_the_connection_is_closed() {
 }
 
 #[test]
-fn a_call_cut_off_mid_line_is_waiting() {
+fn a_call_cut_off_mid_line_is_left_out() {
     let log = "7 socket(AF_INET) = 3\n7 accept4(3, ";
     let calls = calls(log, 7);
-    assert_eq!(calls.len(), 2);
-    assert!(calls[1].waiting);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].name, "socket");
 }
 
 #[test]
