@@ -58,27 +58,23 @@ fn book_src() -> PathBuf {
 }
 
 fn check_command() -> Result<ExitCode> {
-    let mut report = check(&book_src())?;
     let crates = stages::workspace_root().join("crates");
-    report
-        .problems
-        .extend(check_function_names(&book_src(), &crates)?);
-    report
-        .problems
-        .extend(unused_anchors(&book_src(), &stage_sources(&crates)?)?);
-    for problem in &report.problems {
+    let mut report = check(&book_src())?;
+    let problems = &mut report.problems;
+    problems.extend(check_function_names(&book_src(), &crates)?);
+    problems.extend(unused_anchors(&book_src(), &stage_sources(&crates)?)?);
+    for problem in problems.iter() {
         eprintln!("{problem}");
     }
-    if report.problems.is_empty() {
-        println!(
-            "book ok: {} pages, {} includes, {} links and images checked",
-            report.pages, report.includes, report.links
-        );
-        Ok(ExitCode::SUCCESS)
-    } else {
-        eprintln!("{} problem(s) in the book", report.problems.len());
-        Ok(ExitCode::FAILURE)
+    if !problems.is_empty() {
+        eprintln!("{} problem(s) in the book", problems.len());
+        return Ok(ExitCode::FAILURE);
     }
+    println!(
+        "book ok: {} pages, {} includes, {} links and images checked",
+        report.pages, report.includes, report.links
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One broken include or link, with where it is.
@@ -87,6 +83,18 @@ pub(crate) struct Problem {
     pub file: PathBuf,
     pub line: usize,
     pub message: String,
+}
+
+impl Problem {
+    /// A problem on the line numbered `index` from 0, as `lines().enumerate()` counts.
+    fn at(file: &Path, index: usize, message: String) -> Problem {
+        let file = file.to_path_buf();
+        Problem {
+            file,
+            line: index + 1,
+            message,
+        }
+    }
 }
 
 impl fmt::Display for Problem {
@@ -104,12 +112,13 @@ pub(crate) struct Report {
     pub problems: Vec<Problem>,
 }
 
-/// Checks every Markdown page under `src`.
+/// Checks the includes, links and images of every Markdown page under `src`.
 pub(crate) fn check(src: &Path) -> Result<Report> {
     let mut report = Report::default();
     for (page, text) in pages(src)? {
         report.pages += 1;
-        check_page(src, &page, &text, &mut report);
+        check_includes(&page, &text, &mut report);
+        check_links(src, &page, &text, &mut report);
     }
     Ok(report)
 }
@@ -119,13 +128,17 @@ fn pages(src: &Path) -> Result<Vec<(PathBuf, String)>> {
     let mut pages = Vec::new();
     collect_files(src, "md", &mut pages)?;
     pages.sort();
+    let read = |page: PathBuf| {
+        let text = std::fs::read_to_string(&page);
+        Ok((
+            text.with_context(|| format!("cannot read {}", page.display()))?,
+            page,
+        ))
+    };
     pages
         .into_iter()
-        .map(|page| {
-            let text = std::fs::read_to_string(&page)
-                .with_context(|| format!("cannot read {}", page.display()))?;
-            Ok((page, text))
-        })
+        .map(read)
+        .map(|r| r.map(|(t, p)| (p, t)))
         .collect()
 }
 
@@ -147,92 +160,60 @@ pub(crate) fn collect_files(dir: &Path, extension: &str, files: &mut Vec<PathBuf
     Ok(())
 }
 
-fn check_page(src: &Path, page: &Path, text: &str, report: &mut Report) {
-    let dir = page.parent().unwrap_or(src);
-    let mut in_fence = false;
-    let mut in_comment = false;
+/// mdBook expands `{{#include}}` everywhere, code blocks included: that is
+/// where listings live.
+fn check_includes(page: &Path, text: &str, report: &mut Report) {
+    let dir = page.parent().unwrap_or(page);
     for (index, line) in text.lines().enumerate() {
-        let mut problem = |message: String| {
-            report.problems.push(Problem {
-                file: page.to_path_buf(),
-                line: index + 1,
-                message,
+        for include in directives(line) {
+            let checked = include.and_then(|(path, selector)| {
+                report.includes += 1;
+                check_include(dir, path, selector)
             });
-        };
-        // mdBook expands {{#include}} everywhere, code blocks included: that
-        // is where listings live.
-        for directive in directives(line) {
-            match directive {
-                Directive::Include { path, selector } => {
-                    report.includes += 1;
-                    if let Err(message) = check_include(dir, path, selector) {
-                        problem(message);
-                    }
-                }
-                Directive::Unknown(name) => {
-                    problem(format!("unknown mdBook directive '{{{{#{name}'"));
-                }
-            }
-        }
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
-        let visible = without_comments(line, &mut in_comment);
-        for target in link_targets(&without_code_spans(&visible)) {
-            report.links += 1;
-            if let Err(message) = check_link(src, page, &target) {
-                problem(message);
+            if let Err(message) = checked {
+                report.problems.push(Problem::at(page, index, message));
             }
         }
     }
 }
 
-/// An mdBook `{{#...}}` directive found in a line.
-#[derive(Debug, PartialEq, Eq)]
-enum Directive<'a> {
-    /// `{{#include path}}` or `{{#include path:selector}}` (also `rustdoc_include`).
-    Include {
-        path: &'a str,
-        selector: Option<&'a str>,
-    },
-    /// A directive this book does not use: most likely a typo.
-    Unknown(&'a str),
+/// Links are followed only where a reader sees them as links: in the prose.
+fn check_links(src: &Path, page: &Path, text: &str, report: &mut Report) {
+    for (index, line) in prose(text).lines().enumerate() {
+        for target in link_targets(line) {
+            report.links += 1;
+            if let Err(message) = check_link(src, page, &target) {
+                report.problems.push(Problem::at(page, index, message));
+            }
+        }
+    }
 }
 
-fn directives(line: &str) -> Vec<Directive<'_>> {
+/// The file and selector of an include: `{{#include FILE:SELECTOR}}`.
+type Include<'a> = (&'a str, Option<&'a str>);
+
+/// The `{{#include}}` (or `{{#rustdoc_include}}`) directives of a line; any
+/// other directive is an error, most likely a typo (`title` and `playground`
+/// are mdBook's too, and pass). `\{{#include ...}}` shows a directive as text.
+fn directives(line: &str) -> Vec<Result<Include<'_>, String>> {
+    static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(\\?)\{\{#([^}]*)(\}\})?"));
     let mut found = Vec::new();
-    let mut rest = line;
-    while let Some(start) = rest.find("{{#") {
-        let after = &rest[start + 3..];
-        // `\{{#include ...}}` is mdBook's way to show a directive as text.
-        if rest[..start].ends_with('\\') {
-            rest = after;
-            continue;
-        }
-        let Some(end) = after.find("}}") else {
-            found.push(Directive::Unknown(after.trim()));
-            break;
-        };
-        let body = after[..end].trim();
+    for directive in DIRECTIVE.captures_iter(line) {
+        let body = directive.get(2).map_or("", |m| m.as_str()).trim();
         let (name, argument) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
+        let argument = argument.trim();
         match name {
-            "include" | "rustdoc_include" => {
-                let argument = argument.trim();
-                let (path, selector) = match argument.split_once(':') {
-                    Some((path, selector)) => (path, Some(selector)),
-                    None => (argument, None),
-                };
-                found.push(Directive::Include { path, selector });
+            _ if !directive[1].is_empty() => {}
+            _ if directive.get(3).is_none() => {
+                found.push(Err(format!("unknown mdBook directive '{{{{#{body}'")));
             }
+            "include" | "rustdoc_include" => found.push(Ok(match argument.split_once(':') {
+                Some((path, selector)) => (path, Some(selector)),
+                None => (argument, None),
+            })),
             "title" | "playground" => {}
-            other => found.push(Directive::Unknown(other)),
+            other => found.push(Err(format!("unknown mdBook directive '{{{{#{other}'"))),
         }
-        rest = &after[end + 2..];
     }
     found
 }
@@ -244,33 +225,30 @@ fn check_include(dir: &Path, path: &str, selector: Option<&str>) -> Result<(), S
     if path.is_empty() {
         return Err("an include without a file".to_string());
     }
-    let file = dir.join(path);
-    let text = std::fs::read_to_string(&file)
+    let text = std::fs::read_to_string(dir.join(path))
         .map_err(|e| format!("included file {path} cannot be read: {e}"))?;
-    let Some(selector) = selector.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Ok(());
-    };
-    let is_range = selector
+    let lines: Vec<&str> = text.lines().collect();
+    let selector = selector.map_or("", str::trim);
+    // No selector, or lines: `N`, `N:M`, `N:` or `:M`.
+    if selector
         .split(':')
-        .all(|part| part.is_empty() || part.bytes().all(|b| b.is_ascii_digit()));
-    if is_range {
-        let lines = text.lines().count();
+        .all(|part| part.bytes().all(|b| b.is_ascii_digit()))
+    {
         let numbers = selector.split(':').filter_map(|p| p.parse::<usize>().ok());
         return match numbers.max() {
-            Some(last) if last > lines => Err(format!(
-                "{path} has {lines} lines; the include asks for line {last}"
+            Some(last) if last > lines.len() => Err(format!(
+                "{path} has {} lines; the include asks for line {last}",
+                lines.len()
             )),
             _ => Ok(()),
         };
     }
-    let lines: Vec<&str> = text.lines().collect();
-    let start = lines
-        .iter()
-        .position(|l| marker_names(l, "ANCHOR:") == Some(selector));
-    let end = lines
-        .iter()
-        .position(|l| marker_names(l, "ANCHOR_END:") == Some(selector));
-    match (start, end) {
+    let find = |marker| {
+        lines
+            .iter()
+            .position(|l| marker_names(l, marker) == Some(selector))
+    };
+    match (find("ANCHOR:"), find("ANCHOR_END:")) {
         (None, _) => Err(format!("anchor '{selector}' is not in {path}")),
         (Some(_), None) => Err(format!("anchor '{selector}' is never closed in {path}")),
         (Some(start), Some(end)) if end <= start => Err(format!(
@@ -306,14 +284,7 @@ fn stage_sources(crates: &Path) -> Result<Vec<Vec<PathBuf>>> {
                 .strip_prefix(&root)?
                 .to_string_lossy()
                 .replace('\\', "/");
-            let group = match copies::COPIES.iter().find(|(path, _)| *path == relative) {
-                Some((path, numbers)) => (stages::STAGES.iter())
-                    .filter(|s| numbers.contains(&s.number))
-                    .map(|s| crates.join(s.package).join(path))
-                    .collect(),
-                None => vec![file],
-            };
-            groups.push(group);
+            groups.push(copies::copies_of(crates, &relative).unwrap_or(vec![file]));
         }
     }
     Ok(groups)
@@ -327,12 +298,8 @@ pub(crate) fn unused_anchors(src: &Path, groups: &[Vec<PathBuf>]) -> Result<Vec<
     let mut included = std::collections::BTreeSet::new();
     for (page, text) in pages(src)? {
         let dir = page.parent().unwrap_or(src);
-        for directive in text.lines().flat_map(directives) {
-            if let Directive::Include {
-                path,
-                selector: Some(name),
-            } = directive
-            {
+        for (path, name) in text.lines().flat_map(directives).flatten() {
+            if let Some(name) = name {
                 included.insert((normalise(&dir.join(path)), name.trim().to_string()));
             }
         }
@@ -345,48 +312,42 @@ pub(crate) fn unused_anchors(src: &Path, groups: &[Vec<PathBuf>]) -> Result<Vec<
             let Some(name) = marker_names(line, "ANCHOR:") else {
                 continue;
             };
-            let used = group
-                .iter()
-                .any(|copy| included.contains(&(normalise(copy), name.to_string())));
-            if !used {
-                problems.push(Problem {
-                    file: file.clone(),
-                    line: index + 1,
-                    message: format!("anchor '{name}' is included by no chapter"),
-                });
+            let key = |copy: &PathBuf| (normalise(copy), name.to_string());
+            if !group.iter().any(|copy| included.contains(&key(copy))) {
+                let message = format!("anchor '{name}' is included by no chapter");
+                problems.push(Problem::at(file, index, message));
             }
         }
     }
     Ok(problems)
 }
 
-/// A line without its HTML comments (`<!-- ... -->`, which may span lines):
-/// mdBook does not render them, so their links are not links.
-fn without_comments(line: &str, in_comment: &mut bool) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    loop {
-        let marker = if *in_comment { "-->" } else { "<!--" };
-        let Some(at) = rest.find(marker) else {
-            if !*in_comment {
-                out.push_str(rest);
-            }
-            return out;
-        };
-        if !*in_comment {
-            out.push_str(&rest[..at]);
-        }
-        rest = &rest[at + marker.len()..];
-        *in_comment = !*in_comment;
-    }
+/// What a reader sees as prose, line for line: fenced code blocks and HTML
+/// comments (`<!-- ... -->`, which may span lines) become empty lines, and
+/// `inline code` spans blanks, since mdBook renders none of them as links.
+fn prose(text: &str) -> String {
+    static COMMENT: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?s)<!--.*?(?:-->|$)"));
+    static CODE: LazyLock<Regex> = LazyLock::new(|| pattern("`[^`\n]*`?"));
+    let text = without_fences(text);
+    let text = COMMENT.replace_all(&text, |c: &Captures| {
+        "\n".repeat(c[0].matches('\n').count())
+    });
+    CODE.replace_all(&text, " ").into_owned()
 }
 
-/// A line with its `inline code` spans blanked out: text in backticks is
-/// shown as code, never followed as a link.
-fn without_code_spans(line: &str) -> String {
-    static CODE: LazyLock<Regex> = LazyLock::new(|| pattern("`[^`]*`?"));
-    CODE.replace_all(line, |c: &Captures| " ".repeat(c[0].len()))
-        .into_owned()
+/// The text with every line of a fenced code block, fences included, emptied.
+fn without_fences(text: &str) -> String {
+    let mut in_fence = false;
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let fence = line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~");
+        in_fence ^= fence;
+        if !(fence || in_fence) {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The targets of Markdown links and images (`[text](target)`,
@@ -403,74 +364,55 @@ fn link_targets(line: &str) -> Vec<String> {
 }
 
 /// A relative link must name a file of the book (a `.html` link may name the
-/// page's `.md` source), and a `#fragment` into a page must name one of its
-/// headings; web links are not checked.
+/// page's `.md` source, a `dir/` link its `index.md`), and a `#fragment` into
+/// a page must name one of its headings; web links are not checked.
 fn check_link(src: &Path, page: &Path, target: &str) -> Result<(), String> {
     if target.is_empty() || target.contains("://") || target.starts_with("mailto:") {
         return Ok(());
     }
     let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
     let path = path.split('?').next().unwrap_or(path);
-    let dir = page.parent().unwrap_or(src);
-    let file = if path.is_empty() {
-        page.to_path_buf()
-    } else if let Some(absolute) = path.strip_prefix('/') {
-        src.join(absolute)
-    } else {
-        dir.join(path)
-    };
-    let file = normalise(&file);
+    let file = normalise(&match path.strip_prefix('/') {
+        _ if path.is_empty() => page.to_path_buf(),
+        Some(absolute) => src.join(absolute),
+        None => page.parent().unwrap_or(src).join(path),
+    });
     if !file.starts_with(normalise(src)) {
         return Err(format!("link {target} leaves the book's src/ directory"));
     }
-    let markdown = if file.is_file() {
-        Some(file.clone()).filter(|f| f.extension().is_some_and(|e| e == "md"))
-    } else if path.ends_with('/') && file.join("index.md").is_file() {
-        Some(file.join("index.md"))
-    } else if file.extension().is_some_and(|e| e == "html") && file.with_extension("md").is_file() {
-        Some(file.with_extension("md"))
-    } else {
+    let is = |file: &Path, extension: &str| file.extension().is_some_and(|e| e == extension);
+    let candidates = [
+        Some(file.clone()),
+        path.ends_with('/').then(|| file.join("index.md")),
+        is(&file, "html").then(|| file.with_extension("md")),
+    ];
+    let Some(found) = candidates.into_iter().flatten().find(|f| f.is_file()) else {
         return Err(format!("link or image {target} points at nothing"));
     };
-    match markdown {
-        Some(markdown) if !fragment.is_empty() => {
-            let text = std::fs::read_to_string(&markdown).unwrap_or_default();
-            if heading_ids(&text).iter().any(|id| id == fragment) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "link {target}: no heading with id '{fragment}' in that page"
-                ))
-            }
-        }
-        _ => Ok(()),
+    if fragment.is_empty() || !is(&found, "md") {
+        return Ok(());
     }
+    let text = std::fs::read_to_string(&found).unwrap_or_default();
+    if !heading_ids(&text).iter().any(|id| id == fragment) {
+        return Err(format!(
+            "link {target}: no heading with id '{fragment}' in that page"
+        ));
+    }
+    Ok(())
 }
 
-/// The ids a link can jump to in a page: HTML `id="..."` attributes, and the
-/// ids mdBook gives headings: the heading's text, lower-cased, spaces as `-`,
-/// punctuation dropped; a repeated id gets `-1`, `-2`...
+/// The ids a link can jump to in a page: the ids mdBook gives headings (the
+/// heading's text, lower-cased, spaces as `-`, punctuation dropped; a
+/// repeated id gets `-1`, `-2`...), and HTML `id="..."` attributes.
 fn heading_ids(text: &str) -> Vec<String> {
+    static HEADING: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?m)^#{1,6} (.*)$"));
+    // Keep a link's text, drop its target: `[text](url)` reads as `text`.
+    static TARGET: LazyLock<Regex> = LazyLock::new(|| pattern(r"\]\([^)]*(\)|$)"));
+    static ID: LazyLock<Regex> = LazyLock::new(|| pattern(r#" id="([^"]*)"#));
     let mut ids: Vec<String> = Vec::new();
-    let mut in_fence = false;
-    for line in text.lines() {
-        static ID: LazyLock<Regex> = LazyLock::new(|| pattern(r#" id="([^"]*)"#));
-        ids.extend(ID.captures_iter(line).map(|c| c[1].to_string()));
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
-            continue;
-        }
-        let hashes = line.chars().take_while(|&c| c == '#').count();
-        if in_fence || !(1..=6).contains(&hashes) || !line[hashes..].starts_with(' ') {
-            continue;
-        }
-        // Keep a link's text, drop its target: `[text](url)` reads as `text`.
-        static TARGET: LazyLock<Regex> = LazyLock::new(|| pattern(r"\]\([^)]*(\)|$)"));
-        let heading = TARGET.replace_all(line[hashes..].trim().trim_end_matches('#'), "");
-        let base: String = heading
-            .trim()
-            .chars()
+    for heading in HEADING.captures_iter(&without_fences(text)) {
+        let title = TARGET.replace_all(heading[1].trim().trim_end_matches('#'), "");
+        let base: String = (title.trim().chars())
             .filter_map(|c| match c {
                 c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c.to_ascii_lowercase()),
                 c if c.is_whitespace() => Some('-'),
@@ -478,13 +420,15 @@ fn heading_ids(text: &str) -> Vec<String> {
             })
             .collect();
         let mut id = base.clone();
-        let mut repeat = 0;
-        while ids.contains(&id) {
-            repeat += 1;
+        for repeat in 1.. {
+            if !ids.contains(&id) {
+                break;
+            }
             id = format!("{base}-{repeat}");
         }
         ids.push(id);
     }
+    ids.extend(ID.captures_iter(text).map(|c| c[1].to_string()));
     ids
 }
 
@@ -508,29 +452,27 @@ fn normalise(path: &Path) -> PathBuf {
 /// one that exists under `crates`: a renamed test would otherwise leave the
 /// book pointing at nothing. Names with at least three underscores count.
 pub(crate) fn check_function_names(src: &Path, crates: &Path) -> Result<Vec<Problem>> {
+    static FN: LazyLock<Regex> = LazyLock::new(|| pattern(r"fn ([[:alnum:]_]+)"));
+    static CODE: LazyLock<Regex> = LazyLock::new(|| pattern("`([^`]*)`"));
     let mut sources = Vec::new();
     collect_files(crates, "rs", &mut sources)?;
-    static FN: LazyLock<Regex> = LazyLock::new(|| pattern(r"fn ([[:alnum:]_]+)"));
     let mut defined = std::collections::BTreeSet::new();
     for source in sources {
         let text = std::fs::read_to_string(&source).unwrap_or_default();
         defined.extend(FN.captures_iter(&text).map(|c| c[1].to_string()));
     }
+    let looks_like_a_function = |span: &str| {
+        span.matches('_').count() >= 3
+            && (span.bytes()).all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
     let mut problems = Vec::new();
     for (page, text) in pages(src)? {
         for (index, line) in text.lines().enumerate() {
-            for (i, span) in line.split('`').enumerate() {
-                let looks_like_a_function = i % 2 == 1
-                    && span.matches('_').count() >= 3
-                    && span
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-                if looks_like_a_function && !defined.contains(span) {
-                    problems.push(Problem {
-                        file: page.clone(),
-                        line: index + 1,
-                        message: format!("no function `{span}` under {}", crates.display()),
-                    });
+            for span in CODE.captures_iter(line).filter_map(|c| c.get(1)) {
+                let name = span.as_str();
+                if looks_like_a_function(name) && !defined.contains(name) {
+                    let message = format!("no function `{name}` under {}", crates.display());
+                    problems.push(Problem::at(&page, index, message));
                 }
             }
         }
