@@ -41,7 +41,7 @@ const SHOWN_PORT: u16 = 8000;
 /// What a port the kernel chose for a client is shown as.
 const SHOWN_CLIENT_PORT: &str = "54321";
 /// Every date is shown as the example date of RFC 9110 §5.6.7.
-const SHOWN_DATE: &str = "Sun, 06 Nov 1994 08:49:37";
+const SHOWN_DATE: &str = "Sun, 06 Nov 1994 08:49:37 GMT";
 const SHOWN_ROOT: &str = "/path/to/pico-server";
 
 /// How long a server may take to print its banner (it may be compiled first).
@@ -480,11 +480,10 @@ impl Process {
 
     fn signal(&self, signal: &str) {
         let group = format!("-{}", self.child.id());
-        let kill = Command::new("kill")
+        let _ = Command::new("kill")
             .args([signal, "--", &group])
             .stderr(Stdio::null())
             .status();
-        drop(kill);
     }
 
     fn text(&self) -> String {
@@ -546,31 +545,26 @@ fn without_strace_noise(line: &str) -> Option<String> {
 }
 
 /// The masks of one line, each a pattern and what its matches become.
-static MASKS: LazyLock<Vec<(Regex, String)>> = LazyLock::new(|| {
-    [
+static MASKS: LazyLock<Vec<(Regex, &str)>> = LazyLock::new(|| {
+    let masks = [
         // Process ids.
-        (r"\[pid +[0-9]+", "[pid PID".to_string()),
-        // IMF-fixdate (RFC 9110 §5.6.7), shown as the RFC's example date.
+        (r"\[pid +[0-9]+", "[pid PID"),
+        // IMF-fixdate (RFC 9110 §5.6.7).
         (
-            r"[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT",
-            format!("{SHOWN_DATE} GMT"),
+            r"[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} GMT",
+            SHOWN_DATE,
         ),
         // Differs between machines.
-        (r"curl/[0-9][0-9.]*", "curl/VERSION".to_string()),
+        (r"curl/[0-9][0-9.]*", "curl/VERSION"),
         // Timings: `12.3 ms`, `0.52s`, `870µs`.
-        (
-            r"\b[0-9]+(\.[0-9]+)?( ?)(ns|µs|us|ms|s)\b",
-            "N$2$3".to_string(),
-        ),
+        (r"\b[0-9]+(\.[0-9]+)?( ?)(ns|µs|us|ms|s)\b", "N$2$3"),
         // compare runs the working copy; the book shows it clean.
         (
             r"^Stages: your working copy; changed since git HEAD: .*",
-            "Stages: your working copy, the same as committed (git HEAD).".to_string(),
+            "Stages: your working copy, the same as committed (git HEAD).",
         ),
-    ]
-    .into_iter()
-    .map(|(from, to)| (pattern(from), to))
-    .collect()
+    ];
+    masks.map(|(from, to)| (pattern(from), to)).into()
 });
 
 fn mask_line(line: &str) -> String {
@@ -585,7 +579,7 @@ fn mask_line(line: &str) -> String {
         })
         .into_owned();
     for (from, to) in MASKS.iter() {
-        line = from.replace_all(&line, to.as_str()).into_owned();
+        line = from.replace_all(&line, *to).into_owned();
     }
     if line.contains("SO_RCVTIMEO") {
         // The read timeout is whatever is left of the deadline: it varies.
