@@ -130,16 +130,10 @@ fn pages(src: &Path) -> Result<Vec<(PathBuf, String)>> {
     pages.sort();
     let read = |page: PathBuf| {
         let text = std::fs::read_to_string(&page);
-        Ok((
-            text.with_context(|| format!("cannot read {}", page.display()))?,
-            page,
-        ))
+        let text = text.with_context(|| format!("cannot read {}", page.display()))?;
+        Ok((page, text))
     };
-    pages
-        .into_iter()
-        .map(read)
-        .map(|r| r.map(|(t, p)| (p, t)))
-        .collect()
+    pages.into_iter().map(read).collect()
 }
 
 /// Every file under `dir` whose extension is `extension` (build output skipped).
@@ -230,10 +224,8 @@ fn check_include(dir: &Path, path: &str, selector: Option<&str>) -> Result<(), S
     let lines: Vec<&str> = text.lines().collect();
     let selector = selector.map_or("", str::trim);
     // No selector, or lines: `N`, `N:M`, `N:` or `:M`.
-    if selector
-        .split(':')
-        .all(|part| part.bytes().all(|b| b.is_ascii_digit()))
-    {
+    let is_number = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if selector.split(':').all(is_number) {
         let numbers = selector.split(':').filter_map(|p| p.parse::<usize>().ok());
         return match numbers.max() {
             Some(last) if last > lines.len() => Err(format!(
@@ -243,12 +235,8 @@ fn check_include(dir: &Path, path: &str, selector: Option<&str>) -> Result<(), S
             _ => Ok(()),
         };
     }
-    let find = |marker| {
-        lines
-            .iter()
-            .position(|l| marker_names(l, marker) == Some(selector))
-    };
-    match (find("ANCHOR:"), find("ANCHOR_END:")) {
+    let line_of = |marker| (lines.iter()).position(|l| marker_names(l, marker) == Some(selector));
+    match (line_of("ANCHOR:"), line_of("ANCHOR_END:")) {
         (None, _) => Err(format!("anchor '{selector}' is not in {path}")),
         (Some(_), None) => Err(format!("anchor '{selector}' is never closed in {path}")),
         (Some(start), Some(end)) if end <= start => Err(format!(
@@ -481,15 +469,12 @@ pub(crate) fn check_function_names(src: &Path, crates: &Path) -> Result<Vec<Prob
 }
 
 /// Where `chromium` is: `$CHROMIUM`, else the usual names on the PATH.
-pub(crate) fn chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    let path = std::env::var_os("PATH")?;
+fn chromium() -> Option<PathBuf> {
     let names = ["chromium", "chromium-browser", "google-chrome", "chrome"];
-    std::env::split_paths(&path)
-        .flat_map(|dir| names.map(|name| dir.join(name)))
-        .find(|candidate| candidate.is_file())
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut on_path = std::env::split_paths(&path).flat_map(|dir| names.map(|n| dir.join(n)));
+    let chosen = std::env::var_os("CHROMIUM").map(PathBuf::from);
+    chosen.or_else(|| on_path.find(|candidate| candidate.is_file()))
 }
 
 /// Headless Chromium with a fresh profile, as root-in-a-container needs it.
@@ -517,9 +502,8 @@ fn headless(browser: &Path, profile: &Path) -> Command {
 /// `just screenshot`: step 4 serves `www/`, Chromium checks that every
 /// self-test passed, then takes the picture the finale chapter shows.
 fn screenshot() -> Result<ExitCode> {
-    let Some(browser) = chromium() else {
-        bail!("no Chromium found: install it (`apt-get install chromium`) or set CHROMIUM");
-    };
+    let browser = chromium()
+        .context("no Chromium found: install it (`apt-get install chromium`) or set CHROMIUM")?;
     let step4 = stages::stage("4")?;
     stages::build(&[step4.package], Profile::Debug)?;
     let server = Running::stage(step4, &stages::www(), &[], Profile::Debug, None)?;
