@@ -12,6 +12,7 @@
 //! - `book dedent`: the mdBook preprocessor that dedents included listings
 //!   (see `book/dedent.rs`).
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -62,7 +63,7 @@ fn check_command() -> Result<ExitCode> {
     let mut report = check(&book_src())?;
     let problems = &mut report.problems;
     problems.extend(check_function_names(&book_src(), &crates)?);
-    problems.extend(unused_anchors(&book_src(), &stage_sources(&crates)?)?);
+    problems.extend(unused_anchors(&report.anchors, &stage_sources(&crates)?));
     for problem in problems.iter() {
         eprintln!("{problem}");
     }
@@ -109,6 +110,8 @@ pub(crate) struct Report {
     pub pages: usize,
     pub includes: usize,
     pub links: usize,
+    /// Every included anchor: the file (normalised) and the anchor's name.
+    pub anchors: BTreeSet<(PathBuf, String)>,
     pub problems: Vec<Problem>,
 }
 
@@ -162,6 +165,8 @@ fn check_includes(page: &Path, text: &str, report: &mut Report) {
         for include in directives(line) {
             let checked = include.and_then(|(path, selector)| {
                 report.includes += 1;
+                let anchor = selector.map(|name| (normalise(&dir.join(path)), name.trim().into()));
+                report.anchors.extend(anchor);
                 check_include(dir, path, selector)
             });
             if let Err(message) = checked {
@@ -278,20 +283,15 @@ fn stage_sources(crates: &Path) -> Result<Vec<Vec<PathBuf>>> {
     Ok(groups)
 }
 
-/// An `ANCHOR:` region that no chapter includes is an excerpt nobody reads,
-/// left behind by a chapter that moved on. `groups` are source files, each
+/// An `ANCHOR:` region that no chapter includes (no anchor of `included`, as
+/// [`check`] found them) is an excerpt nobody reads, left behind by a chapter
+/// that moved on. `groups` are source files, each
 /// with its intended copies: an anchor of a copy is used when the same anchor
 /// of any copy is included. Each problem names the file and the anchor's line.
-pub(crate) fn unused_anchors(src: &Path, groups: &[Vec<PathBuf>]) -> Result<Vec<Problem>> {
-    let mut included = std::collections::BTreeSet::new();
-    for (page, text) in pages(src)? {
-        let dir = page.parent().unwrap_or(src);
-        for (path, name) in text.lines().flat_map(directives).flatten() {
-            if let Some(name) = name {
-                included.insert((normalise(&dir.join(path)), name.trim().to_string()));
-            }
-        }
-    }
+pub(crate) fn unused_anchors(
+    included: &BTreeSet<(PathBuf, String)>,
+    groups: &[Vec<PathBuf>],
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     for group in groups {
         let Some(file) = group.first() else { continue };
@@ -307,7 +307,7 @@ pub(crate) fn unused_anchors(src: &Path, groups: &[Vec<PathBuf>]) -> Result<Vec<
             }
         }
     }
-    Ok(problems)
+    problems
 }
 
 /// What a reader sees as prose, line for line: fenced code blocks and HTML
@@ -444,7 +444,7 @@ pub(crate) fn check_function_names(src: &Path, crates: &Path) -> Result<Vec<Prob
     static CODE: LazyLock<Regex> = LazyLock::new(|| pattern("`([^`]*)`"));
     let mut sources = Vec::new();
     collect_files(crates, "rs", &mut sources)?;
-    let mut defined = std::collections::BTreeSet::new();
+    let mut defined = BTreeSet::new();
     for source in sources {
         let text = std::fs::read_to_string(&source).unwrap_or_default();
         defined.extend(FN.captures_iter(&text).map(|c| c[1].to_string()));

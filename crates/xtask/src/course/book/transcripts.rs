@@ -1,26 +1,14 @@
 //! `book transcripts`: the terminal sessions the book shows, produced by
-//! running them, never typed by hand.
+//! running them, never typed by hand. `docs/transcripts.txt` lists them, one
+//! a line, and explains its three forms; each becomes `docs/src/out/NAME.txt`,
+//! whose first line is the command as a reader would type it.
 //!
-//! `docs/transcripts.txt` lists one transcript per line, in one of three forms:
-//!
-//! ```text
-//! NAME: COMMAND                                       what COMMAND prints
-//! NAME: COMMAND  # while: SERVER                      same, with SERVER running meanwhile
-//! NAME: SERVER  # serving: CLIENT  # until: TEXT      what SERVER prints while CLIENT runs,
-//!                                                     up to the first line holding TEXT
-//! ```
-//!
-//! Each becomes `docs/src/out/NAME.txt`, whose first line is `$ COMMAND` (or
-//! `$ SERVER`) exactly as a reader would type it in the workspace. Commands run
-//! in `bash` at the top of the workspace. Port 8000 in a command is replaced by
-//! a free port (and shown as 8000 again), `./target/` by the real target
-//! directory. What changes from run to run is masked: dates, ports the kernel
-//! picked, timings, process ids, the workspace's and the temporary directory's
-//! paths, curl's version.
-//!
+//! Commands run in `bash` at the top of the workspace. Port 8000 in a command
+//! is replaced by a free port (and shown as 8000 again), `./target/` by the
+//! real target directory, and what changes from run to run is masked.
 //! `--check` writes into a temporary directory instead and fails when a
-//! committed transcript differs: CI runs it, so the book never shows output the
-//! code no longer prints.
+//! committed transcript differs: CI runs it, so the book never shows output
+//! the code no longer prints.
 
 use std::io::Read;
 use std::net::TcpListener;
