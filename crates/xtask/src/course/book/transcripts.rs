@@ -315,8 +315,9 @@ impl Machine {
     fn serve(&self, server: &str, client: &str, until: &str) -> Result<String> {
         let mut server = start_server(&self.root, server)?;
         let client = run_to_end(&self.root, client);
-        server.wait_for(UNTIL_PATIENCE, |bytes| {
-            end_of_line_with(bytes, until).is_some()
+        // That line may come a little after the client ended.
+        server.wait(UNTIL_PATIENCE, |s| {
+            end_of_line_with(&s.bytes, until).is_some()
         });
         let output = server.stop();
         let client = client?;
@@ -346,7 +347,7 @@ fn free_port() -> Result<u16> {
 /// status, if not 0, as a last line).
 fn run_to_end(root: &Path, command: &str) -> Result<String> {
     let mut process = Process::start(root, command)?;
-    if !process.wait_for_end(COMMAND_PATIENCE) {
+    if !process.wait(COMMAND_PATIENCE, |process| process.ended) {
         process.stop();
         bail!("`{command}` ran longer than {COMMAND_PATIENCE:?}");
     }
@@ -368,13 +369,13 @@ fn run_to_end(root: &Path, command: &str) -> Result<String> {
 /// may already follow it while the server waits.
 fn start_server(root: &Path, command: &str) -> Result<Process> {
     let mut server = Process::start(root, command)?;
-    let banner = |bytes: &[u8]| {
-        bytes.split_inclusive(|b| *b == b'\n').any(|line| {
+    let banner = |server: &Process| {
+        server.bytes.split_inclusive(|b| *b == b'\n').any(|line| {
             line.ends_with(b"\n")
                 && (line.starts_with(b"Serving files from") || line.starts_with(b"Listening on"))
         })
     };
-    if !server.wait_for(BANNER_PATIENCE, banner) {
+    if !server.wait(BANNER_PATIENCE, banner) {
         bail!("`{command}` printed no banner:\n{}", server.stop());
     }
     Ok(server)
@@ -426,40 +427,26 @@ impl Process {
         })
     }
 
-    /// Waits until `ready` holds for the output so far; false if the output
-    /// ended or `patience` ran out first.
-    fn wait_for(&mut self, patience: Duration, ready: impl Fn(&[u8]) -> bool) -> bool {
-        self.wait(patience, |bytes, _| ready(bytes))
-    }
-
-    /// Waits until the output has ended (the program and its children exited).
-    fn wait_for_end(&mut self, patience: Duration) -> bool {
-        self.wait(patience, |_, ended| ended)
-    }
-
-    fn wait(&mut self, patience: Duration, done: impl Fn(&[u8], bool) -> bool) -> bool {
+    /// Reads the output until `done` holds for the process (true), the
+    /// output ends (`done` decides once more) or `patience` runs out (false).
+    fn wait(&mut self, patience: Duration, done: impl Fn(&Process) -> bool) -> bool {
         let deadline = Instant::now() + patience;
-        while !done(&self.bytes, self.ended) {
-            if self.ended {
-                return false;
-            }
-            match self
-                .chunks
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            {
+        while !self.ended && !done(self) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.chunks.recv_timeout(left) {
                 Ok(chunk) => self.bytes.extend(chunk),
                 Err(RecvTimeoutError::Disconnected) => self.ended = true,
                 Err(RecvTimeoutError::Timeout) => return false,
             }
         }
-        true
+        done(self)
     }
 
     /// Stops the process group (TERM, so that strace and cargo pass it on and
     /// exit cleanly; KILL if it lingers) and returns everything it printed.
     fn stop(mut self) -> String {
         self.signal("-TERM");
-        if !self.wait_for_end(Duration::from_secs(10)) {
+        if !self.wait(Duration::from_secs(10), |process| process.ended) {
             self.signal("-KILL");
         }
         let _ = self.child.wait();
