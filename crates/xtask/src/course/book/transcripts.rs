@@ -109,11 +109,10 @@ fn parse_line(line: &str) -> Result<Transcript> {
     } else if let Some((server, rest)) = rest.split_once(" # serving: ") {
         let (client, until) = (rest.split_once(" # until: "))
             .context("'# serving:' needs '# until: TEXT' after it")?;
-        let (server, client, until) = (field(server), field(client), field(until));
         Kind::Serving {
-            server,
-            client,
-            until,
+            server: field(server),
+            client: field(client),
+            until: field(until),
         }
     } else {
         Kind::Plain {
@@ -225,15 +224,12 @@ fn check_fresh(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints the first line where `old` and `new` part ways.
+/// Prints where `old` and `new` first part ways, as a unified diff's hunk.
 fn report_difference(old: &str, new: &str) {
-    let (old, new): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
-    let first = (0..old.len().max(new.len()))
-        .find(|&i| old.get(i) != new.get(i))
-        .unwrap_or(0);
-    eprintln!("  line {}:", first + 1);
-    eprintln!("  - {}", old.get(first).unwrap_or(&"(end of file)"));
-    eprintln!("  + {}", new.get(first).unwrap_or(&"(end of file)"));
+    let diff = similar::TextDiff::from_lines(old, new);
+    if let Some(hunk) = diff.unified_diff().context_radius(1).iter_hunks().next() {
+        eprint!("{hunk}");
+    }
 }
 
 /// The first program a transcript needs that cannot be used here.
