@@ -277,7 +277,8 @@ fn stage_sources(crates: &Path) -> Result<Vec<Vec<PathBuf>>> {
                 .strip_prefix(&root)?
                 .to_string_lossy()
                 .replace('\\', "/");
-            groups.push(copies::copies_of(crates, &relative).unwrap_or(vec![file]));
+            let copies = copies::copies_of(crates, &relative);
+            groups.push(copies.map_or(vec![file], |c| c.into_iter().map(|(_, f)| f).collect()));
         }
     }
     Ok(groups)

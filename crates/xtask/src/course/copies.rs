@@ -56,23 +56,24 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
 }
 
 /// Every copy of `path` (a path inside a stage crate) under `crates`, in
-/// stage order, or `None` if `path` is not an intended copy.
-pub(crate) fn copies_of(crates: &Path, path: &str) -> Option<Vec<PathBuf>> {
+/// stage order with the stage's number, or `None` if `path` is no intended copy.
+pub(crate) fn copies_of(crates: &Path, path: &str) -> Option<Vec<(u8, PathBuf)>> {
     let (_, numbers) = COPIES.iter().find(|(p, _)| *p == path)?;
     let sharing = STAGES.iter().filter(|s| numbers.contains(&s.number));
-    Some(sharing.map(|s| crates.join(s.package).join(path)).collect())
+    Some(
+        sharing
+            .map(|s| (s.number, crates.join(s.package).join(path)))
+            .collect(),
+    )
 }
 
 /// One line per copy that differs from (or is missing next to) its first
 /// stage's version, under the stage crates in `crates`.
 pub(crate) fn check(crates: &Path) -> Vec<String> {
     let mut problems = Vec::new();
-    for (path, numbers) in COPIES {
+    for (path, _) in COPIES {
         let copies = copies_of(crates, path).unwrap_or_default();
-        let mut copies = numbers
-            .iter()
-            .zip(copies)
-            .map(|(n, c)| (n, std::fs::read(c).ok()));
+        let mut copies = (copies.into_iter()).map(|(n, file)| (n, std::fs::read(file).ok()));
         let Some((first, original)) = copies.next() else {
             continue;
         };
