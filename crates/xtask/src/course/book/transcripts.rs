@@ -134,9 +134,10 @@ pub(crate) fn run(check: bool) -> Result<ExitCode> {
         .with_context(|| format!("cannot read {}", list.display()))?;
     let transcripts = parse(&text)?;
     let committed = root.join("docs").join("src").join("out");
-    let out = match check {
-        true => std::env::temp_dir().join(format!("pico-transcripts-{}", std::process::id())),
-        false => committed.clone(),
+    let out = if check {
+        std::env::temp_dir().join(format!("pico-transcripts-{}", std::process::id()))
+    } else {
+        committed.clone()
     };
     let packages: Vec<&str> = stages::STAGES.iter().map(|s| s.package).collect();
     stages::build(&packages, Profile::Debug)?;
