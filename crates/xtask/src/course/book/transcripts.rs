@@ -102,28 +102,27 @@ fn parse_line(line: &str) -> Result<Transcript> {
     if name.is_empty() || !name.bytes().all(valid) {
         bail!("'{name}' is not a name (a-z, 0-9 and '-')");
     }
-    let field = |text: &str| text.trim().to_string();
+    let field = |text: &str| match text.trim() {
+        "" => bail!("a command (or the until text) is empty"),
+        text => Ok(text.to_string()),
+    };
     let kind = if let Some((command, server)) = rest.split_once(" # while: ") {
-        let (command, server) = (field(command), field(server));
+        let (command, server) = (field(command)?, field(server)?);
         Kind::While { command, server }
     } else if let Some((server, rest)) = rest.split_once(" # serving: ") {
         let (client, until) = (rest.split_once(" # until: "))
             .context("'# serving:' needs '# until: TEXT' after it")?;
         Kind::Serving {
-            server: field(server),
-            client: field(client),
-            until: field(until),
+            server: field(server)?,
+            client: field(client)?,
+            until: field(until)?,
         }
     } else {
         Kind::Plain {
-            command: field(rest),
+            command: field(rest)?,
         }
     };
-    let transcript = Transcript { name, kind };
-    if transcript.commands().iter().any(|c| c.is_empty()) {
-        bail!("a command is empty");
-    }
-    Ok(transcript)
+    Ok(Transcript { name, kind })
 }
 
 /// `just transcripts` (write) or `--check` (compare).
@@ -133,52 +132,53 @@ pub(crate) fn run(check: bool) -> Result<ExitCode> {
     let text = std::fs::read_to_string(&list)
         .with_context(|| format!("cannot read {}", list.display()))?;
     let transcripts = parse(&text)?;
-    let committed = root.join("docs").join("src").join("out");
-    let out = if check {
-        std::env::temp_dir().join(format!("pico-transcripts-{}", std::process::id()))
-    } else {
-        committed.clone()
-    };
     let packages: Vec<&str> = stages::STAGES.iter().map(|s| s.package).collect();
     stages::build(&packages, Profile::Debug)?;
-    let written = write_all(&Machine::new(&root), &transcripts, &out)?;
+    let fresh = produce_all(&Machine::new(&root), &transcripts)?;
+    let committed = root.join("docs").join("src").join("out");
     let stale = stale_files(&committed, &transcripts)?;
     if check {
-        return check_fresh(&out, &committed, &written, &stale);
+        return check_fresh(&committed, &fresh, &stale);
     }
+    write_files(&committed, &fresh)?;
     for path in &stale {
         std::fs::remove_file(path)?;
         eprintln!("removed {} (not in transcripts.txt)", path.display());
     }
-    println!("wrote {} transcripts to {}", written.len(), out.display());
+    println!(
+        "wrote {} transcripts to {}",
+        fresh.len(),
+        committed.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes each transcript that can run here to `out`; returns those written.
-fn write_all<'a>(
-    machine: &Machine,
-    transcripts: &'a [Transcript],
-    out: &Path,
-) -> Result<Vec<&'a Transcript>> {
-    std::fs::create_dir_all(out)?;
-    let mut written = Vec::new();
+/// Each transcript that can run here, as its file name and text.
+fn produce_all(machine: &Machine, transcripts: &[Transcript]) -> Result<Vec<(String, String)>> {
+    let mut fresh = Vec::new();
     for transcript in transcripts {
+        let name = &transcript.name;
         if let Some(missing) = missing_tool(transcript) {
             eprintln!(
-                "*** SKIPPED: transcript '{}' needs `{missing}`, which is not installed or not usable here ***",
-                transcript.name
+                "*** SKIPPED: transcript '{name}' needs `{missing}`, which is not installed or not usable here ***"
             );
             continue;
         }
         let started = Instant::now();
-        let text = (machine.produce(transcript))
-            .with_context(|| format!("transcript '{}'", transcript.name))?;
-        std::fs::write(out.join(format!("{}.txt", transcript.name)), text)?;
+        let text = (machine.produce(transcript)).with_context(|| format!("transcript '{name}'"))?;
         let seconds = started.elapsed().as_secs_f64();
-        eprintln!("transcript {} ({seconds:.1} s)", transcript.name);
-        written.push(transcript);
+        eprintln!("transcript {name} ({seconds:.1} s)");
+        fresh.push((format!("{name}.txt"), text));
     }
-    Ok(written)
+    Ok(fresh)
+}
+
+fn write_files(dir: &Path, files: &[(String, String)]) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text)?;
+    }
+    Ok(())
 }
 
 /// The `.txt` files of `committed` that no transcript of the list writes.
@@ -190,11 +190,11 @@ fn stale_files(committed: &Path, transcripts: &[Transcript]) -> Result<Vec<PathB
         .collect())
 }
 
-/// `--check`: the transcripts just written to `out` must be the committed ones.
+/// `--check`: the fresh transcripts must be the committed ones; if they are
+/// not, they are written to a temporary directory to look at.
 fn check_fresh(
-    out: &Path,
     committed: &Path,
-    transcripts: &[&Transcript],
+    fresh: &[(String, String)],
     stale: &[PathBuf],
 ) -> Result<ExitCode> {
     let mut differences = stale.len();
@@ -202,27 +202,26 @@ fn check_fresh(
         let path = path.display();
         eprintln!("{path}: not listed in docs/transcripts.txt (stale)");
     }
-    for transcript in transcripts {
-        let file = format!("{}.txt", transcript.name);
-        let fresh = std::fs::read_to_string(out.join(&file))?;
-        match std::fs::read_to_string(committed.join(&file)) {
+    for (file, text) in fresh {
+        match std::fs::read_to_string(committed.join(file)) {
             Err(_) => eprintln!("docs/src/out/{file}: missing; run `just transcripts`"),
-            Ok(old) if old != fresh => {
+            Ok(old) if old != *text => {
                 eprintln!("docs/src/out/{file}: out of date; run `just transcripts`");
-                report_difference(&old, &fresh);
+                report_difference(&old, text);
             }
             Ok(_) => continue,
         }
         differences += 1;
     }
-    if differences > 0 {
-        let out = out.display();
-        eprintln!("{differences} transcript(s) differ; the fresh ones are in {out}");
-        return Ok(ExitCode::FAILURE);
+    if differences == 0 {
+        println!("transcripts fresh: {} checked", fresh.len());
+        return Ok(ExitCode::SUCCESS);
     }
-    let _ = std::fs::remove_dir_all(out);
-    println!("transcripts fresh: {} checked", transcripts.len());
-    Ok(ExitCode::SUCCESS)
+    let out = std::env::temp_dir().join(format!("pico-transcripts-{}", std::process::id()));
+    write_files(&out, fresh)?;
+    let out = out.display();
+    eprintln!("{differences} transcript(s) differ; the fresh ones are in {out}");
+    Ok(ExitCode::FAILURE)
 }
 
 /// Prints where `old` and `new` first part ways, as a unified diff's hunk.
