@@ -284,11 +284,10 @@ fn stage_sources(crates: &Path) -> Result<Vec<Vec<PathBuf>>> {
     Ok(groups)
 }
 
-/// An `ANCHOR:` region that no chapter includes (no anchor of `included`, as
-/// [`check`] found them) is an excerpt nobody reads, left behind by a chapter
-/// that moved on. `groups` are source files, each
-/// with its intended copies: an anchor of a copy is used when the same anchor
-/// of any copy is included. Each problem names the file and the anchor's line.
+/// An `ANCHOR:` region that no chapter includes (none of the anchors
+/// [`check`] found `included`) is an excerpt nobody reads, left behind by a
+/// chapter that moved on. `groups` are source files, each with its intended
+/// copies: an anchor of a copy is used when that anchor of any copy is.
 pub(crate) fn unused_anchors(
     included: &BTreeSet<(PathBuf, String)>,
     groups: &[Vec<PathBuf>],
@@ -297,10 +296,8 @@ pub(crate) fn unused_anchors(
     for group in groups {
         let Some(file) = group.first() else { continue };
         let text = std::fs::read_to_string(file).unwrap_or_default();
-        for (index, line) in text.lines().enumerate() {
-            let Some(name) = marker_names(line, "ANCHOR:") else {
-                continue;
-            };
+        let lines = text.lines().enumerate();
+        for (index, name) in lines.filter_map(|(i, l)| Some((i, marker_names(l, "ANCHOR:")?))) {
             let key = |copy: &PathBuf| (normalise(copy), name.to_string());
             if !group.iter().any(|copy| included.contains(&key(copy))) {
                 let message = format!("anchor '{name}' is included by no chapter");
