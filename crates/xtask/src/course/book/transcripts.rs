@@ -414,11 +414,10 @@ impl Process {
                 }
             }
         });
-        let (bytes, ended) = (Vec::new(), false);
         Ok(Process {
             child,
-            bytes,
-            ended,
+            bytes: Vec::new(),
+            ended: false,
             chunks,
         })
     }
