@@ -36,7 +36,7 @@ usage: cargo run -p xtask -- book <command>
 commands:
   check               includes, anchors, links and images of docs/src all exist
   transcripts         run docs/transcripts.txt, write docs/src/out/*.txt
-  transcripts --check regenerate into a temporary directory, fail on any difference
+  transcripts --check regenerate and compare, fail on any difference
   screenshot          step 4 on www/ in headless Chromium -> docs/src/img/finale.png
   dedent              mdBook preprocessor: strips the common indent of code blocks";
 

@@ -6,9 +6,9 @@
 //! Commands run in `bash` at the top of the workspace. Port 8000 in a command
 //! is replaced by a free port (and shown as 8000 again), `./target/` by the
 //! real target directory, and what changes from run to run is masked.
-//! `--check` writes into a temporary directory instead and fails when a
-//! committed transcript differs: CI runs it, so the book never shows output
-//! the code no longer prints.
+//! `--check` compares instead and fails when a committed transcript differs
+//! (then the fresh ones are left in a temporary directory): CI runs it, so
+//! the book never shows output the code no longer prints.
 
 use std::io::Read;
 use std::net::TcpListener;
