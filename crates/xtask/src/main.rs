@@ -66,18 +66,12 @@ fn main() -> ExitCode {
         "copies" => copies::run(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
-            return ExitCode::SUCCESS;
+            Ok(ExitCode::SUCCESS)
         }
-        other => {
-            eprintln!("error: unknown command '{other}'\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+        other => return usage_error(&format!("unknown command '{other}'"), USAGE),
     };
-    match result {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
+    result.unwrap_or_else(|error| {
+        eprintln!("error: {error:#}");
+        ExitCode::FAILURE
+    })
 }

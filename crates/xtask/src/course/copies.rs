@@ -6,7 +6,7 @@
 //! must reach the others: this check (run by CI and by `cargo test`) names any
 //! copy that drifted. [`COPIES`] is the one list of them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -33,7 +33,7 @@ pub(crate) const COPIES: &[(&str, &[u8])] = &[
 ];
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
-    if !matches!(args, [] | [_]) || args.first().is_some_and(|a| a != "--check") {
+    if !(args.is_empty() || args == ["--check"]) {
         eprintln!(
             "usage: cargo run -p xtask -- copies [--check]   the intended copies are the same"
         );
@@ -55,34 +55,38 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     Ok(ExitCode::FAILURE)
 }
 
+/// Every copy of `path` (a path inside a stage crate) under `crates`, in
+/// stage order with the stage's number, or `None` if `path` is no intended copy.
+pub(crate) fn copies_of(crates: &Path, path: &str) -> Option<Vec<(u8, PathBuf)>> {
+    let (_, numbers) = COPIES.iter().find(|(p, _)| *p == path)?;
+    let sharing = STAGES.iter().filter(|s| numbers.contains(&s.number));
+    Some(
+        sharing
+            .map(|s| (s.number, crates.join(s.package).join(path)))
+            .collect(),
+    )
+}
+
 /// One line per copy that differs from (or is missing next to) its first
 /// stage's version, under the stage crates in `crates`.
 pub(crate) fn check(crates: &Path) -> Vec<String> {
     let mut problems = Vec::new();
-    for (path, numbers) in COPIES {
-        let read = |number: &u8| {
-            let package = STAGES
-                .iter()
-                .find(|s| s.number == *number)
-                .map(|s| s.package);
-            std::fs::read(crates.join(package.unwrap_or_default()).join(path)).ok()
-        };
-        let Some((first, rest)) = numbers.split_first() else {
+    for (path, _) in COPIES {
+        let copies = copies_of(crates, path).unwrap_or_default();
+        let mut copies = (copies.into_iter()).map(|(n, file)| (n, std::fs::read(file).ok()));
+        let Some((first, original)) = copies.next() else {
             continue;
         };
-        let original = read(first);
-        for number in rest {
-            let copy = read(number);
-            let problem = match (&original, &copy) {
+        for (number, copy) in copies {
+            problems.push(match (&original, copy) {
                 (None, _) => format!("step {first}: {path} is missing"),
                 (_, None) => format!("step {number}: {path} is missing"),
-                (Some(a), Some(b)) if a != b => {
-                    let line = first_difference(a, b);
+                (Some(a), Some(b)) if *a != b => {
+                    let line = first_difference(a, &b);
                     format!("{path}: step {number} differs from step {first} (from line {line})")
                 }
                 _ => continue,
-            };
-            problems.push(problem);
+            });
         }
     }
     problems

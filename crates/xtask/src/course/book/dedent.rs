@@ -8,7 +8,6 @@
 //! renderer will do: exit 0), then runs `book dedent` with `[context, book]`
 //! as JSON on stdin and reads the book back, changed, on stdout.
 
-use std::io::Read;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -18,13 +17,8 @@ pub(crate) fn run(args: &[&str]) -> Result<ExitCode> {
     if args.first() == Some(&"supports") {
         return Ok(ExitCode::SUCCESS);
     }
-    let mut input = String::new();
-    std::io::stdin().read_to_string(&mut input)?;
-    let parsed: Value = serde_json::from_str(&input).context("mdBook's JSON on stdin")?;
-    let mut book = parsed
-        .get(1)
-        .cloned()
-        .context("expected [context, book] on stdin")?;
+    let (_context, mut book): (Value, Value) = serde_json::from_reader(std::io::stdin().lock())
+        .context("expected mdBook's JSON [context, book] on stdin")?;
     dedent_chapters(&mut book);
     serde_json::to_writer(std::io::stdout().lock(), &book)?;
     Ok(ExitCode::SUCCESS)
@@ -75,25 +69,18 @@ pub(crate) fn dedent_code_blocks(markdown: &str) -> String {
     out
 }
 
-/// The lines without the leading whitespace all non-blank ones share.
-fn dedent(lines: &[&str]) -> String {
-    let indent = |line: &str| line.len() - line.trim_start_matches([' ', '\t']).len();
-    let common = lines
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| indent(l))
-        .min()
-        .unwrap_or(0);
-    lines
-        .iter()
-        .map(|l| {
-            if l.trim().is_empty() {
-                l.trim_start_matches([' ', '\t'])
-            } else {
-                &l[common..]
-            }
-        })
-        .collect()
+/// The lines without the leading whitespace all non-blank ones share; blank
+/// lines lose all of theirs.
+fn dedent<'a>(lines: &[&'a str]) -> String {
+    let unindented = |line: &&'a str| line.trim_start_matches([' ', '\t']);
+    let blank = |line: &&str| line.trim().is_empty();
+    let indents = lines.iter().filter(|l| !blank(l));
+    let common = indents.map(|l| l.len() - unindented(l).len()).min();
+    let dedent = |line: &&'a str| match blank(line) {
+        true => unindented(line),
+        false => &line[common.unwrap_or(0)..],
+    };
+    lines.iter().map(dedent).collect()
 }
 
 #[cfg(test)]

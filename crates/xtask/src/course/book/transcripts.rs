@@ -1,26 +1,14 @@
 //! `book transcripts`: the terminal sessions the book shows, produced by
-//! running them, never typed by hand.
+//! running them, never typed by hand. `docs/transcripts.txt` lists them, one
+//! a line, and explains its three forms; each becomes `docs/src/out/NAME.txt`,
+//! whose first line is the command as a reader would type it.
 //!
-//! `docs/transcripts.txt` lists one transcript per line, in one of three forms:
-//!
-//! ```text
-//! NAME: COMMAND                                       what COMMAND prints
-//! NAME: COMMAND  # while: SERVER                      same, with SERVER running meanwhile
-//! NAME: SERVER  # serving: CLIENT  # until: TEXT      what SERVER prints while CLIENT runs,
-//!                                                     up to the first line holding TEXT
-//! ```
-//!
-//! Each becomes `docs/src/out/NAME.txt`, whose first line is `$ COMMAND` (or
-//! `$ SERVER`) exactly as a reader would type it in the workspace. Commands run
-//! in `bash` at the top of the workspace. Port 8000 in a command is replaced by
-//! a free port (and shown as 8000 again), `./target/` by the real target
-//! directory. What changes from run to run is masked: dates, ports the kernel
-//! picked, timings, process ids, the workspace's and the temporary directory's
-//! paths, curl's version.
-//!
-//! `--check` writes into a temporary directory instead and fails when a
-//! committed transcript differs: CI runs it, so the book never shows output the
-//! code no longer prints.
+//! Commands run in `bash` at the top of the workspace. Port 8000 in a command
+//! is replaced by a free port (and shown as 8000 again), `./target/` by the
+//! real target directory, and what changes from run to run is masked.
+//! `--check` compares instead and fails when a committed transcript differs
+//! (then the fresh ones are left in a temporary directory): CI runs it, so
+//! the book never shows output the code no longer prints.
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -41,7 +29,7 @@ const SHOWN_PORT: u16 = 8000;
 /// What a port the kernel chose for a client is shown as.
 const SHOWN_CLIENT_PORT: &str = "54321";
 /// Every date is shown as the example date of RFC 9110 §5.6.7.
-const SHOWN_DATE: &str = "Sun, 06 Nov 1994 08:49:37";
+const SHOWN_DATE: &str = "Sun, 06 Nov 1994 08:49:37 GMT";
 const SHOWN_ROOT: &str = "/path/to/pico-server";
 
 /// How long a server may take to print its banner (it may be compiled first).
@@ -98,50 +86,43 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Transcript>> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let number = index + 1;
-        let (name, rest) = line
-            .split_once(':')
-            .with_context(|| format!("line {number}: expected 'NAME: COMMAND'"))?;
-        let name = name.trim();
-        if name.is_empty()
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            bail!("line {number}: '{name}' is not a name (a-z, 0-9 and '-')");
-        }
-        if transcripts.iter().any(|t| t.name == name) {
-            bail!("line {number}: '{name}' is listed twice");
-        }
-        let kind = if let Some((command, server)) = rest.split_once(" # while: ") {
-            Kind::While {
-                command: command.trim().to_string(),
-                server: server.trim().to_string(),
-            }
-        } else if let Some((server, rest)) = rest.split_once(" # serving: ") {
-            let (client, until) = rest.split_once(" # until: ").with_context(|| {
-                format!("line {number}: '# serving:' needs '# until: TEXT' after it")
-            })?;
-            Kind::Serving {
-                server: server.trim().to_string(),
-                client: client.trim().to_string(),
-                until: until.trim().to_string(),
-            }
-        } else {
-            Kind::Plain {
-                command: rest.trim().to_string(),
-            }
-        };
-        let transcript = Transcript {
-            name: name.to_string(),
-            kind,
-        };
-        if transcript.commands().iter().any(|c| c.is_empty()) {
-            bail!("line {number}: a command is empty");
+        let transcript = parse_line(line).with_context(|| format!("line {}", index + 1))?;
+        if transcripts.iter().any(|t| t.name == transcript.name) {
+            bail!("line {}: '{}' is listed twice", index + 1, transcript.name);
         }
         transcripts.push(transcript);
     }
     Ok(transcripts)
+}
+
+fn parse_line(line: &str) -> Result<Transcript> {
+    let (name, rest) = line.split_once(':').context("expected 'NAME: COMMAND'")?;
+    let name = name.trim().to_string();
+    let valid = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+    if name.is_empty() || !name.bytes().all(valid) {
+        bail!("'{name}' is not a name (a-z, 0-9 and '-')");
+    }
+    let field = |text: &str| match text.trim() {
+        "" => bail!("a command (or the until text) is empty"),
+        text => Ok(text.to_string()),
+    };
+    let kind = if let Some((command, server)) = rest.split_once(" # while: ") {
+        let (command, server) = (field(command)?, field(server)?);
+        Kind::While { command, server }
+    } else if let Some((server, rest)) = rest.split_once(" # serving: ") {
+        let (client, until) = (rest.split_once(" # until: "))
+            .context("'# serving:' needs '# until: TEXT' after it")?;
+        Kind::Serving {
+            server: field(server)?,
+            client: field(client)?,
+            until: field(until)?,
+        }
+    } else {
+        Kind::Plain {
+            command: field(rest)?,
+        }
+    };
+    Ok(Transcript { name, kind })
 }
 
 /// `just transcripts` (write) or `--check` (compare).
@@ -151,143 +132,121 @@ pub(crate) fn run(check: bool) -> Result<ExitCode> {
     let text = std::fs::read_to_string(&list)
         .with_context(|| format!("cannot read {}", list.display()))?;
     let transcripts = parse(&text)?;
-    let committed = root.join("docs").join("src").join("out");
-    let out = if check {
-        std::env::temp_dir().join(format!("pico-transcripts-{}", std::process::id()))
-    } else {
-        committed.clone()
-    };
-    std::fs::create_dir_all(&out)?;
-
     let packages: Vec<&str> = stages::STAGES.iter().map(|s| s.package).collect();
     stages::build(&packages, Profile::Debug)?;
-    let context = Machine::new(&root);
+    let fresh = produce_all(&Machine::new(&root), &transcripts)?;
+    let committed = root.join("docs").join("src").join("out");
+    let stale = stale_files(&committed, &transcripts)?;
+    if check {
+        return check_fresh(&committed, &fresh, &stale);
+    }
+    write_files(&committed, &fresh)?;
+    for path in &stale {
+        std::fs::remove_file(path)?;
+        eprintln!("removed {} (not in transcripts.txt)", path.display());
+    }
+    println!(
+        "wrote {} transcripts to {}",
+        fresh.len(),
+        committed.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
 
-    let mut skipped = Vec::new();
-    for transcript in &transcripts {
+/// Each transcript that can run here, as its file name and text.
+fn produce_all(machine: &Machine, transcripts: &[Transcript]) -> Result<Vec<(String, String)>> {
+    let mut fresh = Vec::new();
+    for transcript in transcripts {
+        let name = &transcript.name;
         if let Some(missing) = missing_tool(transcript) {
             eprintln!(
-                "*** SKIPPED: transcript '{}' needs `{missing}`, which is not installed or not usable here ***",
-                transcript.name
+                "*** SKIPPED: transcript '{name}' needs `{missing}`, which is not installed or not usable here ***"
             );
-            skipped.push(transcript.name.clone());
             continue;
         }
         let started = Instant::now();
-        let text = context
-            .produce(transcript)
-            .with_context(|| format!("transcript '{}'", transcript.name))?;
-        std::fs::write(out.join(format!("{}.txt", transcript.name)), text)?;
-        eprintln!(
-            "transcript {} ({:.1} s)",
-            transcript.name,
-            started.elapsed().as_secs_f64()
-        );
+        let text = (machine.produce(transcript)).with_context(|| format!("transcript '{name}'"))?;
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!("transcript {name} ({seconds:.1} s)");
+        fresh.push((format!("{name}.txt"), text));
     }
+    Ok(fresh)
+}
 
-    let stale = stale_files(&committed, &transcripts)?;
-    if !check {
-        for path in &stale {
-            std::fs::remove_file(path)?;
-            eprintln!("removed {} (not in transcripts.txt)", path.display());
-        }
-        let written = transcripts.len() - skipped.len();
-        println!("wrote {written} transcripts to {}", out.display());
-        return Ok(ExitCode::SUCCESS);
+fn write_files(dir: &Path, files: &[(String, String)]) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text)?;
     }
-    let fresh: Vec<&Transcript> = transcripts
-        .iter()
-        .filter(|t| !skipped.contains(&t.name))
-        .collect();
-    check_fresh(&out, &committed, &fresh, &stale)
+    Ok(())
 }
 
 /// The `.txt` files of `committed` that no transcript of the list writes.
 fn stale_files(committed: &Path, transcripts: &[Transcript]) -> Result<Vec<PathBuf>> {
-    let listed = |p: &Path| {
-        transcripts
-            .iter()
-            .any(|t| p.file_stem() == Some(t.name.as_ref()))
-    };
+    let listed = |p: &Path| (transcripts.iter()).any(|t| p.file_stem() == Some(t.name.as_ref()));
     Ok(std::fs::read_dir(committed)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "txt") && !listed(p))
         .collect())
 }
 
-/// `--check`: the transcripts just written to `out` must be the committed ones.
+/// `--check`: the fresh transcripts must be the committed ones; if they are
+/// not, they are written to a temporary directory to look at.
 fn check_fresh(
-    out: &Path,
     committed: &Path,
-    transcripts: &[&Transcript],
+    fresh: &[(String, String)],
     stale: &[PathBuf],
 ) -> Result<ExitCode> {
     let mut differences = stale.len();
     for path in stale {
-        eprintln!(
-            "{}: not listed in docs/transcripts.txt (stale)",
-            path.display()
-        );
+        let path = path.display();
+        eprintln!("{path}: not listed in docs/transcripts.txt (stale)");
     }
-    for transcript in transcripts {
-        let file = format!("{}.txt", transcript.name);
-        let fresh = std::fs::read_to_string(out.join(&file))?;
-        match std::fs::read_to_string(committed.join(&file)) {
+    for (file, text) in fresh {
+        match std::fs::read_to_string(committed.join(file)) {
             Err(_) => eprintln!("docs/src/out/{file}: missing; run `just transcripts`"),
-            Ok(old) if old != fresh => {
+            Ok(old) if old != *text => {
                 eprintln!("docs/src/out/{file}: out of date; run `just transcripts`");
-                report_difference(&old, &fresh);
+                report_difference(&old, text);
             }
             Ok(_) => continue,
         }
         differences += 1;
     }
     if differences == 0 {
-        let _ = std::fs::remove_dir_all(out);
-        println!("transcripts fresh: {} checked", transcripts.len());
-        Ok(ExitCode::SUCCESS)
-    } else {
-        eprintln!(
-            "{differences} transcript(s) differ; the fresh ones are in {}",
-            out.display()
-        );
-        Ok(ExitCode::FAILURE)
+        println!("transcripts fresh: {} checked", fresh.len());
+        return Ok(ExitCode::SUCCESS);
     }
+    let out = std::env::temp_dir().join(format!("pico-transcripts-{}", std::process::id()));
+    write_files(&out, fresh)?;
+    let out = out.display();
+    eprintln!("{differences} transcript(s) differ; the fresh ones are in {out}");
+    Ok(ExitCode::FAILURE)
 }
 
-/// Prints the first line where `old` and `new` part ways.
+/// Prints where `old` and `new` first part ways, as a unified diff's hunk.
 fn report_difference(old: &str, new: &str) {
-    let (old, new): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
-    let first = (0..old.len().max(new.len()))
-        .find(|&i| old.get(i) != new.get(i))
-        .unwrap_or(0);
-    eprintln!("  line {}:", first + 1);
-    eprintln!("  - {}", old.get(first).unwrap_or(&"(end of file)"));
-    eprintln!("  + {}", new.get(first).unwrap_or(&"(end of file)"));
+    let diff = similar::TextDiff::from_lines(old, new);
+    if let Some(hunk) = diff.unified_diff().context_radius(1).iter_hunks().next() {
+        eprint!("{hunk}");
+    }
 }
 
 /// The first program a transcript needs that cannot be used here.
 fn missing_tool(transcript: &Transcript) -> Option<String> {
+    let succeeds = |command: &mut Command| {
+        let command = command.stdout(Stdio::null()).stderr(Stdio::null());
+        command.status().is_ok_and(|s| s.success())
+    };
     for command in transcript.commands() {
-        let program = command
-            .split_whitespace()
-            .find(|word| !word.contains('='))
-            .unwrap_or_default();
-        let found = Command::new("bash")
-            .args(["-c", &format!("command -v {program}")])
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !found {
+        let mut words = command.split_whitespace();
+        let program = words.find(|word| !word.contains('=')).unwrap_or_default();
+        if !succeeds(Command::new("bash").args(["-c", &format!("command -v {program}")])) {
             return Some(program.to_string());
         }
         // A container may forbid tracing; then strace exists but cannot work.
         if program == "strace"
-            && !Command::new("strace")
-                .args(["-o", "/dev/null", "true"])
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
+            && !succeeds(Command::new("strace").args(["-o", "/dev/null", "true"]))
         {
             return Some("strace (tracing is not permitted here)".to_string());
         }
@@ -323,46 +282,48 @@ impl Machine {
                 .replace("./target/", &format!("{}/", self.target.display()))
         };
         let mut text = format!("$ {}\n", transcript.shown_command());
-        let output = match &transcript.kind {
-            Kind::Plain { command } => run_to_end(&self.root, &prepare(command))?,
+        match &transcript.kind {
+            Kind::Plain { command } => text += &run_to_end(&self.root, &prepare(command))?,
             Kind::While { command, server } => {
-                let server = Background::start(&self.root, &prepare(server))?;
+                let server = start_server(&self.root, &prepare(server))?;
                 let output = run_to_end(&self.root, &prepare(command));
                 server.stop();
-                output?
+                text += &output?;
             }
             Kind::Serving {
                 server,
                 client,
                 until,
             } => {
-                text.push_str(&format!("# meanwhile, in a second terminal: {client}\n"));
-                let mut server = Background::start(&self.root, &prepare(server))?;
-                let client = run_to_end(&self.root, &prepare(client));
-                let done = server.output.wait_for(UNTIL_PATIENCE, |bytes| {
-                    end_of_line_with(bytes, until).is_some()
-                });
-                let mut output = server.stop();
-                // What the server prints after that line depends on when it
-                // was stopped: the transcript ends there.
-                if let Some(end) = end_of_line_with(output.as_bytes(), until) {
-                    output.truncate(end);
-                }
-                let client = client?;
-                if client.ends_with("]\n") && client.contains("[exit status") {
-                    bail!("the client failed:\n{client}");
-                }
-                if !done {
-                    bail!("the server never printed a line with '{until}':\n{output}");
-                }
-                output
+                text += &format!("# meanwhile, in a second terminal: {client}\n");
+                text += &self.serve(&prepare(server), &prepare(client), until)?;
             }
-        };
-        text.push_str(&output);
+        }
         if !text.ends_with('\n') {
             text.push('\n');
         }
         Ok(mask(&text, port, self))
+    }
+
+    /// What `server` prints while `client` runs, up to the end of the first
+    /// line holding `until`: what it prints after that depends on when it
+    /// was stopped.
+    fn serve(&self, server: &str, client: &str, until: &str) -> Result<String> {
+        let mut server = start_server(&self.root, server)?;
+        let client = run_to_end(&self.root, client);
+        // That line may come a little after the client ended.
+        server.wait(UNTIL_PATIENCE, |s| {
+            end_of_line_with(&s.bytes, until).is_some()
+        });
+        let output = server.stop();
+        let client = client?;
+        if client.ends_with("]\n") && client.contains("[exit status") {
+            bail!("the client failed:\n{client}");
+        }
+        match end_of_line_with(output.as_bytes(), until) {
+            Some(end) => Ok(output[..end].to_string()),
+            None => bail!("the server never printed a line with '{until}':\n{output}"),
+        }
     }
 }
 
@@ -378,112 +339,71 @@ fn free_port() -> Result<u16> {
         )
 }
 
-/// `bash -c COMMAND` at the top of the workspace, stderr merged into stdout,
-/// in a process group of its own so that it can be stopped with its children.
-fn spawn(root: &Path, command: &str) -> Result<Child> {
-    let mut bash = Command::new("bash");
-    bash.arg("-c")
-        .arg(format!("exec 2>&1\n{command}"))
-        .current_dir(root)
-        .env_remove("RUST_LOG")
-        .env("CARGO_TERM_COLOR", "never")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped());
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        bash.process_group(0);
-    }
-    bash.spawn().context("cannot run bash")
-}
-
-/// Stops a process group started by `spawn`: TERM, so that strace and cargo
-/// pass it on and exit cleanly.
-fn stop_group(child: &mut Child, signal: &str) {
-    let group = format!("-{}", child.id());
-    let _ = Command::new("kill")
-        .args([signal, "--", &group])
-        .stderr(Stdio::null())
-        .status();
-}
-
 /// Runs `command` to its end and returns what it printed (and its exit
 /// status, if not 0, as a last line).
 fn run_to_end(root: &Path, command: &str) -> Result<String> {
-    let mut child = spawn(root, command)?;
-    let mut output = Output::collect(&mut child)?;
-    if !output.wait_for_end(COMMAND_PATIENCE) {
-        stop_group(&mut child, "-KILL");
-        let _ = child.wait();
+    let mut process = Process::start(root, command)?;
+    if !process.wait(COMMAND_PATIENCE, |process| process.ended) {
+        process.stop();
         bail!("`{command}` ran longer than {COMMAND_PATIENCE:?}");
     }
-    let status = child.wait()?;
-    let mut text = output.text();
+    let status = process.child.wait()?;
+    let mut text = process.text();
     if !status.success() {
         if !text.is_empty() && !text.ends_with('\n') {
             text.push('\n');
         }
-        let code = status
-            .code()
-            .map_or("a signal".to_string(), |c| c.to_string());
+        let code = (status.code()).map_or("a signal".to_string(), |c| c.to_string());
         text.push_str(&format!("[exit status {code}]\n"));
     }
     Ok(text)
 }
 
-/// A server running in the background for a transcript.
+/// Starts a server and waits for its banner: a complete line starting with
+/// `Serving files from` (HTTP stages) or `Listening on` (echo server). Only
+/// that line must be complete: under strace, a half-written `accept4(3, `
+/// may already follow it while the server waits.
+fn start_server(root: &Path, command: &str) -> Result<Process> {
+    let mut server = Process::start(root, command)?;
+    let banner = |server: &Process| {
+        server.bytes.split_inclusive(|b| *b == b'\n').any(|line| {
+            line.ends_with(b"\n")
+                && (line.starts_with(b"Serving files from") || line.starts_with(b"Listening on"))
+        })
+    };
+    if !server.wait(BANNER_PATIENCE, banner) {
+        bail!("`{command}` printed no banner:\n{}", server.stop());
+    }
+    Ok(server)
+}
+
+/// `bash -c COMMAND` at the top of the workspace, and everything it printed
+/// so far (stderr merged into stdout): a thread reads the output and passes
+/// each chunk on through a channel, so that waiting for a line can have a
+/// deadline.
 #[derive(Debug)]
-struct Background {
+struct Process {
     child: Child,
-    output: Output,
-}
-
-impl Background {
-    /// Starts `command` and waits for its banner: a complete line starting
-    /// with `Serving files from` (HTTP stages) or `Listening on` (echo server).
-    /// Only that line must be complete: under strace, a half-written
-    /// `accept4(3, ` may already follow it while the server waits.
-    fn start(root: &Path, command: &str) -> Result<Background> {
-        let mut child = spawn(root, command)?;
-        let mut output = Output::collect(&mut child)?;
-        let ready = output.wait_for(BANNER_PATIENCE, |bytes| {
-            let text = String::from_utf8_lossy(bytes);
-            text.split_inclusive('\n').any(|line| {
-                line.ends_with('\n')
-                    && (line.starts_with("Serving files from") || line.starts_with("Listening on"))
-            })
-        });
-        let server = Background { child, output };
-        if !ready {
-            let printed = server.stop();
-            bail!("`{command}` printed no banner:\n{printed}");
-        }
-        Ok(server)
-    }
-
-    /// Stops the server and returns everything it printed.
-    fn stop(mut self) -> String {
-        stop_group(&mut self.child, "-TERM");
-        if !self.output.wait_for_end(Duration::from_secs(10)) {
-            stop_group(&mut self.child, "-KILL");
-        }
-        let _ = self.child.wait();
-        self.output.text()
-    }
-}
-
-/// Everything a child prints so far: a thread reads it and passes each chunk
-/// on through a channel, so that waiting for a line can have a deadline.
-#[derive(Debug)]
-struct Output {
     bytes: Vec<u8>,
     ended: bool,
     chunks: Receiver<Vec<u8>>,
 }
 
-impl Output {
-    fn collect(child: &mut Child) -> Result<Output> {
+impl Process {
+    fn start(root: &Path, command: &str) -> Result<Process> {
+        let mut bash = Command::new("bash");
+        bash.arg("-c")
+            .arg(format!("exec 2>&1\n{command}"))
+            .current_dir(root)
+            .env_remove("RUST_LOG")
+            .env("CARGO_TERM_COLOR", "never")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped());
+        // A process group of its own, to be stopped with its children.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut bash, 0);
+        let mut child = bash.spawn().context("cannot run bash")?;
         let mut stdout = child.stdout.take().context("no stdout")?;
         let (sender, chunks) = mpsc::channel();
         std::thread::spawn(move || {
@@ -494,28 +414,19 @@ impl Output {
                 }
             }
         });
-        Ok(Output {
+        Ok(Process {
+            child,
             bytes: Vec::new(),
             ended: false,
             chunks,
         })
     }
 
-    /// Waits until `ready` holds for the output so far; false if the output
-    /// ended or `patience` ran out first.
-    fn wait_for(&mut self, patience: Duration, ready: impl Fn(&[u8]) -> bool) -> bool {
-        self.wait(patience, |bytes, _| ready(bytes)) && ready(&self.bytes)
-    }
-
-    /// Waits until the output has ended (the program and its children exited).
-    fn wait_for_end(&mut self, patience: Duration) -> bool {
-        self.wait(patience, |_, ended| ended)
-    }
-
-    /// Waits until `done` holds or the output ended; false on running out of patience.
-    fn wait(&mut self, patience: Duration, done: impl Fn(&[u8], bool) -> bool) -> bool {
+    /// Reads the output until `done` holds for the process (true), the
+    /// output ends (`done` decides once more) or `patience` runs out (false).
+    fn wait(&mut self, patience: Duration, done: impl Fn(&Process) -> bool) -> bool {
         let deadline = Instant::now() + patience;
-        while !self.ended && !done(&self.bytes, self.ended) {
+        while !self.ended && !done(self) {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.chunks.recv_timeout(left) {
                 Ok(chunk) => self.bytes.extend(chunk),
@@ -523,7 +434,26 @@ impl Output {
                 Err(RecvTimeoutError::Timeout) => return false,
             }
         }
-        true
+        done(self)
+    }
+
+    /// Stops the process group (TERM, so that strace and cargo pass it on and
+    /// exit cleanly; KILL if it lingers) and returns everything it printed.
+    fn stop(mut self) -> String {
+        self.signal("-TERM");
+        if !self.wait(Duration::from_secs(10), |process| process.ended) {
+            self.signal("-KILL");
+        }
+        let _ = self.child.wait();
+        self.text()
+    }
+
+    fn signal(&self, signal: &str) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args([signal, "--", &group])
+            .stderr(Stdio::null())
+            .status();
     }
 
     fn text(&self) -> String {
@@ -554,69 +484,57 @@ fn replace_number(text: &str, number: u16, with: &str) -> String {
 }
 
 /// Hides what changes from one run (or one machine) to the next.
-fn mask(text: &str, port: u16, context: &Machine) -> String {
+fn mask(text: &str, port: u16, machine: &Machine) -> String {
     let mut text = text.replace('\r', "");
-    let target = context.target.display().to_string();
+    let target = machine.target.display().to_string();
     if !target.is_empty() {
         text = text.replace(&target, "./target");
     }
-    text = text.replace(&context.root.display().to_string(), SHOWN_ROOT);
+    text = text.replace(&machine.root.display().to_string(), SHOWN_ROOT);
     // `TEMP/anything` becomes `/tmp/...`: names of throw-away files.
-    let temp = format!(
-        "{}/",
-        context.temp.display().to_string().trim_end_matches('/')
-    );
+    let temp = machine.temp.display().to_string();
+    let temp = format!("{}/", temp.trim_end_matches('/'));
     let temp = pattern(&format!(r#"{}[^ \t\n"'),]*"#, regex_lite::escape(&temp)));
     text = temp.replace_all(&text, "/tmp/...").into_owned();
     text = replace_number(&text, port, &SHOWN_PORT.to_string());
-    let lines: Vec<String> = text
-        .split_inclusive('\n')
-        .map(|line| match line.find("strace: Process") {
-            // strace reports detaching in the middle of an unfinished line.
-            Some(at) if at > 0 => format!("{}\n", &line[..at]),
-            _ => line.to_string(),
-        })
-        .filter(|line| !is_strace_noise(line))
-        .map(|line| mask_line(&line))
-        .collect();
-    lines.concat()
+    let lines = text.split_inclusive('\n').filter_map(without_strace_noise);
+    lines.map(|line| mask_line(&line)).collect()
 }
 
-/// Lines strace prints about processes and signals, which depend on timing.
-fn is_strace_noise(line: &str) -> bool {
-    line.starts_with("strace: Process")
-        || line.starts_with("+++ ")
-        || line.starts_with("--- SIG")
-        || line.trim_start().starts_with("<... ")
-        || line.trim_start().starts_with("<detached")
+/// The line, unless it is one of strace's about processes and signals, which
+/// depend on timing. strace may report detaching in the middle of an
+/// unfinished line: that line ends there.
+fn without_strace_noise(line: &str) -> Option<String> {
+    static NOISE: LazyLock<Regex> =
+        LazyLock::new(|| pattern(r"^(strace: Process|\+\+\+ |--- SIG|\s*<\.\.\. |\s*<detached)"));
+    let line = match line.find("strace: Process") {
+        Some(at) if at > 0 => format!("{}\n", &line[..at]),
+        _ => line.to_string(),
+    };
+    (!NOISE.is_match(&line)).then_some(line)
 }
 
 /// The masks of one line, each a pattern and what its matches become.
-static MASKS: LazyLock<Vec<(Regex, String)>> = LazyLock::new(|| {
-    [
+static MASKS: LazyLock<Vec<(Regex, &str)>> = LazyLock::new(|| {
+    let masks = [
         // Process ids.
-        (r"\[pid +[0-9]+", "[pid PID".to_string()),
-        // IMF-fixdate (RFC 9110 §5.6.7), shown as the RFC's example date.
+        (r"\[pid +[0-9]+", "[pid PID"),
+        // IMF-fixdate (RFC 9110 §5.6.7).
         (
-            r"[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT",
-            format!("{SHOWN_DATE} GMT"),
+            r"[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} GMT",
+            SHOWN_DATE,
         ),
         // Differs between machines.
-        (r"curl/[0-9][0-9.]*", "curl/VERSION".to_string()),
+        (r"curl/[0-9][0-9.]*", "curl/VERSION"),
         // Timings: `12.3 ms`, `0.52s`, `870µs`.
-        (
-            r"\b[0-9]+(\.[0-9]+)?( ?)(ns|µs|us|ms|s)\b",
-            "N$2$3".to_string(),
-        ),
+        (r"\b[0-9]+(\.[0-9]+)?( ?)(ns|µs|us|ms|s)\b", "N$2$3"),
         // compare runs the working copy; the book shows it clean.
         (
             r"^Stages: your working copy; changed since git HEAD: .*",
-            "Stages: your working copy, the same as committed (git HEAD).".to_string(),
+            "Stages: your working copy, the same as committed (git HEAD).",
         ),
-    ]
-    .into_iter()
-    .map(|(from, to)| (pattern(from), to))
-    .collect()
+    ];
+    masks.map(|(from, to)| (pattern(from), to)).into()
 });
 
 fn mask_line(line: &str) -> String {
@@ -631,7 +549,7 @@ fn mask_line(line: &str) -> String {
         })
         .into_owned();
     for (from, to) in MASKS.iter() {
-        line = from.replace_all(&line, to.as_str()).into_owned();
+        line = from.replace_all(&line, *to).into_owned();
     }
     if line.contains("SO_RCVTIMEO") {
         // The read timeout is whatever is left of the deadline: it varies.
