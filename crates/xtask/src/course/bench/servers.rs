@@ -3,6 +3,7 @@
 //! nginx from a generated configuration, and the floor server. Also the
 //! generated document root they all serve.
 
+use std::any::Any;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -42,46 +43,44 @@ impl Server {
 
 /// The servers this machine can run, and an install hint for each one it cannot.
 pub(super) fn available() -> (Vec<Server>, Vec<String>) {
-    let server = |name: String, kind| Server { name, kind };
+    let server = |name: &str, kind| Server {
+        name: name.to_string(),
+        kind,
+    };
     let mut servers: Vec<Server> = stages::http_stages()
-        .map(|stage| server(format!("step {}", stage.number), Kind::Stage(stage)))
+        .map(|stage| server(&format!("step {}", stage.number), Kind::Stage(stage)))
         .collect();
     let mut missing = Vec::new();
     if Command::new("python3").arg("--version").output().is_ok() {
-        servers.push(server("python http.server".into(), Kind::Python));
+        servers.push(server("python http.server", Kind::Python));
     } else {
         missing.push("python3 (apt-get install python3): skipping python http.server".into());
     }
     if Path::new(NGINX).exists() {
-        servers.push(server("nginx".into(), Kind::Nginx));
+        servers.push(server("nginx", Kind::Nginx));
     } else {
         missing.push(format!(
             "{NGINX} (apt-get install nginx-light): skipping nginx"
         ));
     }
-    servers.push(server("floor".into(), Kind::Floor));
+    servers.push(server("floor", Kind::Floor));
     (servers, missing)
 }
 
-/// A started server; it is stopped when dropped.
-#[derive(Debug)]
-pub(super) enum Live {
-    Running(Running),
-    Nginx(Nginx),
+/// A started server.
+pub(super) struct Live {
+    pub address: SocketAddr,
+    pub pid: u32,
+    /// The `Running` or `Nginx` that stops the server when dropped.
+    _process: Box<dyn Any>,
 }
 
 impl Live {
-    pub(super) fn address(&self) -> SocketAddr {
-        match self {
-            Live::Running(running) => running.address,
-            Live::Nginx(nginx) => nginx.address,
-        }
-    }
-
-    pub(super) fn pid(&self) -> u32 {
-        match self {
-            Live::Running(running) => running.pid(),
-            Live::Nginx(nginx) => nginx.child.id(),
+    fn running(running: Running) -> Live {
+        Live {
+            address: running.address,
+            pid: running.pid(),
+            _process: Box::new(running),
         }
     }
 }
@@ -90,7 +89,7 @@ impl Live {
 /// the stages and python, the access log for nginx).
 pub(super) fn start(server: &Server, root: &Path, work: &Path, log: &Path) -> Result<Live> {
     Ok(match server.kind {
-        Kind::Stage(stage) => Live::Running(Running::stage(
+        Kind::Stage(stage) => Live::running(Running::stage(
             stage,
             root,
             &[],
@@ -98,35 +97,38 @@ pub(super) fn start(server: &Server, root: &Path, work: &Path, log: &Path) -> Re
             Some(log),
         )?),
         Kind::Python => {
-            Live::Running(Running::python(root, Some(log))?.context("python3 is gone")?)
+            Live::running(Running::python(root, Some(log))?.context("python3 is gone")?)
         }
-        Kind::Nginx => Live::Nginx(Nginx::start(root, &work.join("nginx"), log)?),
+        Kind::Nginx => start_nginx(root, &work.join("nginx"), log)?,
         Kind::Floor => {
             let mut command = Command::new(std::env::current_exe()?);
             command.args(["bench", "--floor-server"]);
-            Live::Running(Running::start("floor", command)?)
+            Live::running(Running::start("floor", command)?)
         }
     })
 }
 
 /// nginx in the foreground, one process, killed when dropped.
-#[derive(Debug)]
-pub(super) struct Nginx {
-    child: Child,
-    address: SocketAddr,
+struct Nginx(Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
-impl Nginx {
-    fn start(root: &Path, dir: &Path, access_log: &Path) -> Result<Nginx> {
-        fs::create_dir_all(dir)?;
-        // nginx cannot listen on port 0 and tell us the port: take a free one
-        // from the kernel and hand it over (another program could grab it in
-        // between; then nginx fails to start and says so).
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let config = dir.join("nginx.conf");
-        fs::write(&config, nginx_config(root, dir, access_log, port))?;
-        let error_log = dir.join("error.log");
-        let child = Command::new(NGINX)
+fn start_nginx(root: &Path, dir: &Path, access_log: &Path) -> Result<Live> {
+    fs::create_dir_all(dir)?;
+    // nginx cannot listen on port 0 and tell us the port: take a free one
+    // from the kernel and hand it over (another program could grab it in
+    // between; then nginx fails to start and says so).
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let config = dir.join("nginx.conf");
+    fs::write(&config, nginx_config(root, dir, access_log, port))?;
+    let error_log = dir.join("error.log");
+    let mut nginx = Nginx(
+        Command::new(NGINX)
             .arg("-p")
             .arg(dir)
             .arg("-c")
@@ -137,64 +139,31 @@ impl Nginx {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .context("cannot start nginx")?;
-        let mut nginx = Nginx {
-            child,
-            address: SocketAddr::from(([127, 0, 0, 1], port)),
-        };
-        // nginx prints no banner: it is ready when it accepts a connection.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while TcpStream::connect(nginx.address).is_err() {
-            if Instant::now() > deadline || nginx.child.try_wait()?.is_some() {
-                bail!("nginx did not start; see {}", error_log.display());
-            }
-            thread::sleep(Duration::from_millis(10));
+            .context("cannot start nginx")?,
+    );
+    // nginx prints no banner: it is ready when it accepts a connection.
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while TcpStream::connect(address).is_err() {
+        if Instant::now() > deadline || nginx.0.try_wait()?.is_some() {
+            bail!("nginx did not start; see {}", error_log.display());
         }
-        Ok(nginx)
+        thread::sleep(Duration::from_millis(10));
     }
+    Ok(Live {
+        address,
+        pid: nginx.0.id(),
+        _process: Box::new(nginx),
+    })
 }
 
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The configuration the issue asks for: one worker, `sendfile on`, no
-/// keep-alive, in the foreground, logging to files. `master_process off`
-/// makes that worker the only process, so its pid is the whole server (for
-/// the memory figure) and killing it stops everything.
+/// `nginx.conf`, the template next to this file, filled in.
 pub(super) fn nginx_config(root: &Path, dir: &Path, access_log: &Path, port: u16) -> String {
-    let dir = dir.display();
-    format!(
-        "\
-daemon off;
-master_process off;
-worker_processes 1;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-    access_log {access_log};
-    sendfile on;
-    keepalive_timeout 0;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    types {{ text/html html; }}
-    default_type application/octet-stream;
-    server {{
-        listen 127.0.0.1:{port};
-        root {root};
-    }}
-}}
-",
-        access_log = access_log.display(),
-        root = root.display(),
-    )
+    include_str!("nginx.conf")
+        .replace("{dir}", &dir.display().to_string())
+        .replace("{access_log}", &access_log.display().to_string())
+        .replace("{port}", &port.to_string())
+        .replace("{root}", &root.display().to_string())
 }
 
 /// The files every server serves.
@@ -242,16 +211,10 @@ pub(super) fn docroot(work: &Path, large_mib: u64) -> Result<Docroot> {
 
 /// A page of about 1.2 KiB, like a small real `index.html`.
 pub(super) fn small_page() -> String {
-    let mut page = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>bench</title></head>\n<body>\n",
-    );
-    for line in 0..18 {
-        page.push_str(&format!(
-            "<p>Line {line:02}: the quick brown fox jumps over the lazy dog.</p>\n"
-        ));
-    }
-    page.push_str("</body>\n</html>\n");
-    page
+    let lines = (0..18)
+        .map(|n| format!("<p>Line {n:02}: the quick brown fox jumps over the lazy dog.</p>\n"));
+    let head = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>bench</title></head>\n<body>\n";
+    format!("{head}{}</body>\n</html>\n", lines.collect::<String>())
 }
 
 /// `len` bytes that do not repeat within a block (xorshift), so nothing on the

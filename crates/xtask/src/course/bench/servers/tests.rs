@@ -34,4 +34,11 @@ fn nginx_config_has_the_issue_settings() {
     ] {
         assert!(config.contains(line), "{line} missing in\n{config}");
     }
+    for placeholder in ["{dir}", "{access_log}", "{port}", "{root}"] {
+        assert!(
+            !config.contains(placeholder),
+            "{placeholder} left in\n{config}"
+        );
+    }
+    assert!(config.contains("pid /tmp/ngx/nginx.pid;"), "{config}");
 }
