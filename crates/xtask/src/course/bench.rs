@@ -11,12 +11,11 @@
 //! numbers depend on the machine. The book's performance page explains them.
 
 mod clients;
-mod floor;
 mod report;
 mod servers;
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
@@ -53,15 +52,6 @@ struct Plan {
     only: [bool; 5],
 }
 
-impl Plan {
-    fn runs(&self, scenario: &str) -> bool {
-        SCENARIOS
-            .iter()
-            .position(|s| *s == scenario)
-            .is_some_and(|i| self.only[i])
-    }
-}
-
 const FULL: Plan = Plan {
     rounds: 5,
     requests: 20_000,
@@ -88,7 +78,7 @@ const PROBE_INTERVAL: Duration = Duration::from_millis(20);
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     if args.first().map(String::as_str) == Some("--floor-server") {
-        return floor::serve();
+        return servers::serve_floor();
     }
     let mut plan = match parse_args(args) {
         Ok(plan) => plan,
@@ -104,31 +94,29 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     let packages: Vec<&str> = stages::http_stages().map(|s| s.package).collect();
     stages::build(&packages, Profile::Release)?;
     let work = stages::target_dir().join("bench");
-    let logs = work.join("logs");
-    std::fs::create_dir_all(&logs)?;
-    let docroot = servers::docroot(&work, plan.large_mib)?;
+    let bench = Bench {
+        docroot: servers::docroot(&work, plan.large_mib)?,
+        logs: work.join("logs"),
+        work,
+        plan,
+    };
+    std::fs::create_dir_all(&bench.logs)?;
     let (servers, missing) = servers::available();
     for message in &missing {
         eprintln!("not found: {message}");
     }
 
-    let round = Round {
-        plan,
-        docroot: &docroot,
-        work: &work,
-        logs: &logs,
-    };
-    let mut samples = Samples::new(servers.iter().map(|s| s.name.clone()));
+    let mut samples = Samples::new(servers.iter().map(|s| s.name()));
     for number in 0..plan.rounds {
         let mut order = servers.clone();
         order.rotate_left(number as usize % servers.len());
-        let names: Vec<&str> = order.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<String> = order.iter().map(|s| s.name()).collect();
         eprintln!("round {}/{}: {}", number + 1, plan.rounds, names.join(", "));
-        for scenario in SCENARIOS.into_iter().filter(|s| plan.runs(s)) {
-            round.scenario(scenario, &order, &mut samples);
+        for (scenario, _) in SCENARIOS.into_iter().zip(plan.only).filter(|(_, on)| *on) {
+            bench.scenario(scenario, &order, &mut samples);
         }
     }
-    report(&plan, &samples, &missing, &work, &logs)
+    bench.report(&samples, &missing)
 }
 
 /// Warns about what makes the numbers slower than they should be; tells
@@ -153,31 +141,6 @@ fn preflight() -> bool {
         );
     }
     have_ab
-}
-
-/// Prints the results and saves them to `work/results.md`.
-fn report(
-    plan: &Plan,
-    samples: &Samples,
-    missing: &[String],
-    work: &Path,
-    logs: &Path,
-) -> Result<ExitCode> {
-    let mut out = format!("## `just bench` results\n\n{}", machine(plan));
-    out.push_str(&samples.tables());
-    out.push_str(&report::verdicts(samples));
-    for message in missing {
-        let _ = writeln!(out, "\nNot measured: {message}");
-    }
-    let saved = work.join("results.md");
-    std::fs::write(&saved, &out)?;
-    println!("{out}");
-    eprintln!(
-        "saved to {}; server logs in {}",
-        saved.display(),
-        logs.display()
-    );
-    Ok(ExitCode::SUCCESS)
 }
 
 fn parse_args(args: &[String]) -> Result<Plan, String> {
@@ -211,45 +174,46 @@ fn parse_args(args: &[String]) -> Result<Plan, String> {
     Ok(plan)
 }
 
-/// What every round needs to know.
-struct Round<'a> {
+/// What every measurement needs to know.
+struct Bench {
     plan: Plan,
-    docroot: &'a Docroot,
-    work: &'a Path,
-    logs: &'a Path,
+    docroot: Docroot,
+    work: PathBuf,
+    logs: PathBuf,
 }
 
 /// The figures one measurement gives.
 type Figures = Vec<(Metric, f64)>;
 
-impl Round<'_> {
+impl Bench {
     /// Measures `scenario` on every server in `order` that can take part. A
     /// measurement that fails is reported and left out, not the whole run.
     fn scenario(&self, scenario: &str, order: &[Server], samples: &mut Samples) {
         // The floor serves no file: it takes part in the small-file rates only.
         let floor_too = scenario == "small" || scenario == "c8";
-        for server in order.iter().filter(|s| floor_too || s.serves_files()) {
+        for &server in order.iter().filter(|s| floor_too || **s != Server::Floor) {
+            let name = server.name();
             match self.measure(scenario, server) {
                 Ok(figures) => {
                     let shown: Vec<String> = figures.iter().map(|(m, v)| m.show(*v)).collect();
-                    eprintln!("  {scenario:5} {:20} {}", server.name, shown.join("  "));
+                    eprintln!("  {scenario:5} {name:20} {}", shown.join("  "));
                     for (metric, value) in figures {
-                        samples.add(metric, &server.name, value);
+                        samples.add(metric, &name, value);
                     }
                 }
-                Err(error) => eprintln!("  {scenario:5} {:20} skipped: {error:#}", server.name),
+                Err(error) => eprintln!("  {scenario:5} {name:20} skipped: {error:#}"),
             }
         }
     }
 
     /// Starts `server` afresh, its log named after it and `scenario`, and
     /// measures the scenario on it.
-    fn measure(&self, scenario: &str, server: &Server) -> Result<Figures> {
-        let slug = server.name.replace([' ', '.'], "-");
+    fn measure(&self, scenario: &str, server: Server) -> Result<Figures> {
+        let slug = server.name().replace([' ', '.'], "-");
         let log = self.logs.join(format!("{slug}-{scenario}.log"));
-        let live = servers::start(server, &self.docroot.dir, self.work, &log)
-            .with_context(|| format!("starting {}", server.name))?;
-        let (small, medium) = (self.docroot.small, self.docroot.medium);
+        let live = servers::start(server, &self.docroot.dir, &self.work, &log)
+            .with_context(|| format!("starting {}", server.name()))?;
+        let (small, medium) = (servers::SMALL, servers::MEDIUM);
         match scenario {
             "small" => self.ab(&live, small, 1, [M::SmallRate, M::SmallLatency]),
             "64k" => self.ab(&live, medium, 1, [M::MediumRate, M::MediumLatency]),
@@ -303,7 +267,7 @@ impl Round<'_> {
             });
             let mut longest = Duration::ZERO;
             while !done.load(Ordering::SeqCst) {
-                let (_, wait) = clients::download(address, self.docroot.small)?;
+                let (_, wait) = clients::download(address, servers::SMALL)?;
                 longest = longest.max(wait);
                 thread::sleep(PROBE_INTERVAL);
             }
@@ -311,6 +275,22 @@ impl Round<'_> {
                 .map_err(|_| anyhow::anyhow!("the slow download panicked"))??;
             Ok(vec![(Metric::Stall, longest.as_secs_f64() * 1000.0)])
         })
+    }
+
+    /// Prints the results and saves them to `work/results.md`.
+    fn report(&self, samples: &Samples, missing: &[String]) -> Result<ExitCode> {
+        let mut out = format!("## `just bench` results\n\n{}", machine(&self.plan));
+        out.push_str(&samples.tables());
+        out.push_str(&report::verdicts(samples));
+        for message in missing {
+            let _ = writeln!(out, "\nNot measured: {message}");
+        }
+        let saved = self.work.join("results.md");
+        std::fs::write(&saved, &out)?;
+        println!("{out}");
+        let logs = self.logs.display();
+        eprintln!("saved to {}; server logs in {logs}", saved.display());
+        Ok(ExitCode::SUCCESS)
     }
 }
 

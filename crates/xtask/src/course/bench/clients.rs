@@ -50,10 +50,9 @@ pub(super) type Body = Take<BufReader<TcpStream>>;
 pub(super) fn get(address: SocketAddr, path: &str) -> Result<Body> {
     let mut stream = TcpStream::connect(address)?;
     stream.set_read_timeout(Some(TIMEOUT))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )?;
+    // One write, so that the request goes out in one segment.
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes())?;
     let mut reader = BufReader::new(stream);
     let (mut head, mut line) = (String::new(), String::new());
     while line != "\r\n" {
