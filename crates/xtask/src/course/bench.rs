@@ -24,6 +24,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::stages::{self, Profile};
+pub(crate) use report::number_after;
 use report::{Metric, Metric as M, Samples};
 use servers::{Docroot, Live, Server};
 
@@ -246,8 +247,8 @@ impl Bench {
         let rate = bytes as f64 / 1e6 / time.as_secs_f64();
         let mut figures = vec![(Metric::LargeThroughput, rate)];
         let status = std::fs::read_to_string(format!("/proc/{}/status", live.pid));
-        if let Some(kib) = status.ok().and_then(|s| report::proc_kib(&s, "VmHWM:")) {
-            figures.push((Metric::LargePeakMemory, kib as f64 / 1024.0));
+        if let Some(kib) = report::number_after::<f64>(&status.unwrap_or_default(), "VmHWM:") {
+            figures.push((Metric::LargePeakMemory, kib / 1024.0));
         }
         Ok(figures)
     }
@@ -304,7 +305,7 @@ fn machine(plan: &Plan) -> String {
         .and_then(|l| l.split(':').nth(1))
         .map_or("unknown CPU", str::trim);
     let cores = thread::available_parallelism().map_or(0, |n| n.get());
-    let memory = report::proc_kib(&read("/proc/meminfo"), "MemTotal:")
+    let memory = report::number_after::<u64>(&read("/proc/meminfo"), "MemTotal:")
         .map_or("?".to_string(), |kib| format!("{} GiB", kib / 1024 / 1024));
     let kernel = read("/proc/sys/kernel/osrelease");
     // The first line a program prints about its version, on stdout or stderr.

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use super::bench::number_after;
 use crate::stages::{self, Profile, Running};
 
 const USAGE: &str = "usage: just soak [REQUESTS]    (default 100000)";
@@ -82,10 +83,8 @@ impl Footprint {
         let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
             .ok()
             .map(Iterator::count);
-        // `VmRSS:     2388 kB`
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        let rss = status.lines().find_map(|line| line.strip_prefix("VmRSS:"));
-        let rss_kib = rss.and_then(|kib| kib.split_whitespace().next()?.parse().ok());
+        let rss_kib = number_after(&status, "VmRSS:");
         Footprint { fds, rss_kib }
     }
 }

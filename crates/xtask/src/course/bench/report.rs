@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
 
@@ -26,7 +27,7 @@ pub(super) enum Metric {
 }
 
 impl Metric {
-    pub(super) fn caption(self) -> &'static str {
+    fn caption(self) -> &'static str {
         match self {
             Self::SmallRate => {
                 "small file (1.2 KiB), 1 client, new connection per request: requests/s"
@@ -60,7 +61,7 @@ impl Metric {
     }
 
     /// Rates (per second) are better higher; times and memory lower.
-    pub(super) fn higher_is_better(self) -> bool {
+    fn higher_is_better(self) -> bool {
         self.format().1.ends_with("/s")
     }
 
@@ -87,13 +88,7 @@ pub(super) struct AbReport {
 
 /// Reads the summary `ab` prints, e.g. `Requests per second:    8493.08 [#/sec] (mean)`.
 pub(super) fn parse_ab(output: &str) -> Result<AbReport> {
-    let field = |label: &str| -> Option<f64> {
-        output
-            .lines()
-            .find_map(|line| line.strip_prefix(label))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|number| number.parse().ok())
-    };
+    let field = |label| number_after(output, label);
     let (Some(complete), Some(requests_per_second)) =
         (field("Complete requests:"), field("Requests per second:"))
     else {
@@ -111,13 +106,11 @@ pub(super) fn parse_ab(output: &str) -> Result<AbReport> {
     })
 }
 
-/// The number on the line of a `/proc` file that starts with `key`, such as
-/// `VmHWM:     2388 kB` in `/proc/PID/status` (in KiB, as all of them).
-pub(super) fn proc_kib(text: &str, key: &str) -> Option<u64> {
-    text.lines()
-        .find_map(|line| line.strip_prefix(key))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|number| number.parse().ok())
+/// The number after `label` on the first line that starts with it, as in
+/// `ab`'s summary or in `/proc` files (`VmHWM:     2388 kB`, in KiB).
+pub(crate) fn number_after<T: FromStr>(text: &str, label: &str) -> Option<T> {
+    let rest = text.lines().find_map(|line| line.strip_prefix(label))?;
+    rest.split_whitespace().next()?.parse().ok()
 }
 
 /// The middle of a set of samples, and its spread.
@@ -159,10 +152,8 @@ pub(super) struct Samples {
 impl Samples {
     pub(super) fn new(servers: impl IntoIterator<Item = String>) -> Samples {
         let servers = servers.into_iter().collect();
-        Samples {
-            values: BTreeMap::new(),
-            servers,
-        }
+        let values = BTreeMap::new();
+        Samples { values, servers }
     }
 
     pub(super) fn add(&mut self, metric: Metric, server: &str, value: f64) {
