@@ -128,16 +128,13 @@ pub(super) fn summarize(samples: &[f64]) -> Option<Summary> {
         return None;
     }
     sorted.sort_by(f64::total_cmp);
-    let middle = sorted.len() / 2;
-    let median = if sorted.len() % 2 == 0 {
-        (sorted[middle - 1] + sorted[middle]) / 2.0
-    } else {
-        sorted[middle]
-    };
+    let n = sorted.len();
+    // For an odd count both indices are the middle one.
+    let median = (sorted[(n - 1) / 2] + sorted[n / 2]) / 2.0;
     Some(Summary {
         median,
         min: sorted[0],
-        max: sorted[sorted.len() - 1],
+        max: sorted[n - 1],
     })
 }
 
