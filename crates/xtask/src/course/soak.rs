@@ -127,16 +127,10 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         (n > 0).then(|| format!("{g} {n}"))
     });
     println!("  kinds: {}", counts.collect::<Vec<_>>().join(", "));
-    println!(
-        "  open file descriptors: {} at start, {} at end",
-        show(start.fds),
-        show(end.fds)
-    );
-    println!(
-        "  resident memory (VmRSS): {} KiB at start, {} KiB at end",
-        show(start.rss_kib),
-        show(end.rss_kib)
-    );
+    let (first, last) = (show(start.fds), show(end.fds));
+    println!("  open file descriptors: {first} at start, {last} at end");
+    let (first, last) = (show(start.rss_kib), show(end.rss_kib));
+    println!("  resident memory (VmRSS): {first} KiB at start, {last} KiB at end");
     println!("  machine: {}", machine());
     for error in errors.iter().take(5) {
         println!("{error}");

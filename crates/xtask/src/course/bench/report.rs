@@ -246,10 +246,8 @@ pub(super) fn check(samples: &Samples, target: Target) -> (String, Option<bool>)
         Target::AtMost(metric, goal) => {
             let median = samples.summary(metric, REFERENCE).map(|s| s.median);
             let measured = shown(median, 1, "");
-            let line = format!(
-                "{}: step 4 = {measured} (target ≤ {goal})",
-                metric.caption()
-            );
+            let caption = metric.caption();
+            let line = format!("{caption}: step 4 = {measured} (target ≤ {goal})");
             (line, median.map(|m| m <= goal))
         }
     }
