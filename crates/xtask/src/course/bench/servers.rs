@@ -193,7 +193,7 @@ pub(super) struct Docroot {
 pub(super) fn docroot(work: &Path, large_mib: u64) -> Result<Docroot> {
     let dir = work.join("www");
     fs::create_dir_all(&dir)?;
-    fs::write(dir.join("index.html"), small_page())?;
+    fs::write(dir.join("index.html"), SMALL_PAGE)?;
     fs::write(dir.join("64k.bin"), pattern(64 * 1024))?;
     let large = format!("large-{large_mib}M.bin");
     let large_bytes = large_mib * 1024 * 1024;
@@ -216,13 +216,8 @@ pub(super) fn docroot(work: &Path, large_mib: u64) -> Result<Docroot> {
     })
 }
 
-/// A page of about 1.2 KiB, like a small real `index.html`.
-pub(super) fn small_page() -> String {
-    let head = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>bench</title></head>\n<body>\n";
-    let line = |n| format!("<p>Line {n:02}: the quick brown fox jumps over the lazy dog.</p>\n");
-    let body: String = (0..18).map(line).collect();
-    format!("{head}{body}</body>\n</html>\n")
-}
+/// The small file: a page of about 1.2 KiB, like a small real `index.html`.
+const SMALL_PAGE: &str = include_str!("index.html");
 
 /// `len` bytes that do not repeat within a block (xorshift), so nothing on the
 /// way can shortcut them.

@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn small_page_is_about_1_2_kib() {
-    let len = small_page().len();
+    let len = SMALL_PAGE.len();
     assert!((1100..1300).contains(&len), "{len} bytes");
 }
 
