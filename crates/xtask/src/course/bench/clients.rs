@@ -19,17 +19,12 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 /// latest. Without `-k`, ab opens a new connection for every request (it
 /// speaks HTTP/1.0 and asks for no keep-alive).
 pub(super) fn ab(url: &str, requests: u32, concurrency: u32, limit: Duration) -> Result<AbReport> {
-    let output = Command::new("ab")
-        // -t before -n: `-t` alone would also set the count to 50000.
-        .args(["-q", "-r", "-t"])
-        .arg(limit.as_secs().max(1).to_string())
-        .arg("-n")
-        .arg(requests.to_string())
-        .arg("-c")
-        .arg(concurrency.to_string())
-        .arg(url)
-        .output()
-        .context("cannot run ab")?;
+    let seconds = limit.as_secs().max(1);
+    // -t before -n: `-t` alone would also set the count to 50000. The URL
+    // has no space.
+    let args = format!("-q -r -t {seconds} -n {requests} -c {concurrency} {url}");
+    let output = Command::new("ab").args(args.split(' ')).output();
+    let output = output.context("cannot run ab")?;
     let report = report::parse_ab(&String::from_utf8_lossy(&output.stdout))
         .with_context(|| String::from_utf8_lossy(&output.stderr).into_owned())?;
     if report.failed > 0 || report.non_2xx > 0 {
