@@ -59,9 +59,10 @@ const KINDS: [(u16, &str); 10] = [
     (400, "GET / HTTP/1.1\r\nNo colon here\r\n\r\n"),
 ];
 
-/// The groups of the summary, in its order, and the status that says which.
+/// The groups of the summary, in its order.
 const GROUPS: [&str; 4] = ["good", "missing", "forbidden", "malformed"];
 
+/// A request's group, from the status that must answer it.
 fn group(status: u16) -> &'static str {
     match status {
         200 => "good",

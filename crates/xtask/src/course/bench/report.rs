@@ -27,6 +27,7 @@ pub(super) enum Metric {
 }
 
 impl Metric {
+    /// The caption of the metric's table.
     fn caption(self) -> &'static str {
         match self {
             Self::SmallRate => {
