@@ -11,7 +11,6 @@
 //! numbers depend on the machine. The book's performance page explains them.
 
 mod clients;
-mod floor;
 mod report;
 mod servers;
 
@@ -19,15 +18,15 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
 use crate::stages::{self, Profile};
+pub(crate) use report::number_after;
 use report::{Metric, Metric as M, Samples};
-use servers::{Docroot, Server};
+use servers::{Docroot, Live, Server};
 
 const USAGE: &str = "\
 usage: cargo run --release -p xtask -- bench [--quick] [--rounds N] [--only LIST]
@@ -36,7 +35,7 @@ usage: cargo run --release -p xtask -- bench [--quick] [--rounds N] [--only LIST
   --rounds N   how many rounds (at least 3 for a median worth the name)
   --only LIST  some scenarios only, comma-separated: small,64k,c8,large,stall";
 
-/// The scenarios, as `--only` names them.
+/// The scenarios, as `--only` names them; the first three are `ab` runs.
 const SCENARIOS: [&str; 5] = ["small", "64k", "c8", "large", "stall"];
 
 /// How big and how long: the full run or `--quick`.
@@ -52,15 +51,6 @@ struct Plan {
     stall_window: Duration,
     /// Which of `SCENARIOS` to run.
     only: [bool; 5],
-}
-
-impl Plan {
-    fn runs(&self, scenario: &str) -> bool {
-        SCENARIOS
-            .iter()
-            .position(|s| *s == scenario)
-            .is_some_and(|i| self.only[i])
-    }
 }
 
 const FULL: Plan = Plan {
@@ -89,49 +79,45 @@ const PROBE_INTERVAL: Duration = Duration::from_millis(20);
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     if args.first().map(String::as_str) == Some("--floor-server") {
-        return floor::serve();
+        return servers::serve_floor();
     }
-    let plan = match parse_args(args) {
+    let mut plan = match parse_args(args) {
         Ok(plan) => plan,
         Err(message) => {
             eprintln!("{message}\n\n{USAGE}");
             return Ok(ExitCode::from(2));
         }
     };
-    let have_ab = preflight();
+    if !preflight() {
+        plan.only[..3].fill(false);
+    }
 
     let packages: Vec<&str> = stages::http_stages().map(|s| s.package).collect();
     stages::build(&packages, Profile::Release)?;
     let work = stages::target_dir().join("bench");
-    let logs = work.join("logs");
-    std::fs::create_dir_all(&logs)?;
-    let docroot = servers::docroot(&work, plan.large_mib)?;
+    let bench = Bench {
+        docroot: servers::docroot(&work, plan.large_mib)?,
+        logs: work.join("logs"),
+        work,
+        plan,
+    };
+    std::fs::create_dir_all(&bench.logs)?;
     let (servers, missing) = servers::available();
     for message in &missing {
         eprintln!("not found: {message}");
     }
 
-    let mut samples = Samples::new(servers.iter().map(|s| s.name.clone()));
-    for round in 0..plan.rounds {
+    let mut samples = Samples::new(servers.iter().map(|s| s.name()));
+    for number in 0..plan.rounds {
         let mut order = servers.clone();
-        let first = round as usize % order.len();
-        order.rotate_left(first);
-        let names: Vec<&str> = order.iter().map(|s| s.name.as_str()).collect();
-        eprintln!("round {}/{}: {}", round + 1, plan.rounds, names.join(", "));
-        let context = Round {
-            plan,
-            docroot: &docroot,
-            work: &work,
-            logs: &logs,
-        };
-        if have_ab {
-            context.rates(&order, &mut samples);
+        order.rotate_left(number as usize % servers.len());
+        let names: Vec<String> = order.iter().map(|s| s.name()).collect();
+        eprintln!("round {}/{}: {}", number + 1, plan.rounds, names.join(", "));
+        for (scenario, _) in SCENARIOS.into_iter().zip(plan.only).filter(|(_, on)| *on) {
+            bench.scenario(scenario, &order, &mut samples);
         }
-        context.large(&order, &mut samples);
-        context.stall(&order, &mut samples);
     }
-
-    report(&plan, &samples, &missing, &work, &logs)
+    bench.report(&samples, &missing)
 }
 
 /// Warns about what makes the numbers slower than they should be; tells
@@ -146,6 +132,9 @@ fn preflight() -> bool {
     if std::env::var_os("RUST_LOG").is_some() {
         eprintln!("note: RUST_LOG is set; the stages log more than by default");
     }
+    if !Path::new("/proc/self/status").exists() {
+        eprintln!("note: no /proc here: the servers' peak memory is not measured");
+    }
     let have_ab = Command::new("ab").arg("-V").output().is_ok();
     if !have_ab {
         eprintln!(
@@ -153,31 +142,6 @@ fn preflight() -> bool {
         );
     }
     have_ab
-}
-
-/// Prints the results and saves them to `work/results.md`.
-fn report(
-    plan: &Plan,
-    samples: &Samples,
-    missing: &[String],
-    work: &Path,
-    logs: &Path,
-) -> Result<ExitCode> {
-    let mut out = format!("## `just bench` results\n\n{}", machine(plan));
-    out.push_str(&samples.tables());
-    out.push_str(&report::verdicts(samples));
-    for message in missing {
-        let _ = writeln!(out, "\nNot measured: {message}");
-    }
-    let saved = work.join("results.md");
-    std::fs::write(&saved, &out)?;
-    println!("{out}");
-    eprintln!(
-        "saved to {}; server logs in {}",
-        saved.display(),
-        logs.display()
-    );
-    Ok(ExitCode::SUCCESS)
 }
 
 fn parse_args(args: &[String]) -> Result<Plan, String> {
@@ -211,151 +175,124 @@ fn parse_args(args: &[String]) -> Result<Plan, String> {
     Ok(plan)
 }
 
-/// What one round needs to know.
-struct Round<'a> {
+/// What every measurement needs to know.
+struct Bench {
     plan: Plan,
-    docroot: &'a Docroot,
-    work: &'a PathBuf,
-    logs: &'a PathBuf,
+    docroot: Docroot,
+    work: PathBuf,
+    logs: PathBuf,
 }
 
-impl Round<'_> {
-    /// Starts `server` for one scenario, its log named after both.
-    fn start(&self, server: &Server, scenario: &str) -> Result<servers::Live> {
-        let slug = server.name.replace([' ', '.'], "-");
-        let log = self.logs.join(format!("{slug}-{scenario}.log"));
-        servers::start(server, &self.docroot.dir, self.work, &log)
-            .with_context(|| format!("starting {}", server.name))
-    }
+/// The figures one measurement gives.
+type Figures = Vec<(Metric, f64)>;
 
-    /// The three `ab` scenarios: small file, 64 KiB file, 8 clients. A
+impl Bench {
+    /// Measures `scenario` on every server in `order` that can take part. A
     /// measurement that fails is reported and left out, not the whole run.
-    fn rates(&self, order: &[Server], samples: &mut Samples) {
-        let docroot = self.docroot;
-        #[rustfmt::skip]
-        let scenarios = [
-            ("small", docroot.small, 1, M::SmallRate, M::SmallLatency),
-            ("64k", docroot.medium, 1, M::MediumRate, M::MediumLatency),
-            ("c8", docroot.small, 8, M::ConcurrentRate, M::ConcurrentLatency),
-        ];
-        for (scenario, path, clients, rate, latency) in scenarios {
-            if !self.plan.runs(scenario) {
-                continue;
-            }
-            for server in order {
-                if path != docroot.small && !server.serves_files() {
-                    continue;
-                }
-                let measured = self.start(server, scenario).and_then(|live| {
-                    let url = format!("http://{}{path}", live.address());
-                    clients::ab(&url, self.plan.requests, clients, self.plan.ab_limit)
-                });
-                match measured {
-                    Ok(result) => {
-                        eprintln!(
-                            "  {scenario:5} {:20} {:8.0} req/s  {:.3} ms",
-                            server.name, result.requests_per_second, result.mean_ms
-                        );
-                        samples.add(rate, &server.name, result.requests_per_second);
-                        samples.add(latency, &server.name, result.mean_ms);
+    fn scenario(&self, scenario: &str, order: &[Server], samples: &mut Samples) {
+        // The floor serves no file: it takes part in the small-file rates only.
+        let floor_too = scenario == "small" || scenario == "c8";
+        for &server in order.iter().filter(|s| floor_too || **s != Server::Floor) {
+            let name = server.name();
+            match self.measure(scenario, server) {
+                Ok(figures) => {
+                    let shown: Vec<String> = figures.iter().map(|(m, v)| m.show(*v)).collect();
+                    eprintln!("  {scenario:5} {name:20} {}", shown.join("  "));
+                    for (metric, value) in figures {
+                        samples.add(metric, &name, value);
                     }
-                    Err(error) => skipped(scenario, server, &error),
                 }
+                Err(error) => eprintln!("  {scenario:5} {name:20} skipped: {error:#}"),
             }
         }
     }
 
-    /// One download of the large file: MB/s, then the server's peak memory.
-    fn large(&self, order: &[Server], samples: &mut Samples) {
-        if !self.plan.runs("large") {
-            return;
-        }
-        for server in order.iter().filter(|s| s.serves_files()) {
-            match self.download(server) {
-                Ok((rate, peak)) => {
-                    samples.add(Metric::LargeThroughput, &server.name, rate);
-                    if let Some(kib) = peak {
-                        samples.add(Metric::LargePeakMemory, &server.name, kib as f64 / 1024.0);
-                    }
-                    eprintln!(
-                        "  large {:20} {rate:8.0} MB/s  peak {}",
-                        server.name,
-                        peak.map_or_else(
-                            || "unknown (no /proc)".into(),
-                            |k| format!("{:.1} MiB", k as f64 / 1024.0)
-                        )
-                    );
-                }
-                Err(error) => skipped("large", server, &error),
-            }
+    /// Starts `server` afresh, its log named after it and `scenario`, and
+    /// measures the scenario on it.
+    fn measure(&self, scenario: &str, server: Server) -> Result<Figures> {
+        let slug = server.name().replace([' ', '.'], "-");
+        let log = self.logs.join(format!("{slug}-{scenario}.log"));
+        let live = servers::start(server, &self.docroot.dir, &self.work, &log)
+            .with_context(|| format!("starting {}", server.name()))?;
+        let (small, medium) = (servers::SMALL, servers::MEDIUM);
+        match scenario {
+            "small" => self.ab(&live, small, 1, [M::SmallRate, M::SmallLatency]),
+            "64k" => self.ab(&live, medium, 1, [M::MediumRate, M::MediumLatency]),
+            "c8" => self.ab(&live, small, 8, [M::ConcurrentRate, M::ConcurrentLatency]),
+            "large" => self.download(&live),
+            "stall" => self.longest_wait(&live),
+            other => bail!("no scenario '{other}'"),
         }
     }
 
-    /// MB/s of one download of the large file, and the server's `VmHWM` in KiB.
-    fn download(&self, server: &Server) -> Result<(f64, Option<u64>)> {
-        let live = self.start(server, "large")?;
-        let (bytes, time) = clients::download(live.address(), &self.docroot.large)?;
+    /// `ab` on `path` with `clients` at a time: the rate and the mean time
+    /// per request.
+    fn ab(&self, live: &Live, path: &str, clients: u32, metrics: [Metric; 2]) -> Result<Figures> {
+        let url = format!("http://{}{path}", live.address);
+        let result = clients::ab(&url, self.plan.requests, clients, self.plan.ab_limit)?;
+        let [rate, latency] = metrics;
+        Ok(vec![
+            (rate, result.requests_per_second),
+            (latency, result.mean_ms),
+        ])
+    }
+
+    /// One download of the large file: MB/s, then the server's peak memory
+    /// (`VmHWM`, on Linux).
+    fn download(&self, live: &Live) -> Result<Figures> {
+        let (bytes, time) = clients::download(live.address, &self.docroot.large)?;
         if bytes != self.docroot.large_bytes {
             bail!("{bytes} bytes instead of {}", self.docroot.large_bytes);
         }
-        let status = std::fs::read_to_string(format!("/proc/{}/status", live.pid()));
-        let peak = status.ok().and_then(|s| report::parse_vm_hwm(&s));
-        Ok((bytes as f64 / 1e6 / time.as_secs_f64(), peak))
-    }
-
-    /// Head-of-line blocking, on every server that serves files.
-    fn stall(&self, order: &[Server], samples: &mut Samples) {
-        if !self.plan.runs("stall") {
-            return;
+        let rate = bytes as f64 / 1e6 / time.as_secs_f64();
+        let mut figures = vec![(Metric::LargeThroughput, rate)];
+        let status = std::fs::read_to_string(format!("/proc/{}/status", live.pid));
+        if let Some(kib) = report::number_after::<f64>(&status.unwrap_or_default(), "VmHWM:") {
+            figures.push((Metric::LargePeakMemory, kib / 1024.0));
         }
-        for server in order.iter().filter(|s| s.serves_files()) {
-            match self.longest_wait(server) {
-                Ok(longest) => {
-                    let ms = longest.as_secs_f64() * 1000.0;
-                    eprintln!("  stall {:20} {ms:8.1} ms", server.name);
-                    samples.add(Metric::Stall, &server.name, ms);
-                }
-                Err(error) => skipped("stall", server, &error),
-            }
-        }
+        Ok(figures)
     }
 
     /// While a slow client downloads the large file, another one asks for the
-    /// small file again and again: its longest wait.
-    fn longest_wait(&self, server: &Server) -> Result<Duration> {
-        let live = self.start(server, "stall")?;
-        let address = live.address();
+    /// small file again and again: its longest wait, in ms.
+    fn longest_wait(&self, live: &Live) -> Result<Figures> {
+        let address = live.address;
+        // Once the head has come, the server is busy with the body.
+        let body = clients::get(address, &self.docroot.large)?;
         let done = AtomicBool::new(false);
-        let (flowing, wait_for_flow) = mpsc::channel();
         thread::scope(|scope| {
             let slow = scope.spawn(|| {
-                let result = clients::slow_download(
-                    address,
-                    &self.docroot.large,
-                    SLOW_RATE,
-                    self.plan.stall_window,
-                    flowing,
-                );
+                let result = clients::read_slowly(body, SLOW_RATE, self.plan.stall_window);
                 done.store(true, Ordering::SeqCst);
                 result
             });
-            // Probe only once the body flows: the server is busy with it.
-            let _ = wait_for_flow.recv();
             let mut longest = Duration::ZERO;
             while !done.load(Ordering::SeqCst) {
-                longest = longest.max(clients::probe(address, self.docroot.small)?);
+                let (_, wait) = clients::download(address, servers::SMALL)?;
+                longest = longest.max(wait);
                 thread::sleep(PROBE_INTERVAL);
             }
             slow.join()
                 .map_err(|_| anyhow::anyhow!("the slow download panicked"))??;
-            Ok(longest)
+            Ok(vec![(Metric::Stall, longest.as_secs_f64() * 1000.0)])
         })
     }
-}
 
-/// Says which measurement failed and why; the run goes on without it.
-fn skipped(scenario: &str, server: &Server, error: &anyhow::Error) {
-    eprintln!("  {scenario:5} {:20} skipped: {error:#}", server.name);
+    /// Prints the results and saves them to `work/results.md`.
+    fn report(&self, samples: &Samples, missing: &[String]) -> Result<ExitCode> {
+        let mut out = format!("## `just bench` results\n\n{}", machine(&self.plan));
+        out.push_str(&samples.tables());
+        out.push_str(&report::verdicts(samples));
+        for message in missing {
+            let _ = writeln!(out, "\nNot measured: {message}");
+        }
+        let saved = self.work.join("results.md");
+        std::fs::write(&saved, &out)?;
+        println!("{out}");
+        let logs = self.logs.display();
+        eprintln!("saved to {}; server logs in {logs}", saved.display());
+        Ok(ExitCode::SUCCESS)
+    }
 }
 
 /// The machine and the tools, for the record.
@@ -366,12 +303,9 @@ fn machine(plan: &Plan) -> String {
         .lines()
         .find_map(|l| l.strip_prefix("model name"))
         .and_then(|l| l.split(':').nth(1))
-        .map_or("unknown CPU".to_string(), |m| m.trim().to_string());
+        .map_or("unknown CPU", str::trim);
     let cores = thread::available_parallelism().map_or(0, |n| n.get());
-    let memory = read("/proc/meminfo")
-        .lines()
-        .find_map(|l| l.strip_prefix("MemTotal:"))
-        .and_then(|l| l.split_whitespace().next()?.parse::<u64>().ok())
+    let memory = report::number_after::<u64>(&read("/proc/meminfo"), "MemTotal:")
         .map_or("?".to_string(), |kib| format!("{} GiB", kib / 1024 / 1024));
     let kernel = read("/proc/sys/kernel/osrelease");
     // The first line a program prints about its version, on stdout or stderr.

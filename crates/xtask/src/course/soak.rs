@@ -12,12 +12,12 @@
 //! end where they started. Linux only for the two numbers; elsewhere they show
 //! as "n/a" and only the errors count.
 
-use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use super::bench::number_after;
 use crate::stages::{self, Profile, Running};
 
 const USAGE: &str = "usage: just soak [REQUESTS]    (default 100000)";
@@ -35,28 +35,42 @@ const RSS_TOLERANCE_KIB: u64 = 512;
 const TIMEOUT: Duration = Duration::from_secs(5);
 const LINGER: Duration = Duration::from_secs(2);
 
-/// One kind of request, and the status that must answer it.
-#[derive(Debug)]
-struct Kind {
-    group: &'static str,
-    raw: &'static str,
-    status: u16,
-}
-
-/// The rotation: four good, two missing, three forbidden, one malformed out of ten.
-#[rustfmt::skip]
-const KINDS: [Kind; 10] = [
-    Kind { group: "good", raw: "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 200 },
-    Kind { group: "good", raw: "GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 200 },
-    Kind { group: "good", raw: "HEAD /app.js HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 200 },
-    Kind { group: "good", raw: "GET /img/pico.svg HTTP/1.0\r\n\r\n", status: 200 },
-    Kind { group: "missing", raw: "GET /missing.html HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 404 },
-    Kind { group: "missing", raw: "GET /about/nothing/ HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 404 },
-    Kind { group: "forbidden", raw: "GET /../Cargo.toml HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 403 },
-    Kind { group: "forbidden", raw: "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello", status: 403 },
-    Kind { group: "forbidden", raw: "DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n", status: 405 },
-    Kind { group: "malformed", raw: "GET / HTTP/1.1\r\nNo colon here\r\n\r\n", status: 400 },
+/// The rotation, each request with the status that must answer it: four
+/// good, two missing, three forbidden, one malformed out of ten.
+const KINDS: [(u16, &str); 10] = [
+    (200, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+    (200, "GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+    (200, "HEAD /app.js HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+    (200, "GET /img/pico.svg HTTP/1.0\r\n\r\n"),
+    (404, "GET /missing.html HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+    (
+        404,
+        "GET /about/nothing/ HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    ),
+    (
+        403,
+        "GET /../Cargo.toml HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    ),
+    (
+        403,
+        "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello",
+    ),
+    (405, "DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+    (400, "GET / HTTP/1.1\r\nNo colon here\r\n\r\n"),
 ];
+
+/// The groups of the summary, in its order.
+const GROUPS: [&str; 4] = ["good", "missing", "forbidden", "malformed"];
+
+/// A request's group, from the status that must answer it.
+fn group(status: u16) -> &'static str {
+    match status {
+        200 => "good",
+        404 => "missing",
+        403 | 405 => "forbidden",
+        _ => "malformed",
+    }
+}
 
 /// What a leak would grow, read from `/proc`.
 #[derive(Debug, Clone, Copy)]
@@ -70,10 +84,8 @@ impl Footprint {
         let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
             .ok()
             .map(Iterator::count);
-        // `VmRSS:     2388 kB`
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        let rss = status.lines().find_map(|line| line.strip_prefix("VmRSS:"));
-        let rss_kib = rss.and_then(|kib| kib.split_whitespace().next()?.parse().ok());
+        let rss_kib = number_after(&status, "VmRSS:");
         Footprint { fds, rss_kib }
     }
 }
@@ -91,51 +103,40 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     eprintln!("building step 4 (release)...");
     stages::build(&[step4.package], Profile::Release)?;
     let server = Running::stage(step4, &stages::www(), &[], Profile::Release, None)?;
-    let pid = server.pid();
-
+    let kind = |i: usize| KINDS[i % KINDS.len()];
     for i in 0..WARM_UP {
-        send(&server, &KINDS[i % KINDS.len()]).context("during the warm-up")?;
+        send(&server, kind(i)).context("during the warm-up")?;
     }
-    let start = Footprint::of(pid);
 
-    let mut errors = 0;
-    let mut first_errors = String::new();
-    let mut per_group: Vec<(&str, usize)> = Vec::new();
-    let began = Instant::now();
-    for i in 0..requests {
-        let kind = &KINDS[i % KINDS.len()];
-        match per_group.iter_mut().find(|(group, _)| *group == kind.group) {
-            Some((_, count)) => *count += 1,
-            None => per_group.push((kind.group, 1)),
-        }
-        if let Err(error) = send(&server, kind) {
-            errors += 1;
-            if errors <= 5 {
-                let _ = writeln!(first_errors, "  request {i} ({}): {error:#}", kind.group);
-            }
-        }
-    }
-    let (elapsed, end) = (began.elapsed(), Footprint::of(pid));
-    let groups: Vec<String> = per_group.iter().map(|(g, n)| format!("{g} {n}")).collect();
+    let (start, began) = (Footprint::of(server.pid()), Instant::now());
+    let errors: Vec<String> = (0..requests)
+        .filter_map(|i| {
+            let error = send(&server, kind(i)).err()?;
+            Some(format!("  request {i} ({}): {error:#}", group(kind(i).0)))
+        })
+        .collect();
+    let (elapsed, end) = (began.elapsed(), Footprint::of(server.pid()));
+
     println!(
-        "soak: {requests} sequential requests to step 4 (release) in {:.1} s: {:.0} requests/s, {errors} errors",
+        "soak: {requests} sequential requests to step 4 (release) in {:.1} s: {:.0} requests/s, {} errors",
         elapsed.as_secs_f64(),
-        requests as f64 / elapsed.as_secs_f64()
+        requests as f64 / elapsed.as_secs_f64(),
+        errors.len()
     );
-    println!("  kinds: {}", groups.join(", "));
-    println!(
-        "  open file descriptors: {} at start, {} at end",
-        show(start.fds),
-        show(end.fds)
-    );
-    println!(
-        "  resident memory (VmRSS): {} KiB at start, {} KiB at end",
-        show(start.rss_kib),
-        show(end.rss_kib)
-    );
+    let counts = GROUPS.into_iter().filter_map(|g| {
+        let n = (0..requests).filter(|&i| group(kind(i).0) == g).count();
+        (n > 0).then(|| format!("{g} {n}"))
+    });
+    println!("  kinds: {}", counts.collect::<Vec<_>>().join(", "));
+    let (first, last) = (show(start.fds), show(end.fds));
+    println!("  open file descriptors: {first} at start, {last} at end");
+    let (first, last) = (show(start.rss_kib), show(end.rss_kib));
+    println!("  resident memory (VmRSS): {first} KiB at start, {last} KiB at end");
     println!("  machine: {}", machine());
-    print!("{first_errors}");
-    verdict(errors, &start, &end)
+    for error in errors.iter().take(5) {
+        println!("{error}");
+    }
+    verdict(errors.len(), &start, &end)
 }
 
 /// Passes when no request failed and descriptors and memory ended where
@@ -145,15 +146,12 @@ fn verdict(errors: usize, start: &Footprint, end: &Footprint) -> Result<ExitCode
     if errors > 0 {
         failures.push(format!("{errors} requests were not answered as expected"));
     }
-    if let (Some(start), Some(end)) = (start.fds, end.fds) {
-        if end != start {
-            failures.push(format!("open descriptors went from {start} to {end}"));
-        }
+    if let Some((start, end)) = start.fds.zip(end.fds).filter(|(s, e)| e != s) {
+        failures.push(format!("open descriptors went from {start} to {end}"));
     }
-    if let (Some(start), Some(end)) = (start.rss_kib, end.rss_kib) {
-        if end > start + RSS_TOLERANCE_KIB {
-            failures.push(format!("resident memory grew from {start} to {end} KiB"));
-        }
+    let rss = start.rss_kib.zip(end.rss_kib);
+    if let Some((start, end)) = rss.filter(|(s, e)| *e > s + RSS_TOLERANCE_KIB) {
+        failures.push(format!("resident memory grew from {start} to {end} KiB"));
     }
     if start.fds.is_none() {
         println!("  (descriptors and memory are read from /proc, which is Linux-only)");
@@ -168,10 +166,10 @@ fn verdict(errors: usize, start: &Footprint, end: &Footprint) -> Result<ExitCode
 
 /// One request on a new connection: the status must be the expected one, and
 /// the server must close the connection after the response.
-fn send(server: &Running, kind: &Kind) -> Result<()> {
-    let exchange = stages::exchange(server.address, kind.raw.as_bytes(), TIMEOUT, LINGER)?;
-    if exchange.status() != kind.status {
-        bail!("expected {}, got {:?}", kind.status, exchange.head());
+fn send(server: &Running, (status, raw): (u16, &str)) -> Result<()> {
+    let exchange = stages::exchange(server.address, raw.as_bytes(), TIMEOUT, LINGER)?;
+    if exchange.status() != status {
+        bail!("expected {status}, got {:?}", exchange.head());
     }
     if !exchange.closed {
         bail!("the server did not close the connection");

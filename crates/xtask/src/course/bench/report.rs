@@ -3,15 +3,17 @@
 //! other server, and the targets. No sockets and no processes here, so
 //! all of it is unit-tested.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
 
 /// The server every ratio is about.
 pub(super) const REFERENCE: &str = "step 4";
 
-/// One figure the benchmark measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One figure the benchmark measures, declared in the order of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Metric {
     SmallRate,
     SmallLatency,
@@ -25,41 +27,49 @@ pub(super) enum Metric {
 }
 
 impl Metric {
-    pub(super) const ALL: [Metric; 9] = [
-        Metric::SmallRate,
-        Metric::SmallLatency,
-        Metric::MediumRate,
-        Metric::MediumLatency,
-        Metric::ConcurrentRate,
-        Metric::ConcurrentLatency,
-        Metric::LargeThroughput,
-        Metric::LargePeakMemory,
-        Metric::Stall,
-    ];
-
-    /// The table's caption, whether higher is better, and the decimals shown.
-    fn about(self) -> (&'static str, bool, usize) {
-        #[rustfmt::skip]
-        let about = match self {
-            Metric::SmallRate => ("small file (1.2 KiB), 1 client, new connection per request: requests/s", true, 0),
-            Metric::SmallLatency => ("small file, 1 client: mean time per request, ms", false, 3),
-            Metric::MediumRate => ("64 KiB file, 1 client, new connection per request: requests/s", true, 0),
-            Metric::MediumLatency => ("64 KiB file, 1 client: mean time per request, ms", false, 3),
-            Metric::ConcurrentRate => ("small file, 8 concurrent clients: requests/s", true, 0),
-            Metric::ConcurrentLatency => ("small file, 8 concurrent clients: mean time per request, ms", false, 3),
-            Metric::LargeThroughput => ("one large download: MB/s (10^6 bytes)", true, 0),
-            Metric::LargePeakMemory => ("one large download: server's peak resident memory (VmHWM), MiB", false, 1),
-            Metric::Stall => ("head-of-line blocking: longest wait for the small file during a ~50 MB/s download, ms", false, 1),
-        };
-        about
+    /// The caption of the metric's table.
+    fn caption(self) -> &'static str {
+        match self {
+            Self::SmallRate => {
+                "small file (1.2 KiB), 1 client, new connection per request: requests/s"
+            }
+            Self::SmallLatency => "small file, 1 client: mean time per request, ms",
+            Self::MediumRate => "64 KiB file, 1 client, new connection per request: requests/s",
+            Self::MediumLatency => "64 KiB file, 1 client: mean time per request, ms",
+            Self::ConcurrentRate => "small file, 8 concurrent clients: requests/s",
+            Self::ConcurrentLatency => {
+                "small file, 8 concurrent clients: mean time per request, ms"
+            }
+            Self::LargeThroughput => "one large download: MB/s (10^6 bytes)",
+            Self::LargePeakMemory => {
+                "one large download: server's peak resident memory (VmHWM), MiB"
+            }
+            Self::Stall => {
+                "head-of-line blocking: longest wait for the small file during a ~50 MB/s download, ms"
+            }
+        }
     }
 
-    pub(super) fn caption(self) -> &'static str {
-        self.about().0
+    /// The decimals shown, and the unit of the progress lines.
+    fn format(self) -> (usize, &'static str) {
+        match self {
+            Self::SmallRate | Self::MediumRate | Self::ConcurrentRate => (0, "req/s"),
+            Self::SmallLatency | Self::MediumLatency | Self::ConcurrentLatency => (3, "ms"),
+            Self::LargeThroughput => (0, "MB/s"),
+            Self::LargePeakMemory => (1, "MiB peak"),
+            Self::Stall => (1, "ms"),
+        }
     }
 
-    pub(super) fn higher_is_better(self) -> bool {
-        self.about().1
+    /// Rates (per second) are better higher; times and memory lower.
+    fn higher_is_better(self) -> bool {
+        self.format().1.ends_with("/s")
+    }
+
+    /// A value with its unit, for the progress lines.
+    pub(super) fn show(self, value: f64) -> String {
+        let (decimals, unit) = self.format();
+        format!("{value:8.decimals$} {unit}")
     }
 }
 
@@ -79,13 +89,7 @@ pub(super) struct AbReport {
 
 /// Reads the summary `ab` prints, e.g. `Requests per second:    8493.08 [#/sec] (mean)`.
 pub(super) fn parse_ab(output: &str) -> Result<AbReport> {
-    let field = |label: &str| -> Option<f64> {
-        output
-            .lines()
-            .find_map(|line| line.strip_prefix(label))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|number| number.parse().ok())
-    };
+    let field = |label| number_after(output, label);
     let (Some(complete), Some(requests_per_second)) =
         (field("Complete requests:"), field("Requests per second:"))
     else {
@@ -93,12 +97,7 @@ pub(super) fn parse_ab(output: &str) -> Result<AbReport> {
     };
     // The first "Time per request" line is the mean per client; the second
     // divides it by the concurrency.
-    let mean_ms = output
-        .lines()
-        .find(|line| line.starts_with("Time per request:") && line.ends_with("(mean)"))
-        .and_then(|line| line.split_whitespace().nth(3))
-        .and_then(|number| number.parse().ok())
-        .context("ab printed no mean time per request")?;
+    let mean_ms = field("Time per request:").context("ab printed no mean time per request")?;
     Ok(AbReport {
         complete: complete as u64,
         failed: field("Failed requests:").unwrap_or(0.0) as u64,
@@ -108,14 +107,11 @@ pub(super) fn parse_ab(output: &str) -> Result<AbReport> {
     })
 }
 
-/// The peak resident set size in KiB, from the text of `/proc/PID/status`
-/// (`VmHWM:     2388 kB`): the most memory the process ever had in RAM.
-pub(super) fn parse_vm_hwm(status: &str) -> Option<u64> {
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|number| number.parse().ok())
+/// The number after `label` on the first line that starts with it, as in
+/// `ab`'s summary or in `/proc` files (`VmHWM:     2388 kB`, in KiB).
+pub(crate) fn number_after<T: FromStr>(text: &str, label: &str) -> Option<T> {
+    let rest = text.lines().find_map(|line| line.strip_prefix(label))?;
+    rest.split_whitespace().next()?.parse().ok()
 }
 
 /// The middle of a set of samples, and its spread.
@@ -133,47 +129,38 @@ pub(super) fn summarize(samples: &[f64]) -> Option<Summary> {
         return None;
     }
     sorted.sort_by(f64::total_cmp);
-    let middle = sorted.len() / 2;
-    let median = if sorted.len() % 2 == 0 {
-        (sorted[middle - 1] + sorted[middle]) / 2.0
-    } else {
-        sorted[middle]
-    };
+    let n = sorted.len();
+    // For an odd count both indices are the middle one.
+    let median = (sorted[(n - 1) / 2] + sorted[n / 2]) / 2.0;
     Some(Summary {
         median,
         min: sorted[0],
-        max: sorted[sorted.len() - 1],
+        max: sorted[n - 1],
     })
 }
 
-/// Every sample of a run: which metric, which server, what value.
+/// Every sample of a run, by metric and server.
 #[derive(Debug, Default)]
 pub(super) struct Samples {
-    samples: Vec<(Metric, String, f64)>,
-    /// Server names in the order the table lists them.
+    values: BTreeMap<Metric, BTreeMap<String, Vec<f64>>>,
+    /// Server names in the order the tables list them.
     servers: Vec<String>,
 }
 
 impl Samples {
     pub(super) fn new(servers: impl IntoIterator<Item = String>) -> Samples {
-        Samples {
-            samples: Vec::new(),
-            servers: servers.into_iter().collect(),
-        }
+        let servers = servers.into_iter().collect();
+        let values = BTreeMap::new();
+        Samples { values, servers }
     }
 
     pub(super) fn add(&mut self, metric: Metric, server: &str, value: f64) {
-        self.samples.push((metric, server.to_string(), value));
+        let by_server = self.values.entry(metric).or_default();
+        by_server.entry(server.to_string()).or_default().push(value);
     }
 
     pub(super) fn summary(&self, metric: Metric, server: &str) -> Option<Summary> {
-        let values: Vec<f64> = self
-            .samples
-            .iter()
-            .filter(|(m, s, _)| *m == metric && s == server)
-            .map(|(_, _, v)| *v)
-            .collect();
-        summarize(&values)
+        summarize(self.values.get(&metric)?.get(server)?)
     }
 
     /// Median of step 4 divided by the median of `server`.
@@ -183,10 +170,11 @@ impl Samples {
         (theirs != 0.0).then(|| ours / theirs)
     }
 
-    /// One Markdown table per metric: median, min–max, and step 4 ÷ server.
+    /// One Markdown table per metric measured: median, min–max, and step 4 ÷
+    /// server.
     pub(super) fn tables(&self) -> String {
         let mut out = String::new();
-        for metric in Metric::ALL {
+        for &metric in self.values.keys() {
             let rows: Vec<(&String, Summary)> = self
                 .servers
                 .iter()
@@ -196,20 +184,18 @@ impl Samples {
                 continue;
             }
             let better = if metric.higher_is_better() {
-                "higher is better"
+                "higher"
             } else {
-                "lower is better"
+                "lower"
             };
-            let _ = writeln!(out, "\n**{}** ({better})\n", metric.caption());
+            let _ = writeln!(out, "\n**{}** ({better} is better)\n", metric.caption());
             let _ = writeln!(out, "| server | median | min–max | step 4 ÷ server |");
             let _ = writeln!(out, "| --- | ---: | ---: | ---: |");
-            let d = metric.about().2;
+            let d = metric.format().0;
             for (server, s) in rows {
-                let ratio = if server == REFERENCE {
-                    "—".to_string()
-                } else {
-                    self.ratio(metric, server)
-                        .map_or_else(|| "—".to_string(), |r| format!("{r:.2}×"))
+                let ratio = match self.ratio(metric, server) {
+                    Some(r) if server != REFERENCE => format!("{r:.2}×"),
+                    _ => "—".to_string(),
                 };
                 let _ = writeln!(
                     out,
@@ -245,26 +231,25 @@ pub(super) const TARGETS: [Target; 8] = [
 /// The verdict on one target: `Some(true)` met, `Some(false)` missed, `None`
 /// not measured (a server was missing).
 pub(super) fn check(samples: &Samples, target: Target) -> (String, Option<bool>) {
+    let shown = |value: Option<f64>, decimals: usize, unit: &str| {
+        value.map_or("not measured".to_string(), |v| {
+            format!("{v:.decimals$}{unit}")
+        })
+    };
     match target {
         Target::AtLeast(metric, server, goal) => {
             let ratio = samples.ratio(metric, server);
             let short = metric.caption().split(':').next().unwrap_or_default();
-            let measured = ratio.map_or_else(|| "not measured".to_string(), |r| format!("{r:.2}×"));
-            (
-                format!("{short}: step 4 ÷ {server} = {measured} (target ≥ {goal}×)"),
-                ratio.map(|r| r >= goal),
-            )
+            let measured = shown(ratio, 2, "×");
+            let line = format!("{short}: step 4 ÷ {server} = {measured} (target ≥ {goal}×)");
+            (line, ratio.map(|r| r >= goal))
         }
         Target::AtMost(metric, goal) => {
             let median = samples.summary(metric, REFERENCE).map(|s| s.median);
-            let measured = median.map_or_else(|| "not measured".to_string(), |m| format!("{m:.1}"));
-            (
-                format!(
-                    "{}: step 4 = {measured} (target ≤ {goal})",
-                    metric.caption()
-                ),
-                median.map(|m| m <= goal),
-            )
+            let measured = shown(median, 1, "");
+            let caption = metric.caption();
+            let line = format!("{caption}: step 4 = {measured} (target ≤ {goal})");
+            (line, median.map(|m| m <= goal))
         }
     }
 }

@@ -3,11 +3,12 @@
 //! nginx from a generated configuration, and the floor server. Also the
 //! generated document root they all serve.
 
+use std::any::Any;
 use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitCode, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,193 +19,169 @@ use crate::stages::{self, Profile, Running, Stage};
 /// Where nginx is on Debian and Ubuntu (`apt-get install nginx-light`).
 pub(super) const NGINX: &str = "/usr/sbin/nginx";
 
-/// Which program a contestant is.
+/// Request paths of the ~1.2 KiB page and of the 64 KiB file.
+pub(super) const SMALL: &str = "/";
+pub(super) const MEDIUM: &str = "/64k.bin";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(super) enum Server {
     Stage(Stage),
     Python,
     Nginx,
     Floor,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Server {
-    pub name: String,
-    pub kind: Kind,
-}
-
 impl Server {
-    /// Whether it serves files (the floor answers every request with nothing).
-    pub(super) fn serves_files(&self) -> bool {
-        self.kind != Kind::Floor
+    pub(super) fn name(self) -> String {
+        match self {
+            Server::Stage(stage) => format!("step {}", stage.number),
+            Server::Python => "python http.server".into(),
+            Server::Nginx => "nginx".into(),
+            Server::Floor => "floor".into(),
+        }
     }
 }
 
 /// The servers this machine can run, and an install hint for each one it cannot.
 pub(super) fn available() -> (Vec<Server>, Vec<String>) {
-    let server = |name: String, kind| Server { name, kind };
-    let mut servers: Vec<Server> = stages::http_stages()
-        .map(|stage| server(format!("step {}", stage.number), Kind::Stage(stage)))
-        .collect();
+    let mut servers: Vec<Server> = stages::http_stages().map(Server::Stage).collect();
     let mut missing = Vec::new();
     if Command::new("python3").arg("--version").output().is_ok() {
-        servers.push(server("python http.server".into(), Kind::Python));
+        servers.push(Server::Python);
     } else {
         missing.push("python3 (apt-get install python3): skipping python http.server".into());
     }
     if Path::new(NGINX).exists() {
-        servers.push(server("nginx".into(), Kind::Nginx));
+        servers.push(Server::Nginx);
     } else {
         missing.push(format!(
             "{NGINX} (apt-get install nginx-light): skipping nginx"
         ));
     }
-    servers.push(server("floor".into(), Kind::Floor));
+    servers.push(Server::Floor);
     (servers, missing)
 }
 
-/// A started server; it is stopped when dropped.
-#[derive(Debug)]
-pub(super) enum Live {
-    Running(Running),
-    Nginx(Nginx),
+/// A started server.
+pub(super) struct Live {
+    pub address: SocketAddr,
+    pub pid: u32,
+    /// The `Running` or `Nginx` that stops the server when dropped.
+    _process: Box<dyn Any>,
 }
 
-impl Live {
-    pub(super) fn address(&self) -> SocketAddr {
-        match self {
-            Live::Running(running) => running.address,
-            Live::Nginx(nginx) => nginx.address,
-        }
-    }
-
-    pub(super) fn pid(&self) -> u32 {
-        match self {
-            Live::Running(running) => running.pid(),
-            Live::Nginx(nginx) => nginx.child.id(),
+impl From<Running> for Live {
+    fn from(running: Running) -> Live {
+        Live {
+            address: running.address,
+            pid: running.pid(),
+            _process: Box::new(running),
         }
     }
 }
 
 /// Starts `server` on a free port, serving `root`, logging to `log` (stderr for
 /// the stages and python, the access log for nginx).
-pub(super) fn start(server: &Server, root: &Path, work: &Path, log: &Path) -> Result<Live> {
-    Ok(match server.kind {
-        Kind::Stage(stage) => Live::Running(Running::stage(
-            stage,
-            root,
-            &[],
-            Profile::Release,
-            Some(log),
-        )?),
-        Kind::Python => {
-            Live::Running(Running::python(root, Some(log))?.context("python3 is gone")?)
-        }
-        Kind::Nginx => Live::Nginx(Nginx::start(root, &work.join("nginx"), log)?),
-        Kind::Floor => {
+pub(super) fn start(server: Server, root: &Path, work: &Path, log: &Path) -> Result<Live> {
+    let running = match server {
+        Server::Stage(stage) => Running::stage(stage, root, &[], Profile::Release, Some(log))?,
+        Server::Python => Running::python(root, Some(log))?.context("python3 is gone")?,
+        Server::Nginx => return start_nginx(root, &work.join("nginx"), log),
+        Server::Floor => {
             let mut command = Command::new(std::env::current_exe()?);
             command.args(["bench", "--floor-server"]);
-            Live::Running(Running::start("floor", command)?)
+            Running::start("floor", command)?
         }
-    })
+    };
+    Ok(running.into())
 }
 
 /// nginx in the foreground, one process, killed when dropped.
-#[derive(Debug)]
-pub(super) struct Nginx {
-    child: Child,
-    address: SocketAddr,
+struct Nginx(Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
-impl Nginx {
-    fn start(root: &Path, dir: &Path, access_log: &Path) -> Result<Nginx> {
-        fs::create_dir_all(dir)?;
-        // nginx cannot listen on port 0 and tell us the port: take a free one
-        // from the kernel and hand it over (another program could grab it in
-        // between; then nginx fails to start and says so).
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let config = dir.join("nginx.conf");
-        fs::write(&config, nginx_config(root, dir, access_log, port))?;
-        let error_log = dir.join("error.log");
-        let child = Command::new(NGINX)
+fn start_nginx(root: &Path, dir: &Path, access_log: &Path) -> Result<Live> {
+    fs::create_dir_all(dir)?;
+    // nginx cannot listen on port 0 and tell us the port: take a free one
+    // from the kernel and hand it over (another program could grab it in
+    // between; then nginx fails to start and says so).
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    fs::write(dir.join("nginx.conf"), nginx_config(root, access_log, port))?;
+    let mut nginx = Nginx(
+        Command::new(NGINX)
             .arg("-p")
             .arg(dir)
-            .arg("-c")
-            .arg(&config)
-            .arg("-e")
-            .arg(&error_log)
+            .args(["-c", "nginx.conf", "-e", "error.log"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .context("cannot start nginx")?;
-        let mut nginx = Nginx {
-            child,
-            address: SocketAddr::from(([127, 0, 0, 1], port)),
-        };
-        // nginx prints no banner: it is ready when it accepts a connection.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while TcpStream::connect(nginx.address).is_err() {
-            if Instant::now() > deadline || nginx.child.try_wait()?.is_some() {
-                bail!("nginx did not start; see {}", error_log.display());
-            }
-            thread::sleep(Duration::from_millis(10));
+            .context("cannot start nginx")?,
+    );
+    // nginx prints no banner: it is ready when it accepts a connection.
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while TcpStream::connect(address).is_err() {
+        if Instant::now() > deadline || nginx.0.try_wait()?.is_some() {
+            bail!(
+                "nginx did not start; see {}",
+                dir.join("error.log").display()
+            );
         }
-        Ok(nginx)
+        thread::sleep(Duration::from_millis(10));
     }
+    let pid = nginx.0.id();
+    let _process = Box::new(nginx);
+    Ok(Live {
+        address,
+        pid,
+        _process,
+    })
 }
 
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// `nginx.conf`, the template next to this file, filled in.
+pub(super) fn nginx_config(root: &Path, access_log: &Path, port: u16) -> String {
+    include_str!("nginx.conf")
+        .replace("{access_log}", &access_log.display().to_string())
+        .replace("{port}", &port.to_string())
+        .replace("{root}", &root.display().to_string())
+}
+
+/// The floor: the cheapest HTTP server this machine can run, to measure what
+/// a connection costs before any server does any work.
+///
+/// It accepts a connection, reads once (the whole request, when it fits in one
+/// segment, as `ab`'s does), writes a fixed empty `200` and closes: four system
+/// calls. No parsing, no file, no log, no timeout. Step 4 does everything the
+/// floor does plus the actual job, so its rate divided by the floor's says how
+/// much of the time per request is the job and how much the connection.
+/// `just bench` starts it as `xtask bench --floor-server`; it prints the same
+/// banner as the stages so that `stages::Running::start` finds the port.
+pub(super) fn serve_floor() -> Result<ExitCode> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    println!("Serving HTTP on 127.0.0.1 port {port} (http://127.0.0.1:{port}/) ...");
+    let mut request = [0; 4096];
+    for stream in listener.incoming() {
+        let Ok(mut stream) = stream else { continue };
+        if stream.read(&mut request).is_ok() {
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
     }
+    Ok(ExitCode::SUCCESS)
 }
 
-/// The configuration the issue asks for: one worker, `sendfile on`, no
-/// keep-alive, in the foreground, logging to files. `master_process off`
-/// makes that worker the only process, so its pid is the whole server (for
-/// the memory figure) and killing it stops everything.
-pub(super) fn nginx_config(root: &Path, dir: &Path, access_log: &Path, port: u16) -> String {
-    let dir = dir.display();
-    format!(
-        "\
-daemon off;
-master_process off;
-worker_processes 1;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-    access_log {access_log};
-    sendfile on;
-    keepalive_timeout 0;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    types {{ text/html html; }}
-    default_type application/octet-stream;
-    server {{
-        listen 127.0.0.1:{port};
-        root {root};
-    }}
-}}
-",
-        access_log = access_log.display(),
-        root = root.display(),
-    )
-}
-
-/// The files every server serves.
+/// The files every server serves: `SMALL`, `MEDIUM`, and the large one.
 #[derive(Debug)]
 pub(super) struct Docroot {
     pub dir: PathBuf,
-    /// Request path of the ~1.2 KiB page.
-    pub small: &'static str,
-    /// Request path of the 64 KiB file.
-    pub medium: &'static str,
     /// Request path of the large file, and its size.
     pub large: String,
     pub large_bytes: u64,
@@ -216,7 +193,7 @@ pub(super) struct Docroot {
 pub(super) fn docroot(work: &Path, large_mib: u64) -> Result<Docroot> {
     let dir = work.join("www");
     fs::create_dir_all(&dir)?;
-    fs::write(dir.join("index.html"), small_page())?;
+    fs::write(dir.join("index.html"), SMALL_PAGE)?;
     fs::write(dir.join("64k.bin"), pattern(64 * 1024))?;
     let large = format!("large-{large_mib}M.bin");
     let large_bytes = large_mib * 1024 * 1024;
@@ -231,28 +208,16 @@ pub(super) fn docroot(work: &Path, large_mib: u64) -> Result<Docroot> {
         file.flush()?;
     }
     std::io::copy(&mut File::open(&path)?, &mut std::io::sink())?;
+    let large = format!("/{large}");
     Ok(Docroot {
         dir,
-        small: "/",
-        medium: "/64k.bin",
-        large: format!("/{large}"),
+        large,
         large_bytes,
     })
 }
 
-/// A page of about 1.2 KiB, like a small real `index.html`.
-pub(super) fn small_page() -> String {
-    let mut page = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>bench</title></head>\n<body>\n",
-    );
-    for line in 0..18 {
-        page.push_str(&format!(
-            "<p>Line {line:02}: the quick brown fox jumps over the lazy dog.</p>\n"
-        ));
-    }
-    page.push_str("</body>\n</html>\n");
-    page
-}
+/// The small file: a page of about 1.2 KiB, like a small real `index.html`.
+const SMALL_PAGE: &str = include_str!("index.html");
 
 /// `len` bytes that do not repeat within a block (xorshift), so nothing on the
 /// way can shortcut them.

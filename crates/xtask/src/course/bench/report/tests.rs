@@ -63,8 +63,8 @@ fn ab_without_summary_is_an_error() {
 fn vm_hwm_is_read_in_kib() {
     let status =
         "Name:\tstep4-pico-http\nVmPeak:\t    4444 kB\nVmHWM:\t    2388 kB\nVmRSS:\t    2000 kB\n";
-    assert_eq!(parse_vm_hwm(status), Some(2388));
-    assert_eq!(parse_vm_hwm("Name:\tkthreadd\n"), None);
+    assert_eq!(number_after::<u64>(status, "VmHWM:"), Some(2388));
+    assert_eq!(number_after::<u64>("Name:\tkthreadd\n", "VmHWM:"), None);
 }
 
 #[test]

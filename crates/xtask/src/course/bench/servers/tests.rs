@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn small_page_is_about_1_2_kib() {
-    let len = small_page().len();
+    let len = SMALL_PAGE.len();
     assert!((1100..1300).contains(&len), "{len} bytes");
 }
 
@@ -19,7 +19,6 @@ fn pattern_has_the_asked_length_and_does_not_repeat_early() {
 fn nginx_config_has_the_issue_settings() {
     let config = nginx_config(
         Path::new("/srv/www"),
-        Path::new("/tmp/ngx"),
         Path::new("/tmp/ngx/access.log"),
         8080,
     );
@@ -33,5 +32,11 @@ fn nginx_config_has_the_issue_settings() {
         "access_log /tmp/ngx/access.log;",
     ] {
         assert!(config.contains(line), "{line} missing in\n{config}");
+    }
+    for placeholder in ["{access_log}", "{port}", "{root}"] {
+        assert!(
+            !config.contains(placeholder),
+            "{placeholder} left in\n{config}"
+        );
     }
 }
