@@ -225,12 +225,8 @@ fn explain(failed: &[&Check], outcome: &Outcome, module: &str) {
     for check in failed {
         println!("\n  ✗ {}", check.line);
         let why = outcome.failures.get(&format!("{module}::{}", check.test));
-        for line in why
-            .map_or("", String::as_str)
-            .lines()
-            .filter(|l| !noise(l))
-            .take(12)
-        {
+        let why = why.map_or("", String::as_str).lines().filter(|l| !noise(l));
+        for line in why.take(12) {
             println!("    {line}");
         }
     }
@@ -238,11 +234,11 @@ fn explain(failed: &[&Check], outcome: &Outcome, module: &str) {
 
 /// How many of the checks that are not "still works" passed, and how many there are.
 fn progress(checks: &[Check], passed: &BTreeMap<String, bool>) -> (usize, usize) {
-    let to_build: Vec<&Check> = checks.iter().filter(|c| !c.still_works).collect();
+    let to_build = checks.iter().filter(|c| !c.still_works);
     let built = to_build
-        .iter()
+        .clone()
         .filter(|c| passed.get(&c.test) == Some(&true));
-    (built.count(), to_build.len())
+    (built.count(), to_build.count())
 }
 
 /// `just exercises`: every exercise, solved or not, one crate at a time.

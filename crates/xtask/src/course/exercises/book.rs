@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::catalog::{Catalog, Chapter, SOURCE};
+use super::catalog::{Catalog, Chapter, Exercise, SOURCE};
 use super::rubric;
 use crate::stages::workspace_root;
 
@@ -74,34 +74,38 @@ fn chapter_page(chapter: &Chapter) -> String {
         chapter.chapter_link,
         package = chapter.package
     );
-    for exercise in &chapter.exercises {
-        let name = &exercise.name;
-        page.push_str(&format!(
-            "\n<a id=\"{name}\"></a>\n\n## {}\n\n`{name}`\n\n{}\n\n",
-            exercise.title, exercise.goal
-        ));
-        for (i, hint) in exercise.hints.iter().enumerate() {
-            page.push_str(&format!(
-                "<details>\n<summary>Hint {}</summary>\n\n{hint}\n\n</details>\n\n",
-                i + 1
-            ));
-        }
-        let checks = rubric(exercise).unwrap_or_default();
-        let lines = |still: bool| -> String {
-            let group = checks.iter().filter(|c| c.still_works == still);
-            group.map(|c| format!("- {}\n", c.line)).collect()
-        };
-        let still = match lines(true) {
-            none if none.is_empty() => none,
-            some => format!("\nWhat must still work (it does as shipped):\n\n{some}"),
-        };
-        page.push_str(&format!(
-            "**Check it** with `just exercise {name}`. What you build:\n\n{}{still}\n\
-             Reference solution: `docs/solutions/{name}.patch`.\n",
-            lines(false),
-        ));
-    }
+    page.extend(chapter.exercises.iter().map(section));
     page
+}
+
+/// An exercise's part of its chapter's page: its goal, its hints folded
+/// away, and its rubric, from the doc comments of its checks.
+fn section(exercise: &Exercise) -> String {
+    let name = &exercise.name;
+    let hints = exercise.hints.iter().enumerate().map(|(i, hint)| {
+        format!(
+            "<details>\n<summary>Hint {}</summary>\n\n{hint}\n\n</details>\n\n",
+            i + 1
+        )
+    });
+    let checks = rubric(exercise).unwrap_or_default();
+    let lines = |still: bool| -> String {
+        let group = checks.iter().filter(|c| c.still_works == still);
+        group.map(|c| format!("- {}\n", c.line)).collect()
+    };
+    let still = match lines(true) {
+        none if none.is_empty() => none,
+        some => format!("\nWhat must still work (it does as shipped):\n\n{some}"),
+    };
+    format!(
+        "\n<a id=\"{name}\"></a>\n\n## {}\n\n`{name}`\n\n{}\n\n{}**Check it** with \
+         `just exercise {name}`. What you build:\n\n{}{still}\n\
+         Reference solution: `docs/solutions/{name}.patch`.\n",
+        exercise.title,
+        exercise.goal,
+        hints.collect::<String>(),
+        lines(false),
+    )
 }
 
 /// `exercises book`: writes every page.

@@ -11,16 +11,19 @@
 //!
 //! `refresh`: when the stages change under a patch, applies it with `patch
 //! --fuzz`, formats the files it touches with rustfmt, and writes the patch
-//! again from the result, so that it applies exactly to today's code.
+//! again from the result (with `similar`, as `diff -u` would), so that it
+//! applies exactly to today's code.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::hash::{Hash, Hasher};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use similar::TextDiff;
 
 use super::catalog::Exercise;
 use super::{Outcome, rubric, run_checks};
@@ -85,12 +88,9 @@ fn apply_solution(exercise: &Exercise, copy: &Path) -> Result<()> {
         .output()
         .context("cannot run git (needed to apply the solutions)")?;
     if !output.status.success() {
-        bail!(
-            "{} does not apply: {}(run `just exercises-refresh {}`)",
-            exercise.solution(),
-            String::from_utf8_lossy(&output.stderr),
-            exercise.name
-        );
+        let why = String::from_utf8_lossy(&output.stderr);
+        let (patch, name) = (exercise.solution(), &exercise.name);
+        bail!("{patch} does not apply: {why}(run `just exercises-refresh {name}`)");
     }
     Ok(())
 }
@@ -127,9 +127,9 @@ pub(crate) fn prove(exercises: &[&Exercise]) -> Result<ExitCode> {
             clock.elapsed().as_secs_f64()
         );
         if !ok {
+            let name = &exercise.name;
             bad.push(format!(
-                "error: {}: as shipped {before}; with its solution {after}",
-                exercise.name
+                "error: {name}: as shipped {before}; with its solution {after}"
             ));
         }
     }
@@ -290,25 +290,21 @@ fn rebase(path: &Path, patch: &str) -> Result<String> {
     diffs.collect()
 }
 
-/// `diff -u` from the workspace's `file` (`/dev/null` if it is new) to the copy's.
+/// The unified diff from the workspace's `file` (nothing, if it is new) to
+/// the copy's, as `diff -u` writes it.
 fn diff_file(copy: &Path, file: &str) -> Result<String> {
-    let old = workspace_root().join(file);
-    let (old, old_label) = match old.exists() {
-        true => (old, format!("a/{file}")),
-        false => (PathBuf::from("/dev/null"), "/dev/null".to_string()),
+    let (old, new) = (workspace_root().join(file), copy.join(file));
+    let (old, old_label) = match fs::read_to_string(&old) {
+        Ok(text) => (text, format!("a/{file}")),
+        Err(error) if error.kind() == ErrorKind::NotFound => (String::new(), "/dev/null".into()),
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", old.display())),
     };
-    let output = Command::new("diff")
-        .args(["-u", "--label", &old_label, "--label", &format!("b/{file}")])
-        .arg(&old)
-        .arg(copy.join(file))
-        .output()
-        .context("cannot run `diff`")?;
-    // diff exits with 1 when the files differ, 2 on trouble.
-    if output.status.code() == Some(2) {
-        let why = String::from_utf8_lossy(&output.stderr);
-        bail!("diff failed on {file}: {why}");
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    let new = fs::read_to_string(&new).with_context(|| format!("cannot read {}", new.display()))?;
+    let diff = TextDiff::from_lines(&old, &new);
+    Ok(diff
+        .unified_diff()
+        .header(&old_label, &format!("b/{file}"))
+        .to_string())
 }
 
 #[cfg(test)]
