@@ -146,13 +146,12 @@ pub(crate) fn rubric(exercise: &Exercise) -> Result<Vec<Check>> {
     let path = workspace_root().join(exercise.checks());
     let text =
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let start = text
-        .find(&format!("\nmod {} {{", exercise.module()))
+    let (_, module) = text
+        .split_once(&format!("\nmod {} {{", exercise.module()))
         .with_context(|| format!("no module {} in {}", exercise.module(), path.display()))?;
-    let module = &text[start + 1..];
-    let end = module[1..].find("\nmod ").map_or(module.len(), |i| i + 1);
+    let module = module.split("\nmod ").next().unwrap_or(module);
     let (mut checks, mut doc, mut ignored) = (Vec::new(), Vec::new(), false);
-    for line in module[..end].lines().map(str::trim) {
+    for line in module.lines().map(str::trim) {
         if let Some(text) = line.strip_prefix("///") {
             doc.push(text.trim());
         } else if line.starts_with("#[ignore = \"exercise check") {

@@ -4,18 +4,16 @@
 //! when they differ from what the catalog and the checks make.
 
 use std::fs;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::catalog::{Catalog, Chapter, Exercise, SOURCE};
+use super::catalog::{Catalog, Chapter, Exercise};
 use super::rubric;
 use crate::stages::workspace_root;
 
-fn pages_dir() -> PathBuf {
-    workspace_root().join("docs/src/exercises")
-}
+/// Where the pages are, in the workspace.
+const PAGES: &str = "docs/src/exercises";
 
 /// Every page: (file name, contents).
 pub(crate) fn pages(catalog: &Catalog) -> Vec<(String, String)> {
@@ -34,28 +32,20 @@ pub(crate) fn summary_lines(catalog: &Catalog) -> String {
         .collect()
 }
 
-fn made_from() -> String {
-    format!(
-        "<!-- Made by `just exercises-book` from {SOURCE} and the doc comments of the checks \
-         in crates/*/tests/exercises.rs: edit those, not this page. -->"
-    )
-}
+/// The first line of every page (a test checks that it names [`SOURCE`]).
+const MADE_FROM: &str = "<!-- Made by `just exercises-book` from docs/exercises.toml and the doc comments of the checks in crates/*/tests/exercises.rs: edit those, not this page. -->";
 
 fn overview(catalog: &Catalog) -> String {
     let mut page = format!(
         "{}\n\n# Exercises\n\n{}\n\n## The exercises\n\n\
          | Exercise | Chapter | What you build |\n| --- | --- | --- |\n",
-        made_from(),
-        catalog.intro
+        MADE_FROM, catalog.intro
     );
     for chapter in &catalog.chapters {
-        for exercise in &chapter.exercises {
+        let (file, chapter_title) = (&chapter.page, &chapter.chapter_title);
+        for Exercise { name, title, .. } in &chapter.exercises {
             page.push_str(&format!(
-                "| [`{name}`]({}.md#{name}) | {} | {} |\n",
-                chapter.page,
-                chapter.chapter_title,
-                exercise.title,
-                name = exercise.name
+                "| [`{name}`]({file}.md#{name}) | {chapter_title} | {title} |\n"
             ));
         }
     }
@@ -67,7 +57,7 @@ fn chapter_page(chapter: &Chapter) -> String {
     let mut page = format!(
         "{}\n\n# {}\n\n{}\n\nThese exercises extend the chapter [{}]({}). Work in \
          `crates/{package}`; the checks are in `crates/{package}/tests/exercises.rs`.\n",
-        made_from(),
+        MADE_FROM,
         chapter.title,
         chapter.intro,
         chapter.chapter_title,
@@ -110,7 +100,7 @@ fn section(exercise: &Exercise) -> String {
 
 /// `exercises book`: writes every page.
 pub(crate) fn write(catalog: &Catalog) -> Result<ExitCode> {
-    let dir = pages_dir();
+    let dir = workspace_root().join(PAGES);
     fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for (name, contents) in pages(catalog) {
         let path = dir.join(&name);
@@ -126,13 +116,11 @@ pub(crate) fn write(catalog: &Catalog) -> Result<ExitCode> {
 
 /// The pages that differ from what the catalog makes.
 pub(crate) fn stale_pages(catalog: &Catalog) -> Vec<String> {
-    let dir = pages_dir();
+    let dir = workspace_root().join(PAGES);
     let stale = pages(catalog).into_iter().filter(|(name, contents)| {
         fs::read_to_string(dir.join(name)).ok().as_ref() != Some(contents)
     });
-    stale
-        .map(|(name, _)| format!("docs/src/exercises/{name}"))
-        .collect()
+    stale.map(|(name, _)| format!("{PAGES}/{name}")).collect()
 }
 
 /// `exercises book --check`.
@@ -152,6 +140,7 @@ pub(crate) fn check(catalog: &Catalog) -> Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
+    use super::super::catalog::SOURCE;
     use super::*;
 
     #[test]
@@ -161,6 +150,11 @@ mod tests {
             stale.is_empty(),
             "{stale:?} differ from the catalog: run `just exercises-book`"
         );
+    }
+
+    #[test]
+    fn every_page_names_its_source() {
+        assert!(MADE_FROM.contains(&format!(" from {SOURCE} and ")));
     }
 
     #[test]

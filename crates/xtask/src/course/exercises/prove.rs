@@ -5,9 +5,8 @@
 //! nothing) and each "still works" test must pass (else it is no regression
 //! guard); and every test must pass once `docs/solutions/NAME.patch` is
 //! applied (else the exercise cannot be solved, or the patch no longer
-//! fits). The copy is always at the same place, and one target directory
-//! serves every run, so dependencies build once and only the patched crate is
-//! rebuilt each time.
+//! fits). One target directory serves every run, so dependencies build once
+//! and only the patched crate is rebuilt each time.
 //!
 //! `refresh`: when the stages change under a patch, applies it with `patch
 //! --fuzz`, formats the files it touches with rustfmt, and writes the patch
@@ -16,7 +15,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::hash::{Hash, Hasher};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -29,25 +27,17 @@ use super::catalog::Exercise;
 use super::{Outcome, rubric, run_checks};
 use crate::stages::{target_dir, workspace_root};
 
-/// The temporary copy of the workspace: one per proof target directory, so
-/// that the same run finds it again (and cargo's freshness checks with it),
-/// and two people proving with their own target directories never share one.
-fn copy_dir() -> PathBuf {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    proof_target().hash(&mut hasher);
-    std::env::temp_dir()
-        .join(format!("pico-server-exercises-{:016x}", hasher.finish()))
-        .join("workspace")
-}
-
 /// The target directory every proof run shares.
 fn proof_target() -> PathBuf {
     target_dir().join("exercises-proof")
 }
 
-/// Replaces the copy with the workspace as it is now (sources only).
+/// Replaces the copy of the workspace the proof works in with the workspace
+/// as it is now (sources only). The copy lives in the proof's target
+/// directory, so the next run finds it again (and cargo's freshness checks
+/// with it), and two people with their own target directories never share one.
 fn fresh_copy() -> Result<PathBuf> {
-    let copy = copy_dir();
+    let copy = proof_target().join("workspace");
     if copy.exists() {
         fs::remove_dir_all(&copy).with_context(|| format!("cannot remove {}", copy.display()))?;
     }
@@ -173,28 +163,25 @@ fn as_shipped(exercise: &Exercise, before: &Outcome) -> Result<(String, bool)> {
     Ok((format!("{to_build} fail, {still} pass (still works)"), true))
 }
 
-/// The verdict with the reference solution applied: every check passes.
+/// The verdict with the reference solution applied: it builds, and every
+/// check passes.
 fn with_solution(exercise: &Exercise, target: &Path) -> (String, bool) {
     let outcome = match solve_and_check(exercise, target) {
-        Ok(outcome) if outcome.solved(exercise) => {
-            return (
-                format!("passes ({} tests)", outcome.of(exercise).len()),
-                true,
-            );
-        }
         Ok(outcome) => outcome,
         Err(error) => return (format!("{error:#}"), false),
     };
-    let tests = outcome.of(exercise).into_iter();
-    let failed: Vec<String> = tests
-        .filter_map(|(test, ok)| (!ok).then_some(test))
+    let results = outcome.of(exercise);
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|(_, ok)| !**ok)
+        .map(|(t, _)| t.as_str())
         .collect();
-    let why = match &outcome.build_error {
-        Some(error) => format!("does not build: {}", last_lines(error, 5)),
-        None if failed.is_empty() => "runs no test".to_string(),
-        None => format!("fails: {}", failed.join(", ")),
-    };
-    (why, false)
+    match &outcome.build_error {
+        Some(error) => (format!("does not build: {}", last_lines(error, 5)), false),
+        None if results.is_empty() => ("runs no test".to_string(), false),
+        None if failed.is_empty() => (format!("passes ({} tests)", results.len()), true),
+        None => (format!("fails: {}", failed.join(", ")), false),
+    }
 }
 
 /// A fresh copy with the solution applied, and its check run there.
