@@ -32,7 +32,7 @@ pub(crate) fn summary_lines(catalog: &Catalog) -> String {
         .collect()
 }
 
-/// The first line of every page (a test checks that it names [`SOURCE`]).
+/// The first line of every page (a test checks that it names the catalog).
 const MADE_FROM: &str = "<!-- Made by `just exercises-book` from docs/exercises.toml and the doc comments of the checks in crates/*/tests/exercises.rs: edit those, not this page. -->";
 
 fn overview(catalog: &Catalog) -> String {
