@@ -196,7 +196,7 @@ exercises-prove *names:
 exercises-refresh *names:
     cargo run -q -p xtask -- exercises refresh {{names}}
 
-# Write the book's Exercises pages from crates/xtask/src/course/exercises/catalog.rs.
+# Write the book's Exercises pages from docs/exercises.toml and the checks' doc comments.
 [no-exit-message]
 exercises-book:
     cargo run -q -p xtask -- exercises book

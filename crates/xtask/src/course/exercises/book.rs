@@ -4,169 +4,128 @@
 //! when they differ from what the catalog and the checks make.
 
 use std::fs;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::catalog::{CHAPTERS, Chapter, EXERCISES};
+use super::catalog::{Catalog, Chapter, Exercise};
 use super::rubric;
 use crate::stages::workspace_root;
 
-/// Where the pages live.
-fn pages_dir() -> PathBuf {
-    workspace_root().join("docs/src/exercises")
-}
+/// Where the pages are, in the workspace.
+const PAGES: &str = "docs/src/exercises";
 
 /// Every page: (file name, contents).
-pub(crate) fn pages() -> Vec<(String, String)> {
-    let mut pages = vec![("README.md".to_string(), overview())];
-    for chapter in CHAPTERS {
-        pages.push((format!("{}.md", chapter.slug), chapter_page(chapter)));
+pub(crate) fn pages(catalog: &Catalog) -> Vec<(String, String)> {
+    let mut pages = vec![("README.md".to_string(), overview(catalog))];
+    for chapter in &catalog.chapters {
+        pages.push((format!("{}.md", chapter.page), chapter_page(chapter)));
     }
     pages
 }
 
 /// The lines `docs/src/SUMMARY.md` needs for these pages.
-pub(crate) fn summary_lines() -> String {
-    CHAPTERS
-        .iter()
-        .map(|c| format!("  - [{}](exercises/{}.md)\n", c.title, c.slug))
+pub(crate) fn summary_lines(catalog: &Catalog) -> String {
+    let chapters = catalog.chapters.iter();
+    chapters
+        .map(|c| format!("  - [{}](exercises/{}.md)\n", c.title, c.page))
         .collect()
 }
 
-const MADE_FROM_CATALOG: &str = "<!-- Made by `just exercises-book` from crates/xtask/src/course/exercises/catalog.rs and the doc comments of the checks in crates/*/tests/exercises.rs: edit those, not this page. -->";
+/// The first line of every page (a test checks that it names the catalog).
+const MADE_FROM: &str = "<!-- Made by `just exercises-book` from docs/exercises.toml and the doc comments of the checks in crates/*/tests/exercises.rs: edit those, not this page. -->";
 
-fn overview() -> String {
+fn overview(catalog: &Catalog) -> String {
     let mut page = format!(
-        "{MADE_FROM_CATALOG}\n\n# Exercises\n\n\
-         Each exercise extends one stage. You change the stage's code; a check, made \
-         of real tests that start the real program and talk to it over real sockets, \
-         says whether it does what the exercise asks. The checks are `#[ignore]`d \
-         tests in each stage's `tests/exercises.rs`, so `cargo test` stays green \
-         while you work.\n\n\
-         ## How to work on one\n\n\
-         ```sh\n\
-         just exercises              # every exercise, solved or not\n\
-         just exercise ch4-ranges    # check one: each test is a line of its rubric\n\
-         just hint ch4-ranges        # the next hint (again for the one after)\n\
-         just hint ch4-ranges --reset\n\
-         ```\n\n\
-         Without `just`: `cargo run -q -p xtask -- exercise ch4-ranges`, or run the \
-         tests directly with `cargo test -p step4-pico-http --test exercises -- \
-         --ignored ch4_ranges::`.\n\n\
-         `just hint` shows one hint more each time you run it (it remembers in \
-         `target/exercise-hints/`). A reference solution for each exercise is in \
-         `docs/solutions/NAME.patch`, a diff a teacher can read, or apply to a copy of \
-         the workspace with `git apply docs/solutions/NAME.patch`.\n\n\
-         The exercises are independent: each one starts from the workspace as it is \
-         shipped. CI proves every one of them (`just exercises-prove`): in a \
-         temporary copy of the workspace, each check of what you build must fail as \
-         shipped, each check of what must still work must pass, and all must pass \
-         once its reference solution is applied.\n\n\
-         ## The exercises\n\n\
-         | Exercise | Chapter | What you build |\n\
-         | --- | --- | --- |\n"
+        "{}\n\n# Exercises\n\n{}\n\n## The exercises\n\n\
+         | Exercise | Chapter | What you build |\n| --- | --- | --- |\n",
+        MADE_FROM, catalog.intro
     );
-    for exercise in EXERCISES {
-        page.push_str(&format!(
-            "| [`{}`]({}.md#{}) | {} | {} |\n",
-            exercise.name,
-            exercise.chapter.slug,
-            exercise.name,
-            exercise.chapter.chapter_title,
-            exercise.title
-        ));
+    for chapter in &catalog.chapters {
+        let (file, chapter_title) = (&chapter.page, &chapter.chapter_title);
+        for Exercise { name, title, .. } in &chapter.exercises {
+            page.push_str(&format!(
+                "| [`{name}`]({file}.md#{name}) | {chapter_title} | {title} |\n"
+            ));
+        }
     }
-    page.push_str(
-        "\n## For teachers\n\n\
-         `just exercises` on a learner's machine lists what is solved. Each check's \
-         doc comment is a line of the rubric; `just exercise NAME` prints them with a \
-         ✓ or ✗ and, for each ✗, what the test saw, in words. A doc comment that starts \
-         with \"Still works:\" marks a check of what the stage already does, shown apart \
-         and not counted as progress. To add an exercise: an entry in \
-         `crates/xtask/src/course/exercises/catalog.rs`, a module of `#[ignore]`d tests named \
-         after it in the stage's `tests/exercises.rs`, a solution in \
-         `docs/solutions/`, then `just exercises-book` and `just exercises-prove`. \
-         When the stages change under the solutions, `just exercises-refresh` applies \
-         each patch with some fuzz and writes it again against the current code.\n",
-    );
+    page.push_str(&format!("\n## For teachers\n\n{}\n", catalog.for_teachers));
     page
 }
 
 fn chapter_page(chapter: &Chapter) -> String {
     let mut page = format!(
-        "{MADE_FROM_CATALOG}\n\n# {}\n\n{}\n\nThese exercises extend the chapter \
-         [{}]({}). Work in `crates/{}`; the checks are in \
-         `crates/{}/tests/exercises.rs`.\n",
+        "{}\n\n# {}\n\n{}\n\nThese exercises extend the chapter [{}]({}). Work in \
+         `crates/{package}`; the checks are in `crates/{package}/tests/exercises.rs`.\n",
+        MADE_FROM,
         chapter.title,
         chapter.intro,
         chapter.chapter_title,
         chapter.chapter_link,
-        chapter.package,
-        chapter.package
+        package = chapter.package
     );
-    for exercise in EXERCISES.iter().filter(|e| e.chapter.slug == chapter.slug) {
-        page.push_str(&format!(
-            "\n<a id=\"{}\"></a>\n\n## {}\n\n`{}`\n\n{}\n\n",
-            exercise.name, exercise.title, exercise.name, exercise.goal
-        ));
-        for (i, hint) in exercise.hints.iter().enumerate() {
-            page.push_str(&format!(
-                "<details>\n<summary>Hint {}</summary>\n\n{hint}\n\n</details>\n\n",
-                i + 1
-            ));
-        }
-        let checks = rubric(exercise).unwrap_or_default();
-        let lines = |still: bool| -> String {
-            let group = checks.iter().filter(|c| c.still_works == still);
-            group.map(|c| format!("- {}\n", c.line)).collect()
-        };
-        let still = match lines(true) {
-            none if none.is_empty() => none,
-            some => format!("\nWhat must still work (it does as shipped):\n\n{some}"),
-        };
-        page.push_str(&format!(
-            "**Check it** with `just exercise {name}`. What you build:\n\n{}{still}\n\
-             Reference solution: `docs/solutions/{name}.patch`.\n",
-            lines(false),
-            name = exercise.name
-        ));
-    }
+    page.extend(chapter.exercises.iter().map(section));
     page
 }
 
+/// An exercise's part of its chapter's page: its goal, its hints folded
+/// away, and its rubric, from the doc comments of its checks.
+fn section(exercise: &Exercise) -> String {
+    let name = &exercise.name;
+    let hints = exercise.hints.iter().enumerate().map(|(i, hint)| {
+        format!(
+            "<details>\n<summary>Hint {}</summary>\n\n{hint}\n\n</details>\n\n",
+            i + 1
+        )
+    });
+    let checks = rubric(exercise).unwrap_or_default();
+    let lines = |still: bool| -> String {
+        let group = checks.iter().filter(|c| c.still_works == still);
+        group.map(|c| format!("- {}\n", c.line)).collect()
+    };
+    let still = match lines(true) {
+        none if none.is_empty() => none,
+        some => format!("\nWhat must still work (it does as shipped):\n\n{some}"),
+    };
+    format!(
+        "\n<a id=\"{name}\"></a>\n\n## {}\n\n`{name}`\n\n{}\n\n{}**Check it** with \
+         `just exercise {name}`. What you build:\n\n{}{still}\n\
+         Reference solution: `docs/solutions/{name}.patch`.\n",
+        exercise.title,
+        exercise.goal,
+        hints.collect::<String>(),
+        lines(false),
+    )
+}
+
 /// `exercises book`: writes every page.
-pub(crate) fn write() -> Result<ExitCode> {
-    let dir = pages_dir();
+pub(crate) fn write(catalog: &Catalog) -> Result<ExitCode> {
+    let dir = workspace_root().join(PAGES);
     fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for (name, contents) in pages() {
+    for (name, contents) in pages(catalog) {
         let path = dir.join(&name);
         fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))?;
         println!("wrote {}", path.display());
     }
     println!(
         "\nThe book's SUMMARY.md lists them with, under \"Exercises\":\n\n{}",
-        summary_lines()
+        summary_lines(catalog)
     );
     Ok(ExitCode::SUCCESS)
 }
 
 /// The pages that differ from what the catalog makes.
-pub(crate) fn stale_pages() -> Vec<String> {
-    let dir = pages_dir();
-    pages()
-        .into_iter()
-        .filter(|(name, contents)| {
-            fs::read_to_string(dir.join(name)).ok().as_ref() != Some(contents)
-        })
-        .map(|(name, _)| format!("docs/src/exercises/{name}"))
-        .collect()
+pub(crate) fn stale_pages(catalog: &Catalog) -> Vec<String> {
+    let dir = workspace_root().join(PAGES);
+    let stale = pages(catalog).into_iter().filter(|(name, contents)| {
+        fs::read_to_string(dir.join(name)).ok().as_ref() != Some(contents)
+    });
+    stale.map(|(name, _)| format!("{PAGES}/{name}")).collect()
 }
 
 /// `exercises book --check`.
-pub(crate) fn check() -> Result<ExitCode> {
-    let stale = stale_pages();
+pub(crate) fn check(catalog: &Catalog) -> Result<ExitCode> {
+    let stale = stale_pages(catalog);
     if stale.is_empty() {
         println!("The Exercises pages match the catalog.");
         return Ok(ExitCode::SUCCESS);
@@ -180,11 +139,13 @@ pub(crate) fn check() -> Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::super::catalog::SOURCE;
     use super::*;
 
     #[test]
     fn the_book_pages_match_the_catalog() {
-        let stale = stale_pages();
+        let stale = stale_pages(&Catalog::load().unwrap());
         assert!(
             stale.is_empty(),
             "{stale:?} differ from the catalog: run `just exercises-book`"
@@ -192,10 +153,15 @@ mod tests {
     }
 
     #[test]
+    fn every_page_names_its_source() {
+        assert!(MADE_FROM.contains(&format!(" from {SOURCE} and ")));
+    }
+
+    #[test]
     fn the_summary_lists_every_exercise_page() {
         let summary =
             fs::read_to_string(workspace_root().join("docs/src/SUMMARY.md")).unwrap_or_default();
-        for line in summary_lines().lines() {
+        for line in summary_lines(&Catalog::load().unwrap()).lines() {
             assert!(
                 summary.contains(line.trim()),
                 "docs/src/SUMMARY.md lacks {line:?}"

@@ -4,49 +4,40 @@
 //! build; as shipped, each test of what to build must fail (else it proves
 //! nothing) and each "still works" test must pass (else it is no regression
 //! guard); and every test must pass once `docs/solutions/NAME.patch` is
-//! applied (else the exercise cannot be solved, or the patch no longer fits). The copy is always at the
-//! same place, and one target directory serves every run, so dependencies
-//! build once and only the patched crate is rebuilt each time.
+//! applied (else the exercise cannot be solved, or the patch no longer
+//! fits). One target directory serves every run, so dependencies build once
+//! and only the patched crate is rebuilt each time.
 //!
 //! `refresh`: when the stages change under a patch, applies it with `patch
 //! --fuzz`, formats the files it touches with rustfmt, and writes the patch
-//! again from the result, so that it applies exactly to today's code.
+//! again from the result (with `similar`, as `diff -u` would), so that it
+//! applies exactly to today's code.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::hash::{Hash, Hasher};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use similar::TextDiff;
 
 use super::catalog::Exercise;
 use super::{Outcome, rubric, run_checks};
-use crate::stages::workspace_root;
+use crate::stages::{target_dir, workspace_root};
 
-/// The temporary copy of the workspace: one per proof target directory, so
-/// that the same run finds it again (and cargo's freshness checks with it),
-/// and two people proving with their own target directories never share one.
-fn copy_dir() -> PathBuf {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    proof_target().hash(&mut hasher);
-    std::env::temp_dir()
-        .join(format!("pico-server-exercises-{:016x}", hasher.finish()))
-        .join("workspace")
-}
-
-/// The target directory every proof run shares: `$CARGO_TARGET_DIR` or
-/// `target/`, then `exercises-proof/`.
+/// The target directory every proof run shares.
 fn proof_target() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
-        .join("exercises-proof")
+    target_dir().join("exercises-proof")
 }
 
-/// Replaces the copy with the workspace as it is now (sources only).
+/// Replaces the copy of the workspace the proof works in with the workspace
+/// as it is now (sources only). The copy lives in the proof's target
+/// directory, so the next run finds it again (and cargo's freshness checks
+/// with it), and two people with their own target directories never share one.
 fn fresh_copy() -> Result<PathBuf> {
-    let copy = copy_dir();
+    let copy = proof_target().join("workspace");
     if copy.exists() {
         fs::remove_dir_all(&copy).with_context(|| format!("cannot remove {}", copy.display()))?;
     }
@@ -87,18 +78,15 @@ fn apply_solution(exercise: &Exercise, copy: &Path) -> Result<()> {
         .output()
         .context("cannot run git (needed to apply the solutions)")?;
     if !output.status.success() {
-        bail!(
-            "{} does not apply: {}(run `just exercises-refresh {}`)",
-            exercise.solution(),
-            String::from_utf8_lossy(&output.stderr),
-            exercise.name
-        );
+        let why = String::from_utf8_lossy(&output.stderr);
+        let (patch, name) = (exercise.solution(), &exercise.name);
+        bail!("{patch} does not apply: {why}(run `just exercises-refresh {name}`)");
     }
     Ok(())
 }
 
 /// `exercises prove`.
-pub(crate) fn prove(exercises: &[&'static Exercise]) -> Result<ExitCode> {
+pub(crate) fn prove(exercises: &[&Exercise]) -> Result<ExitCode> {
     let (started, target) = (Instant::now(), proof_target());
     let (copy, count) = (fresh_copy()?, exercises.len());
     println!(
@@ -108,7 +96,7 @@ pub(crate) fn prove(exercises: &[&'static Exercise]) -> Result<ExitCode> {
     );
     // As shipped: one run per crate says how every check of that crate does.
     let mut shipped: BTreeMap<&str, Outcome> = BTreeMap::new();
-    for package in exercises.iter().map(|e| e.chapter.package) {
+    for package in exercises.iter().map(|e| e.package.as_str()) {
         if !shipped.contains_key(package) {
             let clock = Instant::now();
             shipped.insert(package, run_checks(&copy, package, None, Some(&target))?);
@@ -119,7 +107,7 @@ pub(crate) fn prove(exercises: &[&'static Exercise]) -> Result<ExitCode> {
     let mut bad = Vec::new();
     for exercise in exercises {
         let clock = Instant::now();
-        let (before, before_ok) = as_shipped(exercise, &shipped[exercise.chapter.package])?;
+        let (before, before_ok) = as_shipped(exercise, &shipped[exercise.package.as_str()])?;
         let (after, after_ok) = with_solution(exercise, &target);
         let ok = before_ok && after_ok;
         println!(
@@ -129,9 +117,9 @@ pub(crate) fn prove(exercises: &[&'static Exercise]) -> Result<ExitCode> {
             clock.elapsed().as_secs_f64()
         );
         if !ok {
+            let name = &exercise.name;
             bad.push(format!(
-                "error: {}: as shipped {before}; with its solution {after}",
-                exercise.name
+                "error: {name}: as shipped {before}; with its solution {after}"
             ));
         }
     }
@@ -154,7 +142,7 @@ fn as_shipped(exercise: &Exercise, before: &Outcome) -> Result<(String, bool)> {
     if let Some(error) = &before.build_error {
         return Ok((format!("does not build: {}", last_lines(error, 5)), false));
     }
-    let passed: BTreeMap<String, bool> = before.of(exercise).into_iter().collect();
+    let passed = before.of(exercise);
     if passed.is_empty() {
         return Ok((format!("no tests called {}::*", exercise.module()), false));
     }
@@ -175,27 +163,24 @@ fn as_shipped(exercise: &Exercise, before: &Outcome) -> Result<(String, bool)> {
     Ok((format!("{to_build} fail, {still} pass (still works)"), true))
 }
 
-/// The verdict with the reference solution applied: every check passes.
+/// The verdict with the reference solution applied: it builds, and every
+/// check passes.
 fn with_solution(exercise: &Exercise, target: &Path) -> (String, bool) {
-    match solve_and_check(exercise, target) {
-        Ok(outcome) if outcome.solved(exercise) => (
-            format!("passes ({} tests)", outcome.of(exercise).len()),
-            true,
-        ),
-        Ok(outcome) => {
-            let failed: Vec<String> = outcome
-                .of(exercise)
-                .into_iter()
-                .filter_map(|(test, ok)| (!ok).then_some(test))
-                .collect();
-            let why = match &outcome.build_error {
-                Some(error) => format!("does not build: {}", last_lines(error, 5)),
-                None if failed.is_empty() => "runs no test".to_string(),
-                None => format!("fails: {}", failed.join(", ")),
-            };
-            (why, false)
-        }
-        Err(error) => (format!("{error:#}"), false),
+    let outcome = match solve_and_check(exercise, target) {
+        Ok(outcome) => outcome,
+        Err(error) => return (format!("{error:#}"), false),
+    };
+    let results = outcome.of(exercise);
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|(_, ok)| !**ok)
+        .map(|(t, _)| t.as_str())
+        .collect();
+    match &outcome.build_error {
+        Some(error) => (format!("does not build: {}", last_lines(error, 5)), false),
+        None if results.is_empty() => ("runs no test".to_string(), false),
+        None if failed.is_empty() => (format!("passes ({} tests)", results.len()), true),
+        None => (format!("fails: {}", failed.join(", ")), false),
     }
 }
 
@@ -203,25 +188,14 @@ fn with_solution(exercise: &Exercise, target: &Path) -> (String, bool) {
 fn solve_and_check(exercise: &Exercise, target: &Path) -> Result<Outcome> {
     let copy = fresh_copy()?;
     apply_solution(exercise, &copy)?;
-    check_formatting(exercise, &copy)?;
-    run_checks(
-        &copy,
-        exercise.chapter.package,
-        Some(&exercise.module()),
-        Some(target),
-    )
-}
-
-/// A solution is code a learner reads: it is formatted as the stages are.
-fn check_formatting(exercise: &Exercise, copy: &Path) -> Result<()> {
+    // A solution is code a learner reads: it is formatted as the stages are.
     let patch = fs::read_to_string(workspace_root().join(exercise.solution()))?;
-    if !rustfmt(copy, &patched_files(&patch), true)? {
-        bail!(
-            "the solution is not formatted (run `just exercises-refresh {}`)",
-            exercise.name
-        );
+    if !rustfmt(&copy, &patched_files(&patch), true)? {
+        let name = &exercise.name;
+        bail!("the solution is not formatted (run `just exercises-refresh {name}`)");
     }
-    Ok(())
+    let module = exercise.module();
+    run_checks(&copy, &exercise.package, Some(&module), Some(target))
 }
 
 /// Runs rustfmt (`--check` only, if `check`) on the Rust files among
@@ -232,14 +206,12 @@ fn rustfmt(copy: &Path, files: &[String], check: bool) -> Result<bool> {
         return Ok(true);
     }
     let mut command = Command::new("rustfmt");
-    command
-        .current_dir(copy)
-        .args(["--edition", "2024"])
-        .args(&rust);
+    command.current_dir(copy).args(["--edition", "2024"]);
     if check {
         command.arg("--check").stdout(Stdio::null());
     }
-    Ok(command.status().context("cannot run rustfmt")?.success())
+    let status = command.args(rust).status().context("cannot run rustfmt")?;
+    Ok(status.success())
 }
 
 fn last_lines(text: &str, n: usize) -> String {
@@ -249,22 +221,20 @@ fn last_lines(text: &str, n: usize) -> String {
 
 /// The files a patch changes or creates, from its `+++ b/PATH` lines.
 fn patched_files(patch: &str) -> Vec<String> {
-    patch
-        .lines()
-        .filter_map(|line| line.strip_prefix("+++ b/"))
+    let paths = patch.lines().filter_map(|line| line.strip_prefix("+++ b/"));
+    paths
         .map(|path| path.split('\t').next().unwrap_or(path).trim().to_string())
         .collect()
 }
 
 /// `exercises refresh`.
-pub(crate) fn refresh(exercises: &[&'static Exercise]) -> Result<ExitCode> {
-    let root = workspace_root();
+pub(crate) fn refresh(exercises: &[&Exercise]) -> Result<ExitCode> {
     let mut failed = false;
     for exercise in exercises {
-        let path = root.join(exercise.solution());
+        let path = workspace_root().join(exercise.solution());
         let old =
             fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        match rebase(&old) {
+        match rebase(&path, &old) {
             Ok(new) if new == old => println!("  {:<20} up to date", exercise.name),
             Ok(new) => {
                 fs::write(&path, &new)
@@ -285,55 +255,43 @@ pub(crate) fn refresh(exercises: &[&'static Exercise]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The patch, applied with fuzz to a fresh copy, formatted, and diffed again.
-fn rebase(patch: &str) -> Result<String> {
+/// The patch at `path` (whose text is `patch`), applied with fuzz to a fresh
+/// copy, formatted, and diffed again file by file.
+fn rebase(path: &Path, patch: &str) -> Result<String> {
     let copy = fresh_copy()?;
-    let mut child = Command::new("patch")
+    let output = Command::new("patch")
         .current_dir(&copy)
-        .args("-p1 --forward --fuzz=3 --no-backup-if-mismatch -r - -s".split(' '))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+        .args("-p1 --forward --fuzz=3 --no-backup-if-mismatch -r - -s -i".split(' '))
+        .arg(path)
+        .output()
         .context("cannot run `patch`")?;
-    if let Some(mut stdin) = child.stdin.take() {
-        std::io::Write::write_all(&mut stdin, patch.as_bytes())?;
-    }
-    let output = child.wait_with_output()?;
     if !output.status.success() {
-        bail!(
-            "does not apply, even with fuzz: {}",
-            String::from_utf8_lossy(&output.stdout).trim()
-        );
+        let why = String::from_utf8_lossy(&output.stdout);
+        bail!("does not apply, even with fuzz: {}", why.trim());
     }
     let files = patched_files(patch);
     if !rustfmt(&copy, &files, false)? {
         bail!("rustfmt failed on the patched files");
     }
-    let root = workspace_root();
-    let mut new = String::new();
-    for file in &files {
-        let (old_path, old_label) = if root.join(file).exists() {
-            (root.join(file), format!("a/{file}"))
-        } else {
-            (PathBuf::from("/dev/null"), "/dev/null".to_string())
-        };
-        let output = Command::new("diff")
-            .args(["-u", "--label", &old_label, "--label", &format!("b/{file}")])
-            .arg(&old_path)
-            .arg(copy.join(file))
-            .output()
-            .context("cannot run `diff`")?;
-        // diff exits with 1 when the files differ, 2 on trouble.
-        if output.status.code() == Some(2) {
-            bail!(
-                "diff failed on {file}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        new.push_str(&String::from_utf8_lossy(&output.stdout));
-    }
-    Ok(new)
+    let diffs = files.iter().map(|file| diff_file(&copy, file));
+    diffs.collect()
+}
+
+/// The unified diff from the workspace's `file` (nothing, if it is new) to
+/// the copy's, as `diff -u` writes it.
+fn diff_file(copy: &Path, file: &str) -> Result<String> {
+    let (old, new) = (workspace_root().join(file), copy.join(file));
+    let (old, old_label) = match fs::read_to_string(&old) {
+        Ok(text) => (text, format!("a/{file}")),
+        Err(error) if error.kind() == ErrorKind::NotFound => (String::new(), "/dev/null".into()),
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", old.display())),
+    };
+    let new = fs::read_to_string(&new).with_context(|| format!("cannot read {}", new.display()))?;
+    let diff = TextDiff::from_lines(&old, &new);
+    Ok(diff
+        .unified_diff()
+        .header(&old_label, &format!("b/{file}"))
+        .to_string())
 }
 
 #[cfg(test)]
