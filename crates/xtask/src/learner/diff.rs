@@ -160,8 +160,7 @@ impl Tree {
                 .collect());
         }
         let root = stages::workspace_root().join(&prefix);
-        let mut files = Vec::new();
-        crate::course::book::collect_files(&root, "rs", &mut files)?;
+        let files = crate::course::book::files_under(&root, "rs")?;
         let mut paths: Vec<String> = files
             .iter()
             .filter_map(|f| f.strip_prefix(&root).ok())
