@@ -195,25 +195,23 @@ type Include<'a> = (&'a str, Option<&'a str>);
 /// are mdBook's too, and pass). `\{{#include ...}}` shows a directive as text.
 fn directives(line: &str) -> Vec<Result<Include<'_>, String>> {
     static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(\\?)\{\{#([^}]*)(\}\})?"));
-    let mut found = Vec::new();
-    for directive in DIRECTIVE.captures_iter(line) {
+    let unknown = |name: &str| Some(Err(format!("unknown mdBook directive '{{{{#{name}'")));
+    let found = DIRECTIVE.captures_iter(line).filter_map(|directive| {
         let body = directive.get(2).map_or("", |m| m.as_str()).trim();
         let (name, argument) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
         let argument = argument.trim();
         match name {
-            _ if !directive[1].is_empty() => {}
-            _ if directive.get(3).is_none() => {
-                found.push(Err(format!("unknown mdBook directive '{{{{#{body}'")));
-            }
-            "include" | "rustdoc_include" => found.push(Ok(match argument.split_once(':') {
+            _ if !directive[1].is_empty() => None,
+            _ if directive.get(3).is_none() => unknown(body),
+            "include" | "rustdoc_include" => Some(Ok(match argument.split_once(':') {
                 Some((path, selector)) => (path, Some(selector)),
                 None => (argument, None),
             })),
-            "title" | "playground" => {}
-            other => found.push(Err(format!("unknown mdBook directive '{{{{#{other}'"))),
+            "title" | "playground" => None,
+            other => unknown(other),
         }
-    }
-    found
+    });
+    found.collect()
 }
 
 /// The included file must exist; a named anchor must be opened and closed in

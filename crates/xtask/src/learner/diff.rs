@@ -263,13 +263,10 @@ fn without_anchors(text: &str) -> String {
 
 /// The order a reader meets the files in: the manifest, the crate root, the
 /// program, then the modules alphabetically.
-fn reading_order(role: &str) -> (u8, &str) {
-    match role {
-        "Cargo.toml" => (0, role),
-        "src/lib.rs" => (1, role),
-        "src/main.rs" => (2, role),
-        _ => (3, role),
-    }
+fn reading_order(role: &str) -> (usize, &str) {
+    let first = ["Cargo.toml", "src/lib.rs", "src/main.rs"];
+    let rank = first.iter().position(|f| *f == role);
+    (rank.unwrap_or(first.len()), role)
 }
 
 /// A line with every stage's crate name (`step3-pico-tcp`, `step3_pico_tcp`)
