@@ -212,16 +212,10 @@ pub(crate) fn modified_files(stages: &[Stage]) -> Vec<String> {
 /// A file as one stage has it.
 #[derive(Debug)]
 struct Source {
-    stage: u8,
-    path: String,
+    stage: Stage,
+    /// The file's name in the diff's `---` and `+++` lines: `step1/src/main.rs`.
+    name: String,
     text: String,
-}
-
-impl Source {
-    /// The file's name in the diff's `---` and `+++` lines.
-    fn name(&self) -> String {
-        format!("step{}/{}", self.stage, self.path)
-    }
 }
 
 /// The files of `stage` that the diff looks at: `Cargo.toml` and `src/`, but
@@ -237,13 +231,13 @@ fn sources(tree: Tree, stage: Stage) -> Result<BTreeMap<String, Source>> {
             continue;
         }
         let text = without_anchors(&tree.read(stage.package, &path)?);
+        let name = format!("step{}/{path}", stage.number);
         let role = if source && !stage.http {
             format!("echo: {path}")
         } else {
-            path.clone()
+            path
         };
-        let stage = stage.number;
-        files.insert(role, Source { stage, path, text });
+        files.insert(role, Source { stage, name, text });
     }
     Ok(files)
 }
@@ -299,7 +293,7 @@ fn diff_stages(tree: Tree, from: Stage, to: Stage) -> Result<String> {
     let rows: Vec<(&String, String, String)> = roles
         .into_iter()
         .map(|role| {
-            let (state, hunks) = file_row(old.get(role), new.get(role), from.number);
+            let (state, hunks) = file_row(old.get(role), new.get(role), from);
             (role, state, hunks)
         })
         .collect();
@@ -336,20 +330,18 @@ fn title(from: Stage, to: Stage) -> String {
 /// A file's state in the file list (`new`, `changed since step 1, +3 -1`...)
 /// and its hunks, from `before` (none: a new file) to `after` (none: only in
 /// step `from`). A `before` from another stage than `from` is named.
-fn file_row(before: Option<&Source>, after: Option<&Source>, from: u8) -> (String, String) {
+fn file_row(before: Option<&Source>, after: Option<&Source>, from: Stage) -> (String, String) {
     let Some(after) = after else {
         let lines = before.map_or(0, |b| b.text.lines().count());
-        return (
-            format!("only in step {from} ({lines} lines)"),
-            String::new(),
-        );
+        let state = format!("only in step {} ({lines} lines)", from.number);
+        return (state, String::new());
     };
-    let old_name = before.map_or("/dev/null".to_string(), Source::name);
+    let old_name = before.map_or("/dev/null", |b| b.name.as_str());
     let old_text = before.map_or("", |b| b.text.as_str());
-    let (hunks, added, removed) = file_diff((&old_name, &after.name()), old_text, &after.text);
+    let (hunks, added, removed) = file_diff((old_name, &after.name), old_text, &after.text);
     let since = match before {
         None => return (format!("new, {added} lines"), hunks),
-        Some(before) if before.stage != from => format!(" since step {}", before.stage),
+        Some(before) if before.stage != from => format!(" since step {}", before.stage.number),
         Some(_) => String::new(),
     };
     let state = if hunks.is_empty() {
