@@ -408,13 +408,11 @@ fn render_probe(names: &[String], answers: &[Answer], status_width: usize, colou
     let differences = differences(&step_answers);
     let mut out = String::new();
     for (name, answer) in names.iter().zip(answers) {
-        let differs = |field: &str| differences.iter().any(|d| d == field);
+        // The flags mark where the steps differ, so python's row has none.
+        let flagged = colour && name.starts_with("step");
         let flag = |field: &str, text: &str| {
-            ansi(
-                "1;33",
-                text,
-                colour && name.starts_with("step") && differs(field),
-            )
+            let differs = differences.iter().any(|d| d == field);
+            ansi("1;33", text, flagged && differs)
         };
         let _ = writeln!(
             out,
