@@ -273,7 +273,11 @@ fn stage_sources(crates: &Path) -> Result<Vec<Vec<PathBuf>>> {
                 .to_string_lossy()
                 .replace('\\', "/");
             let copies = copies::copies_of(crates, &relative);
-            groups.push(copies.map_or(vec![file], |c| c.into_iter().map(|(_, f)| f).collect()));
+            let group = copies.map_or(vec![file], |c| c.into_iter().map(|(_, f)| f).collect());
+            // Each copy names the same group: it is checked once.
+            if !groups.contains(&group) {
+                groups.push(group);
+            }
         }
     }
     Ok(groups)
