@@ -13,7 +13,7 @@
 //! - `book dedent`: the mdBook preprocessor that dedents included listings
 //!   (see `book/dedent.rs`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
@@ -130,8 +130,7 @@ pub(crate) fn check(src: &Path) -> Result<Report> {
 
 /// Every Markdown page under `src`, in order, with its text.
 fn pages(src: &Path) -> Result<Vec<(PathBuf, String)>> {
-    let mut pages = Vec::new();
-    collect_files(src, "md", &mut pages)?;
+    let mut pages = files_under(src, "md")?;
     pages.sort();
     let read = |page: PathBuf| {
         let text = std::fs::read_to_string(&page);
@@ -142,21 +141,19 @@ fn pages(src: &Path) -> Result<Vec<(PathBuf, String)>> {
 }
 
 /// Every file under `dir` whose extension is `extension` (build output skipped).
-pub(crate) fn collect_files(dir: &Path, extension: &str, files: &mut Vec<PathBuf>) -> Result<()> {
+pub(crate) fn files_under(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
     let entries =
         std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let mut files = Vec::new();
     for entry in entries {
         let path = entry?.path();
-        if path.is_dir() {
-            if path.file_name().is_some_and(|n| n == "target") {
-                continue;
-            }
-            collect_files(&path, extension, files)?;
+        if path.is_dir() && !path.ends_with("target") {
+            files.extend(files_under(&path, extension)?);
         } else if path.extension().is_some_and(|e| e == extension) {
             files.push(path);
         }
     }
-    Ok(())
+    Ok(files)
 }
 
 /// mdBook expands `{{#include}}` everywhere, code blocks included: that is
@@ -198,25 +195,23 @@ type Include<'a> = (&'a str, Option<&'a str>);
 /// are mdBook's too, and pass). `\{{#include ...}}` shows a directive as text.
 fn directives(line: &str) -> Vec<Result<Include<'_>, String>> {
     static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(\\?)\{\{#([^}]*)(\}\})?"));
-    let mut found = Vec::new();
-    for directive in DIRECTIVE.captures_iter(line) {
+    let unknown = |name: &str| Some(Err(format!("unknown mdBook directive '{{{{#{name}'")));
+    let found = DIRECTIVE.captures_iter(line).filter_map(|directive| {
         let body = directive.get(2).map_or("", |m| m.as_str()).trim();
         let (name, argument) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
         let argument = argument.trim();
         match name {
-            _ if !directive[1].is_empty() => {}
-            _ if directive.get(3).is_none() => {
-                found.push(Err(format!("unknown mdBook directive '{{{{#{body}'")));
-            }
-            "include" | "rustdoc_include" => found.push(Ok(match argument.split_once(':') {
+            _ if !directive[1].is_empty() => None,
+            _ if directive.get(3).is_none() => unknown(body),
+            "include" | "rustdoc_include" => Some(Ok(match argument.split_once(':') {
                 Some((path, selector)) => (path, Some(selector)),
                 None => (argument, None),
             })),
-            "title" | "playground" => {}
-            other => found.push(Err(format!("unknown mdBook directive '{{{{#{other}'"))),
+            "title" | "playground" => None,
+            other => unknown(other),
         }
-    }
-    found
+    });
+    found.collect()
 }
 
 /// The included file must exist; a named anchor must be opened and closed in
@@ -272,15 +267,17 @@ fn stage_sources(crates: &Path) -> Result<Vec<Vec<PathBuf>>> {
     let mut groups = Vec::new();
     for stage in stages::STAGES {
         let root = crates.join(stage.package);
-        let mut files = Vec::new();
-        collect_files(&root, "rs", &mut files)?;
-        for file in files {
+        for file in files_under(&root, "rs")? {
             let relative = file
                 .strip_prefix(&root)?
                 .to_string_lossy()
                 .replace('\\', "/");
             let copies = copies::copies_of(crates, &relative);
-            groups.push(copies.map_or(vec![file], |c| c.into_iter().map(|(_, f)| f).collect()));
+            let group = copies.map_or(vec![file], |c| c.into_iter().map(|(_, f)| f).collect());
+            // Each copy names the same group: it is checked once.
+            if !groups.contains(&group) {
+                groups.push(group);
+            }
         }
     }
     Ok(groups)
@@ -397,26 +394,24 @@ fn heading_ids(text: &str) -> Vec<String> {
     // Keep a link's text, drop its target: `[text](url)` reads as `text`.
     static TARGET: LazyLock<Regex> = LazyLock::new(|| pattern(r"\]\([^)]*(\)|$)"));
     static ID: LazyLock<Regex> = LazyLock::new(|| pattern(r#" id="([^"]*)"#));
-    let mut ids: Vec<String> = Vec::new();
+    let mut ids: Vec<String> = ID.captures_iter(text).map(|c| c[1].to_string()).collect();
+    let mut repeats: HashMap<String, usize> = HashMap::new();
     for heading in HEADING.captures_iter(&without_fences(text)) {
         let title = TARGET.replace_all(heading[1].trim().trim_end_matches('#'), "");
-        let base: String = (title.trim().chars())
+        let id: String = (title.trim().chars())
             .filter_map(|c| match c {
                 c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c.to_ascii_lowercase()),
                 c if c.is_whitespace() => Some('-'),
                 _ => None,
             })
             .collect();
-        let mut id = base.clone();
-        for repeat in 1.. {
-            if !ids.contains(&id) {
-                break;
-            }
-            id = format!("{base}-{repeat}");
-        }
-        ids.push(id);
+        let seen = repeats.entry(id.clone()).or_default();
+        ids.push(match *seen {
+            0 => id,
+            n => format!("{id}-{n}"),
+        });
+        *seen += 1;
     }
-    ids.extend(ID.captures_iter(text).map(|c| c[1].to_string()));
     ids
 }
 
@@ -442,10 +437,8 @@ fn normalise(path: &Path) -> PathBuf {
 pub(crate) fn check_function_names(src: &Path, crates: &Path) -> Result<Vec<Problem>> {
     static FN: LazyLock<Regex> = LazyLock::new(|| pattern(r"fn ([[:alnum:]_]+)"));
     static CODE: LazyLock<Regex> = LazyLock::new(|| pattern("`([^`]*)`"));
-    let mut sources = Vec::new();
-    collect_files(crates, "rs", &mut sources)?;
     let mut defined = BTreeSet::new();
-    for source in sources {
+    for source in files_under(crates, "rs")? {
         let text = std::fs::read_to_string(&source).unwrap_or_default();
         defined.extend(FN.captures_iter(&text).map(|c| c[1].to_string()));
     }

@@ -189,9 +189,9 @@ fn working_copy_note() -> String {
 fn ask_all(addresses: &[SocketAddr], probes: &[Probe]) -> Vec<Vec<Result<Exchange, String>>> {
     let ask = |address| -> Vec<_> {
         let exchange = |probe: &Probe| stages::exchange(address, &probe.raw, TIMEOUT, LINGER);
-        probes
-            .iter()
-            .map(|p| exchange(p).map_err(|e| format!("{e:#}")))
+        let results = probes.iter().map(exchange);
+        results
+            .map(|result| result.map_err(|e| format!("{e:#}")))
             .collect()
     };
     let panicked = || vec![Err("the probe thread panicked".into()); probes.len()];
@@ -200,10 +200,10 @@ fn ask_all(addresses: &[SocketAddr], probes: &[Probe]) -> Vec<Vec<Result<Exchang
             .iter()
             .map(|a| scope.spawn(move || ask(*a)))
             .collect();
-        let joined = workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| panicked()));
-        joined.collect()
+        let joined = workers.into_iter().map(|w| w.join());
+        joined
+            .map(|answers| answers.unwrap_or_else(|_| panicked()))
+            .collect()
     })
 }
 
@@ -231,12 +231,10 @@ impl Answer {
             Err(error) => return without_response(format!("(error: {error})"), ""),
         };
         let connection = if exchange.closed { "closed" } else { "open" };
-        if exchange.response.is_empty() {
-            let status = if exchange.closed {
-                "(closed without a response)".to_string()
-            } else {
-                format!("(no response within {})", spelled(TIMEOUT))
-            };
+        if exchange.response.is_empty() && exchange.closed {
+            return without_response("(closed without a response)".into(), connection);
+        } else if exchange.response.is_empty() {
+            let status = format!("(no response within {})", spelled(TIMEOUT));
             return without_response(status, connection);
         }
         let head = exchange.head();
@@ -410,13 +408,11 @@ fn render_probe(names: &[String], answers: &[Answer], status_width: usize, colou
     let differences = differences(&step_answers);
     let mut out = String::new();
     for (name, answer) in names.iter().zip(answers) {
-        let differs = |field: &str| differences.iter().any(|d| d == field);
+        // The flags mark where the steps differ, so python's row has none.
+        let flagged = colour && name.starts_with("step");
         let flag = |field: &str, text: &str| {
-            ansi(
-                "1;33",
-                text,
-                colour && name.starts_with("step") && differs(field),
-            )
+            let differs = differences.iter().any(|d| d == field);
+            ansi("1;33", text, flagged && differs)
         };
         let _ = writeln!(
             out,

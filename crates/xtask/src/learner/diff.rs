@@ -160,8 +160,7 @@ impl Tree {
                 .collect());
         }
         let root = stages::workspace_root().join(&prefix);
-        let mut files = Vec::new();
-        crate::course::book::collect_files(&root, "rs", &mut files)?;
+        let files = crate::course::book::files_under(&root, "rs")?;
         let mut paths: Vec<String> = files
             .iter()
             .filter_map(|f| f.strip_prefix(&root).ok())
@@ -213,16 +212,10 @@ pub(crate) fn modified_files(stages: &[Stage]) -> Vec<String> {
 /// A file as one stage has it.
 #[derive(Debug)]
 struct Source {
-    stage: u8,
-    path: String,
+    stage: Stage,
+    /// The file's name in the diff's `---` and `+++` lines: `step1/src/main.rs`.
+    name: String,
     text: String,
-}
-
-impl Source {
-    /// The file's name in the diff's `---` and `+++` lines.
-    fn name(&self) -> String {
-        format!("step{}/{}", self.stage, self.path)
-    }
 }
 
 /// The files of `stage` that the diff looks at: `Cargo.toml` and `src/`, but
@@ -234,22 +227,17 @@ fn sources(tree: Tree, stage: Stage) -> Result<BTreeMap<String, Source>> {
     for path in tree.list(stage.package)? {
         let source =
             path.starts_with("src/") && path.ends_with(".rs") && !path.ends_with("tests.rs");
-        if path == "Cargo.toml" || source {
-            let text = without_anchors(&tree.read(stage.package, &path)?);
-            let role = if source && !stage.http {
-                format!("echo: {path}")
-            } else {
-                path.clone()
-            };
-            files.insert(
-                role,
-                Source {
-                    stage: stage.number,
-                    path,
-                    text,
-                },
-            );
+        if path != "Cargo.toml" && !source {
+            continue;
         }
+        let text = without_anchors(&tree.read(stage.package, &path)?);
+        let name = format!("step{}/{path}", stage.number);
+        let role = if source && !stage.http {
+            format!("echo: {path}")
+        } else {
+            path
+        };
+        files.insert(role, Source { stage, name, text });
     }
     Ok(files)
 }
@@ -269,13 +257,10 @@ fn without_anchors(text: &str) -> String {
 
 /// The order a reader meets the files in: the manifest, the crate root, the
 /// program, then the modules alphabetically.
-fn reading_order(role: &str) -> (u8, &str) {
-    match role {
-        "Cargo.toml" => (0, role),
-        "src/lib.rs" => (1, role),
-        "src/main.rs" => (2, role),
-        _ => (3, role),
-    }
+fn reading_order(role: &str) -> (usize, &str) {
+    let first = ["Cargo.toml", "src/lib.rs", "src/main.rs"];
+    let rank = first.iter().position(|f| *f == role);
+    (rank.unwrap_or(first.len()), role)
 }
 
 /// A line with every stage's crate name (`step3-pico-tcp`, `step3_pico_tcp`)
@@ -289,15 +274,17 @@ fn normalise(line: &str) -> String {
 
 /// The whole diff from stage `from` to stage `to`, as plain text.
 fn diff_stages(tree: Tree, from: Stage, to: Stage) -> Result<String> {
-    let (mut old, new) = (sources(tree, from)?, sources(tree, to)?);
+    let new = sources(tree, to)?;
     // A file that `from` lacks is compared with the nearest earlier stage
-    // that has it.
-    for role in new.keys() {
-        if !old.contains_key(role) {
-            if let Some(source) = earlier_version(tree, role, from, to)? {
-                old.insert(role.clone(), source);
-            }
-        }
+    // that has it: the stages are read oldest first, so that a nearer one
+    // overwrites, and `from` last.
+    let earlier = STAGES
+        .iter()
+        .filter(|s| s.number < to.number && s.number != from.number);
+    let mut old = BTreeMap::new();
+    for stage in earlier.chain([&from]) {
+        let files = sources(tree, *stage)?.into_iter();
+        old.extend(files.filter(|(role, _)| *stage == from || new.contains_key(role)));
     }
     let mut roles: Vec<&String> = old.keys().chain(new.keys()).collect();
     roles.sort_by_key(|role| reading_order(role));
@@ -305,16 +292,9 @@ fn diff_stages(tree: Tree, from: Stage, to: Stage) -> Result<String> {
     // (role, state in the file list, hunks)
     let rows: Vec<(&String, String, String)> = roles
         .into_iter()
-        .map(|role| match (old.get(role), new.get(role)) {
-            (before, Some(after)) => {
-                let (state, hunks) = file_row(before, after, from.number);
-                (role, state, hunks)
-            }
-            (before, None) => {
-                let lines = before.map_or(0, |b| b.text.lines().count());
-                let state = format!("only in step {} ({lines} lines)", from.number);
-                (role, state, String::new())
-            }
+        .map(|role| {
+            let (state, hunks) = file_row(old.get(role), new.get(role), from);
+            (role, state, hunks)
         })
         .collect();
     let mut out = title(from, to);
@@ -348,18 +328,21 @@ fn title(from: Stage, to: Stage) -> String {
 }
 
 /// A file's state in the file list (`new`, `changed since step 1, +3 -1`...)
-/// and its hunks, from `before` (none: a new file) to `after`. A `before`
-/// from another stage than `from` is named.
-fn file_row(before: Option<&Source>, after: &Source, from: u8) -> (String, String) {
-    let old_name = before.map_or("/dev/null".to_string(), Source::name);
-    let old_text = before.map_or("", |b| b.text.as_str());
-    let (hunks, added, removed) = file_diff((&old_name, &after.name()), old_text, &after.text);
-    let Some(before) = before else {
-        return (format!("new, {added} lines"), hunks);
+/// and its hunks, from `before` (none: a new file) to `after` (none: only in
+/// step `from`). A `before` from another stage than `from` is named.
+fn file_row(before: Option<&Source>, after: Option<&Source>, from: Stage) -> (String, String) {
+    let Some(after) = after else {
+        let lines = before.map_or(0, |b| b.text.lines().count());
+        let state = format!("only in step {} ({lines} lines)", from.number);
+        return (state, String::new());
     };
-    let since = match before.stage {
-        n if n == from => String::new(),
-        n => format!(" since step {n}"),
+    let old_name = before.map_or("/dev/null", |b| b.name.as_str());
+    let old_text = before.map_or("", |b| b.text.as_str());
+    let (hunks, added, removed) = file_diff((old_name, &after.name), old_text, &after.text);
+    let since = match before {
+        None => return (format!("new, {added} lines"), hunks),
+        Some(before) if before.stage != from => format!(" since step {}", before.stage.number),
+        Some(_) => String::new(),
     };
     let state = if hunks.is_empty() {
         format!("unchanged{since}")
@@ -369,49 +352,26 @@ fn file_row(before: Option<&Source>, after: &Source, from: u8) -> (String, Strin
     (state, hunks)
 }
 
-/// The file playing `role` in the nearest stage before `to` (other than
-/// `from`).
-fn earlier_version(tree: Tree, role: &str, from: Stage, to: Stage) -> Result<Option<Source>> {
-    for stage in STAGES
-        .iter()
-        .rev()
-        .filter(|s| s.number < to.number && s.number != from.number)
-    {
-        if let Some(source) = sources(tree, *stage)?.remove(role) {
-            return Ok(Some(source));
-        }
-    }
-    Ok(None)
-}
-
 /// The unified diff of one file (empty when nothing changed), with the
-/// number of lines added and removed.
+/// number of lines added and removed. Lines are compared with the crate names
+/// made equal, so `similar` gets the key to compare by, and the hunks are
+/// written here: an unchanged line is shown as stage `to` has it.
 fn file_diff(names: (&str, &str), before: &str, after: &str) -> (String, usize, usize) {
     let old: Vec<&str> = before.lines().collect();
     let new: Vec<&str> = after.lines().collect();
     let ops = capture_diff_slices_by_key(Algorithm::Myers, &old, &new, |l| normalise(l));
-    if ops.iter().all(|op| op.tag() == DiffTag::Equal) {
+    let changes = ops.iter().filter(|op| op.tag() != DiffTag::Equal);
+    let added: usize = changes.clone().map(|op| op.new_range().len()).sum();
+    let removed: usize = changes.map(|op| op.old_range().len()).sum();
+    if added + removed == 0 {
         return (String::new(), 0, 0);
     }
     let mut out = format!("--- {}\n+++ {}\n", names.0, names.1);
-    let (mut added, mut removed) = (0, 0);
-    for group in group_diff_ops(ops, CONTEXT) {
-        let _ = writeln!(out, "{}", UnifiedHunkHeader::new(&group));
-        for op in group {
-            let (tag, old_range, new_range) = op.as_tag_tuple();
-            // An unchanged line is shown as stage `to` has it.
-            let lines = if tag == DiffTag::Equal {
-                vec![(' ', &new[new_range])]
-            } else {
-                removed += old_range.len();
-                added += new_range.len();
-                vec![('-', &old[old_range]), ('+', &new[new_range])]
-            };
-            for (sign, lines) in lines {
-                for line in lines {
-                    let _ = writeln!(out, "{sign}{line}");
-                }
-            }
+    for hunk in group_diff_ops(ops, CONTEXT) {
+        let _ = writeln!(out, "{}", UnifiedHunkHeader::new(&hunk));
+        for change in hunk.iter().flat_map(|op| op.iter_changes(&old, &new)) {
+            let line = change.new_index().map_or(change.value(), |i| new[i]);
+            let _ = writeln!(out, "{}{line}", change.tag());
         }
     }
     (out, added, removed)
