@@ -116,3 +116,6 @@ fn write_files(dir: &Path, files: &[(String, String)]) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
