@@ -1,8 +1,7 @@
-//! Files the tooling makes and the repository commits: the book's diffs,
-//! transcripts and exercise pages. Each set fills a directory of its own, so
-//! one rule serves all: write mode writes every file and removes the ones no
-//! longer made; check mode (CI) changes nothing and fails, naming the command
-//! that fixes it, when a file is missing, out of date or stale.
+//! Files the tooling makes and the repository commits (the book's diffs,
+//! transcripts and exercise pages), each set in a directory of its own. Write
+//! mode writes them and removes the ones no longer made; check mode (CI) fails
+//! when one is missing, out of date or stale, and names the command to run.
 
 use std::fs;
 use std::path::Path;
@@ -23,8 +22,7 @@ pub(crate) struct Generated {
     pub command: &'static str,
     /// Each file's name and text.
     pub files: Vec<(String, String)>,
-    /// Files that belong there but cannot be made on this machine: left as
-    /// they are.
+    /// Files that belong there but cannot be made on this machine: left alone.
     pub skipped: Vec<String>,
 }
 
@@ -56,9 +54,7 @@ impl Generated {
     fn write(&self) -> Result<()> {
         let dir = workspace_root().join(self.dir);
         write_files(&dir, &self.files)?;
-        for (name, _) in &self.files {
-            println!("wrote {}/{name}", self.dir);
-        }
+        println!("wrote {} files to {}/", self.files.len(), self.dir);
         for name in self.stale() {
             let path = dir.join(&name);
             fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
