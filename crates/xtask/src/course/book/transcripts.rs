@@ -197,12 +197,9 @@ struct Machine {
 
 impl Machine {
     fn new(root: &Path) -> Machine {
-        // `join` keeps an absolute CARGO_TARGET_DIR and anchors a relative one.
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map_or_else(|| root.join("target"), |dir| root.join(dir));
         Machine {
             root: root.to_path_buf(),
-            target,
+            target: stages::target_dir(),
             temp: std::env::temp_dir(),
         }
     }
