@@ -7,6 +7,7 @@
 use std::process::ExitCode;
 
 mod course;
+mod generated;
 mod learner;
 mod stages;
 

@@ -85,9 +85,11 @@ pub(crate) fn build(packages: &[&str], profile: Profile) -> Result<()> {
 }
 
 /// Where cargo builds: `CARGO_TARGET_DIR`, or `target/` in the workspace.
+/// `join` keeps an absolute `CARGO_TARGET_DIR` and anchors a relative one
+/// where [`build`] runs cargo.
 pub(crate) fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
+    let dir = std::env::var_os("CARGO_TARGET_DIR");
+    workspace_root().join(dir.unwrap_or_else(|| "target".into()))
 }
 
 /// Where cargo puts `binary` for `profile`.

@@ -280,7 +280,7 @@ impl Bench {
 
     /// Prints the results and saves them to `work/results.md`.
     fn report(&self, samples: &Samples, missing: &[String]) -> Result<ExitCode> {
-        let mut out = format!("## `just bench` results\n\n{}", machine(&self.plan));
+        let mut out = format!("## `just bench` results\n\n{}", setup(&self.plan));
         out.push_str(&samples.tables());
         out.push_str(&report::verdicts(samples));
         for message in missing {
@@ -295,8 +295,8 @@ impl Bench {
     }
 }
 
-/// The machine and the tools, for the record.
-fn machine(plan: &Plan) -> String {
+/// The machine: CPU, cores, memory and kernel, for the record (soak's too).
+pub(crate) fn machine() -> String {
     let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
     let cpuinfo = read("/proc/cpuinfo");
     let cpu = cpuinfo
@@ -308,6 +308,14 @@ fn machine(plan: &Plan) -> String {
     let memory = report::number_after::<u64>(&read("/proc/meminfo"), "MemTotal:")
         .map_or("?".to_string(), |kib| format!("{} GiB", kib / 1024 / 1024));
     let kernel = read("/proc/sys/kernel/osrelease");
+    format!(
+        "{cpu}, {cores} cores, {memory} RAM, Linux {}",
+        kernel.trim()
+    )
+}
+
+/// The machine, the tools and the plan, for the record.
+fn setup(plan: &Plan) -> String {
     // The first line a program prints about its version, on stdout or stderr.
     let version = |program: &str, arg: &str| match Command::new(program).arg(arg).output() {
         Ok(o) => String::from_utf8_lossy(&[o.stdout, o.stderr].concat())
@@ -317,11 +325,11 @@ fn machine(plan: &Plan) -> String {
         Err(_) => "not installed".to_string(),
     };
     format!(
-        "- machine: {cpu}, {cores} cores, {memory} RAM, Linux {}\n\
+        "- machine: {}\n\
          - tools: {}; {}; {}; {}\n\
          - plan: {} rounds; ab runs of {} requests (or {} s); a {} MiB file; \
            slow download at 50 MB/s for {} s\n",
-        kernel.trim(),
+        machine(),
         version("rustc", "-V"),
         version("ab", "-V"),
         version(servers::NGINX, "-v"),

@@ -41,8 +41,8 @@ pub(crate) fn run(command: &str, args: &[String]) -> Result<ExitCode> {
         ("exercises", ["hint", name, "--reset"]) => hint(catalog.find(name)?, true),
         ("exercises", ["prove", names @ ..]) => prove::prove(&catalog.select(names)?),
         ("exercises", ["refresh", names @ ..]) => prove::refresh(&catalog.select(names)?),
-        ("exercises", ["book"]) => book::write(&catalog),
-        ("exercises", ["book", "--check"]) => book::check(&catalog),
+        ("exercises", ["book"]) => book::write(&catalog, false),
+        ("exercises", ["book", "--check"]) => book::write(&catalog, true),
         _ => {
             if (command, words.len()) == ("exercise", 0) {
                 eprintln!("which exercise? `just exercises` lists them\n");

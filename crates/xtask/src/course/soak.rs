@@ -181,18 +181,13 @@ fn show<T: std::fmt::Display>(value: Option<T>) -> String {
     value.map_or_else(|| "n/a".to_string(), |v| v.to_string())
 }
 
-/// Cores, kernel and date, for the record in the book.
+/// The machine and the date, for the record in the book.
 fn machine() -> String {
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").map_or_else(
-        |_| std::env::consts::OS.to_string(),
-        |k| k.trim().to_string(),
-    );
     let date = std::process::Command::new("date")
         .args(["-u", "+%Y-%m-%d %H:%M UTC"])
         .output()
         .ok()
         .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
         .unwrap_or_default();
-    format!("{cores} cores, kernel {kernel}, {date}")
+    format!("{}, {date}", super::bench::machine())
 }

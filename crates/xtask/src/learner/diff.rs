@@ -22,6 +22,7 @@ use anyhow::{Context, Result, bail};
 use similar::udiff::UnifiedHunkHeader;
 use similar::{Algorithm, DiffTag, capture_diff_slices_by_key, group_diff_ops};
 
+use crate::generated::Generated;
 use crate::stages::{self, STAGES, Stage};
 
 const USAGE: &str = "\
@@ -77,30 +78,19 @@ fn show(a: &str, b: &str, tree: Tree) -> Result<ExitCode> {
 /// Writes (or, with `check`, compares) the diffs the book links to, from the
 /// working copy: they are committed together with the stages they show.
 fn write_book_diffs(check: bool) -> Result<ExitCode> {
-    let mut stale = Vec::new();
-    for (from, to) in BOOK_DIFFS {
-        let stage = |n: u8| STAGES[usize::from(n) - 1];
+    let stage = |n: u8| STAGES[usize::from(n) - 1];
+    let diff = |(from, to): (u8, u8)| -> Result<(String, String)> {
         let text = diff_stages(Tree::Worktree, stage(from), stage(to))?;
-        let path = format!("docs/src/diffs/step{from}-to-step{to}.diff");
-        let path = stages::workspace_root().join(path);
-        if check {
-            if std::fs::read_to_string(&path).ok() != Some(text) {
-                stale.push(path);
-            }
-            continue;
-        }
-        std::fs::create_dir_all(path.parent().context("no parent")?)?;
-        std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
-        println!("wrote {} ({} lines)", path.display(), text.lines().count());
-    }
-    if stale.is_empty() {
-        return Ok(ExitCode::SUCCESS);
-    }
-    eprintln!("out of date (run `just diffs` and commit the result):");
-    for path in stale {
-        eprintln!("  {}", path.display());
-    }
-    Ok(ExitCode::FAILURE)
+        Ok((format!("step{from}-to-step{to}.diff"), text))
+    };
+    let diffs = Generated {
+        dir: "docs/src/diffs",
+        extension: "diff",
+        command: "just diffs",
+        files: BOOK_DIFFS.into_iter().map(diff).collect::<Result<_>>()?,
+        skipped: Vec::new(),
+    };
+    diffs.write_or_check(check)
 }
 
 /// Where the stages' files are read from.

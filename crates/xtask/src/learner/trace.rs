@@ -311,11 +311,10 @@ fn render(stage: Stage, calls: &[Call]) -> String {
         .filter(|(name, _)| counts.iter().any(|(seen, _)| seen == name))
         .map(|(name, meaning)| format!("{name}: {meaning}"))
         .collect();
-    let _ = writeln!(
-        out,
-        "{}\n",
-        wrap(&format!("Legend: {}.", legend.join("; ")))
-    );
+    // Lines of at most 100 characters, broken between words.
+    let legend = format!("Legend: {}.", legend.join("; "));
+    let words: Vec<String> = legend.split(' ').map(str::to_string).collect();
+    let _ = writeln!(out, "{}\n", super::wrap(&words, " ", 100).join("\n"));
     for call in calls {
         let _ = writeln!(out, "{:<9} {}{}", call.thread, call.name, call.rest);
     }
@@ -330,12 +329,6 @@ fn render(stage: Stage, calls: &[Call]) -> String {
         counts.join(", ")
     );
     out
-}
-
-/// `text` with its spaces turned into line breaks where lines would pass 100 characters.
-fn wrap(text: &str) -> String {
-    let words: Vec<String> = text.split(' ').map(str::to_string).collect();
-    super::wrap(&words, " ", 100).join("\n")
 }
 
 #[cfg(test)]

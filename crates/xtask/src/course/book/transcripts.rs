@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use regex_lite::{Captures, Regex};
 
+use crate::generated::Generated;
 use crate::pattern;
 use crate::stages::{self, Profile};
 
@@ -134,102 +135,34 @@ pub(crate) fn run(check: bool) -> Result<ExitCode> {
     let transcripts = parse(&text)?;
     let packages: Vec<&str> = stages::STAGES.iter().map(|s| s.package).collect();
     stages::build(&packages, Profile::Debug)?;
-    let fresh = produce_all(&Machine::new(&root), &transcripts)?;
-    let committed = root.join("docs").join("src").join("out");
-    let stale = stale_files(&committed, &transcripts)?;
-    if check {
-        return check_fresh(&committed, &fresh, &stale);
-    }
-    write_files(&committed, &fresh)?;
-    for path in &stale {
-        std::fs::remove_file(path)?;
-        eprintln!("removed {} (not in transcripts.txt)", path.display());
-    }
-    println!(
-        "wrote {} transcripts to {}",
-        fresh.len(),
-        committed.display()
-    );
-    Ok(ExitCode::SUCCESS)
+    produce_all(&Machine::new(&root), &transcripts)?.write_or_check(check)
 }
 
-/// Each transcript that can run here, as its file name and text.
-fn produce_all(machine: &Machine, transcripts: &[Transcript]) -> Result<Vec<(String, String)>> {
-    let mut fresh = Vec::new();
+/// Runs each transcript that can run here: `docs/src/out/NAME.txt`.
+fn produce_all(machine: &Machine, transcripts: &[Transcript]) -> Result<Generated> {
+    let (mut files, mut skipped) = (Vec::new(), Vec::new());
     for transcript in transcripts {
         let name = &transcript.name;
         if let Some(missing) = missing_tool(transcript) {
             eprintln!(
                 "*** SKIPPED: transcript '{name}' needs `{missing}`, which is not installed or not usable here ***"
             );
+            skipped.push(format!("{name}.txt"));
             continue;
         }
         let started = Instant::now();
         let text = (machine.produce(transcript)).with_context(|| format!("transcript '{name}'"))?;
         let seconds = started.elapsed().as_secs_f64();
         eprintln!("transcript {name} ({seconds:.1} s)");
-        fresh.push((format!("{name}.txt"), text));
+        files.push((format!("{name}.txt"), text));
     }
-    Ok(fresh)
-}
-
-fn write_files(dir: &Path, files: &[(String, String)]) -> Result<()> {
-    std::fs::create_dir_all(dir)?;
-    for (file, text) in files {
-        std::fs::write(dir.join(file), text)?;
-    }
-    Ok(())
-}
-
-/// The `.txt` files of `committed` that no transcript of the list writes.
-fn stale_files(committed: &Path, transcripts: &[Transcript]) -> Result<Vec<PathBuf>> {
-    let listed = |p: &Path| (transcripts.iter()).any(|t| p.file_stem() == Some(t.name.as_ref()));
-    Ok(std::fs::read_dir(committed)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt") && !listed(p))
-        .collect())
-}
-
-/// `--check`: the fresh transcripts must be the committed ones; if they are
-/// not, they are written to a temporary directory to look at.
-fn check_fresh(
-    committed: &Path,
-    fresh: &[(String, String)],
-    stale: &[PathBuf],
-) -> Result<ExitCode> {
-    let mut differences = stale.len();
-    for path in stale {
-        let path = path.display();
-        eprintln!("{path}: not listed in docs/transcripts.txt (stale)");
-    }
-    for (file, text) in fresh {
-        match std::fs::read_to_string(committed.join(file)) {
-            Err(_) => eprintln!("docs/src/out/{file}: missing; run `just transcripts`"),
-            Ok(old) if old != *text => {
-                eprintln!("docs/src/out/{file}: out of date; run `just transcripts`");
-                report_difference(&old, text);
-            }
-            Ok(_) => continue,
-        }
-        differences += 1;
-    }
-    if differences == 0 {
-        println!("transcripts fresh: {} checked", fresh.len());
-        return Ok(ExitCode::SUCCESS);
-    }
-    let out = std::env::temp_dir().join(format!("pico-transcripts-{}", std::process::id()));
-    write_files(&out, fresh)?;
-    let out = out.display();
-    eprintln!("{differences} transcript(s) differ; the fresh ones are in {out}");
-    Ok(ExitCode::FAILURE)
-}
-
-/// Prints where `old` and `new` first part ways, as a unified diff's hunk.
-fn report_difference(old: &str, new: &str) {
-    let diff = similar::TextDiff::from_lines(old, new);
-    if let Some(hunk) = diff.unified_diff().context_radius(1).iter_hunks().next() {
-        eprint!("{hunk}");
-    }
+    Ok(Generated {
+        dir: "docs/src/out",
+        extension: "txt",
+        command: "just transcripts",
+        files,
+        skipped,
+    })
 }
 
 /// The first program a transcript needs that cannot be used here.
@@ -264,12 +197,9 @@ struct Machine {
 
 impl Machine {
     fn new(root: &Path) -> Machine {
-        // `join` keeps an absolute CARGO_TARGET_DIR and anchors a relative one.
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map_or_else(|| root.join("target"), |dir| root.join(dir));
         Machine {
             root: root.to_path_buf(),
-            target,
+            target: stages::target_dir(),
             temp: std::env::temp_dir(),
         }
     }

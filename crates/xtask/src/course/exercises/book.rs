@@ -3,25 +3,27 @@
 //! page per chapter. `book` writes them; `book --check` (and a test) fails
 //! when they differ from what the catalog and the checks make.
 
-use std::fs;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::catalog::{Catalog, Chapter, Exercise};
 use super::rubric;
-use crate::stages::workspace_root;
+use crate::generated::Generated;
 
-/// Where the pages are, in the workspace.
-const PAGES: &str = "docs/src/exercises";
-
-/// Every page: (file name, contents).
-pub(crate) fn pages(catalog: &Catalog) -> Vec<(String, String)> {
+/// Every page, to write or check.
+pub(crate) fn pages(catalog: &Catalog) -> Generated {
     let mut pages = vec![("README.md".to_string(), overview(catalog))];
     for chapter in &catalog.chapters {
         pages.push((format!("{}.md", chapter.page), chapter_page(chapter)));
     }
-    pages
+    Generated {
+        dir: "docs/src/exercises",
+        extension: "md",
+        command: "just exercises-book",
+        files: pages,
+        skipped: Vec::new(),
+    }
 }
 
 /// The lines `docs/src/SUMMARY.md` needs for these pages.
@@ -98,43 +100,16 @@ fn section(exercise: &Exercise) -> String {
     )
 }
 
-/// `exercises book`: writes every page.
-pub(crate) fn write(catalog: &Catalog) -> Result<ExitCode> {
-    let dir = workspace_root().join(PAGES);
-    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for (name, contents) in pages(catalog) {
-        let path = dir.join(&name);
-        fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))?;
-        println!("wrote {}", path.display());
+/// `exercises book [--check]`: writes (or compares) every page.
+pub(crate) fn write(catalog: &Catalog, check: bool) -> Result<ExitCode> {
+    let status = pages(catalog).write_or_check(check)?;
+    if !check {
+        println!(
+            "\nThe book's SUMMARY.md lists them with, under \"Exercises\":\n\n{}",
+            summary_lines(catalog)
+        );
     }
-    println!(
-        "\nThe book's SUMMARY.md lists them with, under \"Exercises\":\n\n{}",
-        summary_lines(catalog)
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The pages that differ from what the catalog makes.
-pub(crate) fn stale_pages(catalog: &Catalog) -> Vec<String> {
-    let dir = workspace_root().join(PAGES);
-    let stale = pages(catalog).into_iter().filter(|(name, contents)| {
-        fs::read_to_string(dir.join(name)).ok().as_ref() != Some(contents)
-    });
-    stale.map(|(name, _)| format!("{PAGES}/{name}")).collect()
-}
-
-/// `exercises book --check`.
-pub(crate) fn check(catalog: &Catalog) -> Result<ExitCode> {
-    let stale = stale_pages(catalog);
-    if stale.is_empty() {
-        println!("The Exercises pages match the catalog.");
-        return Ok(ExitCode::SUCCESS);
-    }
-    eprintln!(
-        "These pages differ from the catalog and the checks: {}\nRun `just exercises-book`.",
-        stale.join(", ")
-    );
-    Ok(ExitCode::FAILURE)
+    Ok(status)
 }
 
 #[cfg(test)]
@@ -142,14 +117,13 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::super::catalog::SOURCE;
     use super::*;
+    use crate::stages::workspace_root;
+    use std::fs;
 
     #[test]
     fn the_book_pages_match_the_catalog() {
-        let stale = stale_pages(&Catalog::load().unwrap());
-        assert!(
-            stale.is_empty(),
-            "{stale:?} differ from the catalog: run `just exercises-book`"
-        );
+        let stale = pages(&Catalog::load().unwrap()).differences();
+        assert!(stale.is_empty(), "{stale:?}");
     }
 
     #[test]
