@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 mod course;
 mod learner;
+mod process;
 mod stages;
 
 use course::{bench, book, copies, soak};

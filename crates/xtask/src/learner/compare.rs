@@ -153,7 +153,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         }
     }
     for stage in stages::http_stages() {
-        let running = Running::stage(stage, &www, &[], Profile::Debug, None)?;
+        let running = Running::stage(stage, &www, Profile::Debug, None)?;
         servers.push((format!("step {}", stage.number), running));
     }
     let addresses: Vec<SocketAddr> = servers.iter().map(|(_, running)| running.address).collect();
