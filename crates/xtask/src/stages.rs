@@ -149,45 +149,29 @@ impl Running {
         Ok(Running { process, address })
     }
 
-    /// Starts an HTTP stage serving `directory`, with its log (stderr) going
-    /// to `log` if given and nowhere otherwise.
-    pub(crate) fn stage(
-        stage: Stage,
-        directory: &Path,
-        profile: Profile,
-        log: Option<&Path>,
-    ) -> Result<Running> {
+    /// Starts an HTTP stage serving `dir`, its log (stderr) going to `log`.
+    pub(crate) fn stage(stage: Stage, dir: &Path, profile: Profile, log: Stdio) -> Result<Running> {
         let mut command = Command::new(binary(stage.package, profile));
-        command.args(SERVE_ARGS).arg(directory);
-        command.stderr(log_target(log)?);
+        command.args(SERVE_ARGS).arg(dir).stderr(log);
         Running::start(&format!("step {}", stage.number), command)
     }
 
-    /// Starts `python3 -m http.server`, the article's starting point, or
-    /// returns `None` when `python3` is not on the PATH.
-    pub(crate) fn python(directory: &Path, log: Option<&Path>) -> Result<Option<Running>> {
+    /// Starts `python3 -m http.server`, the article's starting point, its log
+    /// going to `log`, or returns `None` when `python3` is not on the PATH.
+    pub(crate) fn python(directory: &Path, log: Stdio) -> Result<Option<Running>> {
         if Command::new("python3").arg("--version").output().is_err() {
             return Ok(None);
         }
         let mut command = Command::new("python3");
         // -u: unbuffered, or the banner sits in Python's buffer when piped.
         command.args(["-u", "-m", "http.server"]).args(SERVE_ARGS);
-        command.arg(directory).stderr(log_target(log)?);
+        command.arg(directory).stderr(log);
         Running::start("python http.server", command).map(Some)
     }
 
     pub(crate) fn pid(&self) -> u32 {
         self.process.pid()
     }
-}
-
-fn log_target(log: Option<&Path>) -> Result<Stdio> {
-    let Some(path) = log else {
-        return Ok(Stdio::null());
-    };
-    let file = std::fs::File::create(path);
-    let file = file.with_context(|| format!("cannot create {}", path.display()))?;
-    Ok(Stdio::from(file))
 }
 
 /// One request/response exchange, as raw bytes.

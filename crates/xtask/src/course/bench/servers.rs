@@ -62,9 +62,10 @@ pub(super) fn available() -> (Vec<Server>, Vec<String>) {
 /// Starts `server` on a free port, serving `root`, logging to `log` (stderr for
 /// the stages and python, the access log for nginx).
 pub(super) fn start(server: Server, root: &Path, work: &Path, log: &Path) -> Result<Running> {
+    let log_file = || File::create(log).with_context(|| format!("cannot create {}", log.display()));
     match server {
-        Server::Stage(stage) => Running::stage(stage, root, Profile::Release, Some(log)),
-        Server::Python => Running::python(root, Some(log))?.context("python3 is gone"),
+        Server::Stage(stage) => Running::stage(stage, root, Profile::Release, log_file()?.into()),
+        Server::Python => Running::python(root, log_file()?.into())?.context("python3 is gone"),
         Server::Nginx => start_nginx(root, &work.join("nginx"), log),
         Server::Floor => {
             let mut command = Command::new(std::env::current_exe()?);
