@@ -9,6 +9,7 @@ use std::process::ExitCode;
 mod course;
 mod generated;
 mod learner;
+mod process;
 mod stages;
 
 use course::{bench, book, copies, soak};

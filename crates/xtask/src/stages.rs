@@ -3,13 +3,15 @@
 //! to a running server with raw bytes. Every xtask command starts servers
 //! through this module.
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+
+use crate::process::Process;
 
 /// One stage crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,90 +104,76 @@ pub(crate) fn binary(binary: &str, profile: Profile) -> PathBuf {
     target_dir().join(dir).join(file)
 }
 
-/// A server process started by us, killed when dropped (also on error paths).
+/// How long a server under test may take to be ready.
+const START_PATIENCE: Duration = Duration::from_secs(60);
+
+/// What every server under test is started with: a port the kernel picks
+/// (0), on 127.0.0.1 only, serving the directory that follows.
+pub(crate) const SERVE_ARGS: [&str; 4] = ["0", "--bind", "127.0.0.1", "--directory"];
+
+/// A server we started, listening on `address`; killed when dropped (also on
+/// error paths).
 #[derive(Debug)]
 pub(crate) struct Running {
-    child: Child,
+    process: Process,
     pub address: SocketAddr,
 }
 
 impl Running {
     /// Starts `command`, which must print the `python -m http.server` banner
     /// ("Serving HTTP on ADDR port PORT ...") as its first line on stdout.
-    pub(crate) fn start(name: &str, mut command: Command) -> Result<Running> {
-        let child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .with_context(|| format!("cannot start {name}"))?;
-        // From here on, an error drops `running`, which kills the child.
-        let address = SocketAddr::from(([127, 0, 0, 1], 0));
-        let mut running = Running { child, address };
-        let stdout = running.child.stdout.take().context("no stdout")?;
-        let mut stdout = BufReader::new(stdout);
-        let mut banner = String::new();
-        let _ = stdout.read_line(&mut banner);
+    pub(crate) fn start(name: &str, command: Command) -> Result<Running> {
+        let mut process = Process::start(name, command)?;
+        let banner = process.wait_for_line(START_PATIENCE, |_| true);
+        let banner = banner.unwrap_or_default();
         let mut words = banner.split_whitespace().skip_while(|w| *w != "port");
         let Some(port) = words.nth(1).and_then(|port| port.parse().ok()) else {
-            bail!("{name} did not start (it printed {banner:?})");
+            bail!("{name} did not start (it printed {:?})", process.text());
         };
-        running.address.set_port(port);
-        // Keep reading stdout so that the server never blocks on a full pipe.
-        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        Ok(running)
+        let address = SocketAddr::from(([127, 0, 0, 1], port));
+        Ok(Running { process, address })
     }
 
-    /// Starts an HTTP stage on a free port serving `directory`, with its log
-    /// (stderr) going to `log` if given and nowhere otherwise.
-    pub(crate) fn stage(
-        stage: Stage,
-        directory: &Path,
-        extra: &[&str],
-        profile: Profile,
-        log: Option<&Path>,
-    ) -> Result<Running> {
+    /// Starts `command`, a server that prints no banner (nginx), on `port`:
+    /// it is ready when it accepts a connection.
+    pub(crate) fn accepting(name: &str, command: Command, port: u16) -> Result<Running> {
+        let mut process = Process::start(name, command)?;
+        let address = SocketAddr::from(([127, 0, 0, 1], port));
+        let deadline = Instant::now() + START_PATIENCE;
+        while TcpStream::connect(address).is_err() {
+            // Waiting for the output to end is waiting for the server to exit.
+            if process.wait_for_end(Duration::from_millis(10)).is_some()
+                || Instant::now() > deadline
+            {
+                bail!("{name} did not start");
+            }
+        }
+        Ok(Running { process, address })
+    }
+
+    /// Starts an HTTP stage serving `dir`, its log (stderr) going to `log`.
+    pub(crate) fn stage(stage: Stage, dir: &Path, profile: Profile, log: Stdio) -> Result<Running> {
         let mut command = Command::new(binary(stage.package, profile));
-        command
-            .args(["0", "--bind", "127.0.0.1", "--directory"])
-            .arg(directory)
-            .args(extra);
-        command.stderr(log_target(log)?);
+        command.args(SERVE_ARGS).arg(dir).stderr(log);
         Running::start(&format!("step {}", stage.number), command)
     }
 
-    /// Starts `python3 -m http.server`, the article's starting point, or
-    /// returns `None` when `python3` is not on the PATH.
-    pub(crate) fn python(directory: &Path, log: Option<&Path>) -> Result<Option<Running>> {
+    /// Starts `python3 -m http.server`, the article's starting point, its log
+    /// going to `log`, or returns `None` when `python3` is not on the PATH.
+    pub(crate) fn python(directory: &Path, log: Stdio) -> Result<Option<Running>> {
         if Command::new("python3").arg("--version").output().is_err() {
             return Ok(None);
         }
         let mut command = Command::new("python3");
         // -u: unbuffered, or the banner sits in Python's buffer when piped.
-        let args = "-u -m http.server 0 --bind 127.0.0.1 --directory".split(' ');
-        command.args(args).arg(directory);
-        command.stderr(log_target(log)?);
+        command.args(["-u", "-m", "http.server"]).args(SERVE_ARGS);
+        command.arg(directory).stderr(log);
         Running::start("python http.server", command).map(Some)
     }
 
     pub(crate) fn pid(&self) -> u32 {
-        self.child.id()
+        self.process.pid()
     }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn log_target(log: Option<&Path>) -> Result<Stdio> {
-    let Some(path) = log else {
-        return Ok(Stdio::null());
-    };
-    let file = std::fs::File::create(path);
-    let file = file.with_context(|| format!("cannot create {}", path.display()))?;
-    Ok(Stdio::from(file))
 }
 
 /// One request/response exchange, as raw bytes.

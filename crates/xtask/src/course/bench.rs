@@ -23,10 +23,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::stages::{self, Profile};
+use crate::stages::{self, Profile, Running};
 pub(crate) use report::number_after;
 use report::{Metric, Metric as M, Samples};
-use servers::{Docroot, Live, Server};
+use servers::{Docroot, Server};
 
 const USAGE: &str = "\
 usage: cargo run --release -p xtask -- bench [--quick] [--rounds N] [--only LIST]
@@ -227,7 +227,13 @@ impl Bench {
 
     /// `ab` on `path` with `clients` at a time: the rate and the mean time
     /// per request.
-    fn ab(&self, live: &Live, path: &str, clients: u32, metrics: [Metric; 2]) -> Result<Figures> {
+    fn ab(
+        &self,
+        live: &Running,
+        path: &str,
+        clients: u32,
+        metrics: [Metric; 2],
+    ) -> Result<Figures> {
         let url = format!("http://{}{path}", live.address);
         let result = clients::ab(&url, self.plan.requests, clients, self.plan.ab_limit)?;
         let [rate, latency] = metrics;
@@ -239,14 +245,14 @@ impl Bench {
 
     /// One download of the large file: MB/s, then the server's peak memory
     /// (`VmHWM`, on Linux).
-    fn download(&self, live: &Live) -> Result<Figures> {
+    fn download(&self, live: &Running) -> Result<Figures> {
         let (bytes, time) = clients::download(live.address, &self.docroot.large)?;
         if bytes != self.docroot.large_bytes {
             bail!("{bytes} bytes instead of {}", self.docroot.large_bytes);
         }
         let rate = bytes as f64 / 1e6 / time.as_secs_f64();
         let mut figures = vec![(Metric::LargeThroughput, rate)];
-        let status = std::fs::read_to_string(format!("/proc/{}/status", live.pid));
+        let status = std::fs::read_to_string(format!("/proc/{}/status", live.pid()));
         if let Some(kib) = report::number_after::<f64>(&status.unwrap_or_default(), "VmHWM:") {
             figures.push((Metric::LargePeakMemory, kib / 1024.0));
         }
@@ -255,7 +261,7 @@ impl Bench {
 
     /// While a slow client downloads the large file, another one asks for the
     /// small file again and again: its longest wait, in ms.
-    fn longest_wait(&self, live: &Live) -> Result<Figures> {
+    fn longest_wait(&self, live: &Running) -> Result<Figures> {
         let address = live.address;
         // Once the head has come, the server is busy with the body.
         let body = clients::get(address, &self.docroot.large)?;

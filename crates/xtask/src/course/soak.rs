@@ -12,7 +12,7 @@
 //! end where they started. Linux only for the two numbers; elsewhere they show
 //! as "n/a" and only the errors count.
 
-use std::process::ExitCode;
+use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -102,7 +102,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     let step4 = stages::stage("4")?;
     eprintln!("building step 4 (release)...");
     stages::build(&[step4.package], Profile::Release)?;
-    let server = Running::stage(step4, &stages::www(), &[], Profile::Release, None)?;
+    let server = Running::stage(step4, &stages::www(), Profile::Release, Stdio::null())?;
     let kind = |i: usize| KINDS[i % KINDS.len()];
     for i in 0..WARM_UP {
         send(&server, kind(i)).context("during the warm-up")?;

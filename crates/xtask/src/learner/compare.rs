@@ -14,7 +14,7 @@
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
-use std::process::ExitCode;
+use std::process::{ExitCode, Stdio};
 use std::sync::LazyLock;
 use std::time::Duration;
 
@@ -146,14 +146,14 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     let mut servers = Vec::new();
     let mut notes = vec![working_copy_note()];
     if options.python {
-        match Running::python(&www, None)? {
+        match Running::python(&www, Stdio::null())? {
             Some(python) => servers.push(("python".to_string(), python)),
             None => notes
                 .push("python3 is not on the PATH: comparing steps 1, 3 and 4 only.".to_string()),
         }
     }
     for stage in stages::http_stages() {
-        let running = Running::stage(stage, &www, &[], Profile::Debug, None)?;
+        let running = Running::stage(stage, &www, Profile::Debug, Stdio::null())?;
         servers.push((format!("step {}", stage.number), running));
     }
     let addresses: Vec<SocketAddr> = servers.iter().map(|(_, running)| running.address).collect();

@@ -87,25 +87,24 @@ fn trace(stage: Stage) -> Result<String> {
     let scratch = Scratch::new()?;
     let log = scratch.0.join("strace.txt");
     let errors = scratch.0.join("stderr.txt");
-    let mut command = Command::new("strace");
-    command
+    let mut strace = Command::new("strace");
+    strace
         .args(["-f", "-qq", "-s", "40", "-e", "signal=none", "-e"])
         .arg(format!("trace={SYSCALLS}"))
         .arg("-o")
         .arg(&log)
         .arg("--")
         .arg(stages::binary(stage.package, Profile::Debug))
-        .args(["0", "--bind", "127.0.0.1", "--directory"])
+        .args(stages::SERVE_ARGS)
         .arg(stages::www())
         // The stage's own log (and strace's complaints) go to a file, read
         // back if the stage does not start.
         .stderr(std::fs::File::create(&errors)?);
-    let running = Running::start(&format!("step {} under strace", stage.number), command).map_err(
-        |error| {
-            let said = std::fs::read_to_string(&errors).unwrap_or_default();
-            error.context(format!("strace said: {}", said.trim()))
-        },
-    )?;
+    let name = format!("step {} under strace", stage.number);
+    let running = Running::start(&name, strace).map_err(|error| {
+        let said = std::fs::read_to_string(&errors).unwrap_or_default();
+        error.context(format!("strace said: {}", said.trim()))
+    })?;
     // strace started the stage, so the first line of its log is the stage's.
     let text = std::fs::read_to_string(&log).context("strace wrote nothing")?;
     let pid = text

@@ -3,16 +3,13 @@
 //! nginx from a generated configuration, and the floor server. Also the
 //! generated document root they all serve.
 
-use std::any::Any;
 use std::fs::{self, File};
 use std::io::{BufWriter, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitCode, Stdio};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::stages::{self, Profile, Running, Stage};
 
@@ -62,87 +59,36 @@ pub(super) fn available() -> (Vec<Server>, Vec<String>) {
     (servers, missing)
 }
 
-/// A started server.
-pub(super) struct Live {
-    pub address: SocketAddr,
-    pub pid: u32,
-    /// The `Running` or `Nginx` that stops the server when dropped.
-    _process: Box<dyn Any>,
-}
-
-impl From<Running> for Live {
-    fn from(running: Running) -> Live {
-        Live {
-            address: running.address,
-            pid: running.pid(),
-            _process: Box::new(running),
-        }
-    }
-}
-
 /// Starts `server` on a free port, serving `root`, logging to `log` (stderr for
 /// the stages and python, the access log for nginx).
-pub(super) fn start(server: Server, root: &Path, work: &Path, log: &Path) -> Result<Live> {
-    let running = match server {
-        Server::Stage(stage) => Running::stage(stage, root, &[], Profile::Release, Some(log))?,
-        Server::Python => Running::python(root, Some(log))?.context("python3 is gone")?,
-        Server::Nginx => return start_nginx(root, &work.join("nginx"), log),
+pub(super) fn start(server: Server, root: &Path, work: &Path, log: &Path) -> Result<Running> {
+    let log_file = || File::create(log).with_context(|| format!("cannot create {}", log.display()));
+    match server {
+        Server::Stage(stage) => Running::stage(stage, root, Profile::Release, log_file()?.into()),
+        Server::Python => Running::python(root, log_file()?.into())?.context("python3 is gone"),
+        Server::Nginx => start_nginx(root, &work.join("nginx"), log),
         Server::Floor => {
             let mut command = Command::new(std::env::current_exe()?);
             command.args(["bench", "--floor-server"]);
-            Running::start("floor", command)?
+            Running::start("floor", command)
         }
-    };
-    Ok(running.into())
-}
-
-/// nginx in the foreground, one process, killed when dropped.
-struct Nginx(Child);
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 
-fn start_nginx(root: &Path, dir: &Path, access_log: &Path) -> Result<Live> {
+/// nginx in the foreground, one process (see `nginx.conf`).
+fn start_nginx(root: &Path, dir: &Path, access_log: &Path) -> Result<Running> {
     fs::create_dir_all(dir)?;
     // nginx cannot listen on port 0 and tell us the port: take a free one
     // from the kernel and hand it over (another program could grab it in
     // between; then nginx fails to start and says so).
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     fs::write(dir.join("nginx.conf"), nginx_config(root, access_log, port))?;
-    let mut nginx = Nginx(
-        Command::new(NGINX)
-            .arg("-p")
-            .arg(dir)
-            .args(["-c", "nginx.conf", "-e", "error.log"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("cannot start nginx")?,
-    );
-    // nginx prints no banner: it is ready when it accepts a connection.
-    let address = SocketAddr::from(([127, 0, 0, 1], port));
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while TcpStream::connect(address).is_err() {
-        if Instant::now() > deadline || nginx.0.try_wait()?.is_some() {
-            bail!(
-                "nginx did not start; see {}",
-                dir.join("error.log").display()
-            );
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
-    let pid = nginx.0.id();
-    let _process = Box::new(nginx);
-    Ok(Live {
-        address,
-        pid,
-        _process,
-    })
+    let mut nginx = Command::new(NGINX);
+    nginx.arg("-p").arg(dir);
+    nginx.args(["-c", "nginx.conf", "-e", "error.log"]);
+    nginx.stderr(Stdio::null());
+    let name = format!("nginx (see {})", dir.join("error.log").display());
+    Running::accepting(&name, nginx, port)
 }
 
 /// `nginx.conf`, the template next to this file, filled in.

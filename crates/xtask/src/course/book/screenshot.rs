@@ -45,7 +45,7 @@ pub(crate) fn run() -> Result<ExitCode> {
         .context("no Chromium found: install it (`apt-get install chromium`) or set CHROMIUM")?;
     let step4 = stages::stage("4")?;
     stages::build(&[step4.package], Profile::Debug)?;
-    let server = Running::stage(step4, &stages::www(), &[], Profile::Debug, None)?;
+    let server = Running::stage(step4, &stages::www(), Profile::Debug, Stdio::null())?;
     let url = format!("http://{}/", server.address);
     let profile = std::env::temp_dir().join(format!("pico-book-chromium-{}", std::process::id()));
 

@@ -10,12 +10,10 @@
 //! (then the fresh ones are left in a temporary directory): CI runs it, so
 //! the book never shows output the code no longer prints.
 
-use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 use std::sync::LazyLock;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -23,6 +21,7 @@ use regex_lite::{Captures, Regex};
 
 use crate::generated::Generated;
 use crate::pattern;
+use crate::process::Process;
 use crate::stages::{self, Profile};
 
 /// The port commands are written with, as `just step4` uses it.
@@ -242,9 +241,7 @@ impl Machine {
         let mut server = start_server(&self.root, server)?;
         let client = run_to_end(&self.root, client);
         // That line may come a little after the client ended.
-        server.wait(UNTIL_PATIENCE, |s| {
-            end_of_line_with(&s.bytes, until).is_some()
-        });
+        server.wait_for_line(UNTIL_PATIENCE, |line| line.contains(until));
         let output = server.stop();
         let client = client?;
         if client.ends_with("]\n") && client.contains("[exit status") {
@@ -272,12 +269,11 @@ fn free_port() -> Result<u16> {
 /// Runs `command` to its end and returns what it printed (and its exit
 /// status, if not 0, as a last line).
 fn run_to_end(root: &Path, command: &str) -> Result<String> {
-    let mut process = Process::start(root, command)?;
-    if !process.wait(COMMAND_PATIENCE, |process| process.ended) {
+    let mut process = shell(root, command)?;
+    let Some(status) = process.wait_for_end(COMMAND_PATIENCE) else {
         process.stop();
         bail!("`{command}` ran longer than {COMMAND_PATIENCE:?}");
-    }
-    let status = process.child.wait()?;
+    };
     let mut text = process.text();
     if !status.success() {
         if !text.is_empty() && !text.ends_with('\n') {
@@ -294,101 +290,26 @@ fn run_to_end(root: &Path, command: &str) -> Result<String> {
 /// that line must be complete: under strace, a half-written `accept4(3, `
 /// may already follow it while the server waits.
 fn start_server(root: &Path, command: &str) -> Result<Process> {
-    let mut server = Process::start(root, command)?;
-    let banner = |server: &Process| {
-        server.bytes.split_inclusive(|b| *b == b'\n').any(|line| {
-            line.ends_with(b"\n")
-                && (line.starts_with(b"Serving files from") || line.starts_with(b"Listening on"))
-        })
-    };
-    if !server.wait(BANNER_PATIENCE, banner) {
+    let mut server = shell(root, command)?;
+    let banner =
+        |line: &str| line.starts_with("Serving files from") || line.starts_with("Listening on");
+    if server.wait_for_line(BANNER_PATIENCE, banner).is_none() {
         bail!("`{command}` printed no banner:\n{}", server.stop());
     }
     Ok(server)
 }
 
-/// `bash -c COMMAND` at the top of the workspace, and everything it printed
-/// so far (stderr merged into stdout): a thread reads the output and passes
-/// each chunk on through a channel, so that waiting for a line can have a
-/// deadline.
-#[derive(Debug)]
-struct Process {
-    child: Child,
-    bytes: Vec<u8>,
-    ended: bool,
-    chunks: Receiver<Vec<u8>>,
-}
-
-impl Process {
-    fn start(root: &Path, command: &str) -> Result<Process> {
-        let mut bash = Command::new("bash");
-        bash.arg("-c")
-            .arg(format!("exec 2>&1\n{command}"))
-            .current_dir(root)
-            .env_remove("RUST_LOG")
-            .env("CARGO_TERM_COLOR", "never")
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped());
-        // A process group of its own, to be stopped with its children.
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut bash, 0);
-        let mut child = bash.spawn().context("cannot run bash")?;
-        let mut stdout = child.stdout.take().context("no stdout")?;
-        let (sender, chunks) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut chunk = [0; 8192];
-            while let Ok(n @ 1..) = stdout.read(&mut chunk) {
-                if sender.send(chunk[..n].to_vec()).is_err() {
-                    return;
-                }
-            }
-        });
-        Ok(Process {
-            child,
-            bytes: Vec::new(),
-            ended: false,
-            chunks,
-        })
-    }
-
-    /// Reads the output until `done` holds for the process (true), the
-    /// output ends (`done` decides once more) or `patience` runs out (false).
-    fn wait(&mut self, patience: Duration, done: impl Fn(&Process) -> bool) -> bool {
-        let deadline = Instant::now() + patience;
-        while !self.ended && !done(self) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.chunks.recv_timeout(left) {
-                Ok(chunk) => self.bytes.extend(chunk),
-                Err(RecvTimeoutError::Disconnected) => self.ended = true,
-                Err(RecvTimeoutError::Timeout) => return false,
-            }
-        }
-        done(self)
-    }
-
-    /// Stops the process group (TERM, so that strace and cargo pass it on and
-    /// exit cleanly; KILL if it lingers) and returns everything it printed.
-    fn stop(mut self) -> String {
-        self.signal("-TERM");
-        if !self.wait(Duration::from_secs(10), |process| process.ended) {
-            self.signal("-KILL");
-        }
-        let _ = self.child.wait();
-        self.text()
-    }
-
-    fn signal(&self, signal: &str) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args([signal, "--", &group])
-            .stderr(Stdio::null())
-            .status();
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
-    }
+/// `bash -c COMMAND` at the top of the workspace, with stderr merged into
+/// stdout, in a process group of its own to be stopped with its children.
+fn shell(root: &Path, command: &str) -> Result<Process> {
+    let mut bash = Command::new("bash");
+    bash.arg("-c")
+        .arg(format!("exec 2>&1\n{command}"))
+        .current_dir(root)
+        .env_remove("RUST_LOG")
+        .env("CARGO_TERM_COLOR", "never")
+        .env("NO_COLOR", "1");
+    Process::start_group("bash", bash)
 }
 
 /// Where the first complete line holding `text` ends (after its `\n`).
