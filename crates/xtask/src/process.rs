@@ -53,7 +53,10 @@ impl Process {
 
     /// [`Process::start`] in a process group of its own, so that stopping it
     /// also stops what it started (cargo's program, strace's).
-    pub(crate) fn start_group(name: &str, mut command: Command) -> Result<Process> {
+    pub(crate) fn start_group(
+        name: &str,
+        #[cfg_attr(not(unix), allow(unused_mut))] mut command: Command,
+    ) -> Result<Process> {
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut process = Process::start(name, command)?;
