@@ -1,12 +1,7 @@
-//! `book`: keeps the book in `docs/` honest.
-//!
-//! - `book check`: every include names a file and an anchor that exist, every
-//!   anchor of the stages is shown by a chapter, every link and image points
-//!   at something that is there (down to the `#heading`), and every test a
-//!   chapter names exists. `book/tests.rs` runs it on the real book, so that
-//!   `cargo test` fails as soon as someone renames what a chapter shows.
-//! - `book transcripts [--check]`, `book screenshot`, `book dedent`: see the
-//!   modules of the same names.
+//! `book`: keeps the book in `docs/` honest. `book check` is below; the
+//! other commands are in the submodules of the same names. `book/tests.rs`
+//! runs the check on the real book, so that `cargo test` fails as soon as
+//! someone renames an anchor, a heading or a test that a chapter shows.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
@@ -66,10 +61,8 @@ fn check_command() -> Result<ExitCode> {
         eprintln!("{} problem(s) in the book", problems.len());
         return Ok(ExitCode::FAILURE);
     }
-    println!(
-        "book ok: {} pages, {} includes, {} links and images checked",
-        report.pages, report.includes, report.links
-    );
+    let (pages, includes, links) = (report.pages, report.includes, report.links);
+    println!("book ok: {pages} pages, {includes} includes, {links} links and images checked");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -215,9 +208,8 @@ fn check_include(dir: &Path, argument: &str, anchors: &mut Anchors) -> Result<()
 /// The anchor name after `marker` in a line (`// ANCHOR: name` gives `name`).
 fn anchor_name<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
     let name = line[line.find(marker)? + marker.len()..].trim_start();
-    let end = name
-        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-        .unwrap_or(name.len());
+    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let end = name.find(|c| !is_name(c)).unwrap_or(name.len());
     Some(&name[..end]).filter(|n| !n.is_empty())
 }
 
@@ -265,9 +257,8 @@ fn prose(text: &str) -> String {
     static COMMENT: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?s)<!--.*?(?:-->|$)"));
     static CODE: LazyLock<Regex> = LazyLock::new(|| pattern("`[^`\n]*`?"));
     let text = dedent::replace_code_blocks(text, |block, _| "\n".repeat(block.len()));
-    let text = COMMENT.replace_all(&text, |c: &Captures| {
-        "\n".repeat(c[0].matches('\n').count())
-    });
+    let as_empty_lines = |c: &Captures| "\n".repeat(c[0].matches('\n').count());
+    let text = COMMENT.replace_all(&text, as_empty_lines);
     CODE.replace_all(&text, " ").into_owned()
 }
 
@@ -326,7 +317,7 @@ fn heading_ids(text: &str) -> BTreeSet<String> {
                 _ => None,
             })
             .collect();
-        let seen = repeats.entry(id.clone()).or_default();
+        let seen = repeats.entry(id.clone()).or_insert(0);
         ids.insert(match *seen {
             0 => id,
             n => format!("{id}-{n}"),

@@ -1,10 +1,8 @@
 //! `copies --check`: the files that stages share on purpose stay byte-identical.
-//!
 //! A stage keeps a file unchanged when its layer is not the one replaced (the
-//! docroot policy, the content types, the tests every HTTP stage must pass).
-//! Each stage crate stands alone, so these are copies, and a fix made in one
-//! must reach the others: this check (run by CI and by `cargo test`) names any
-//! copy that drifted. [`COPIES`] is the one list of them.
+//! docroot policy, the content types, the tests every HTTP stage must pass);
+//! each stage crate stands alone, so these are copies, and a fix made in one
+//! must reach the others. [`COPIES`] is the one list of them.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
