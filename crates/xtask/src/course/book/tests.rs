@@ -65,7 +65,11 @@ fn every_anchor_of_the_stages_is_included_by_a_chapter() {
 
     let crates = stages::workspace_root().join("crates");
     let included = check(&book_src()).unwrap().anchors;
-    let problems = unused_anchors(&included, &stage_sources(&crates).unwrap());
+    let groups = stage_sources(&crates).unwrap();
+    // Step 4's cli.rs is no copy of the one steps 1 and 3 share: it stands alone.
+    let cli = crates.join("step4-pico-http/src/cli.rs");
+    assert!(groups.contains(&vec![cli]), "{groups:?}");
+    let problems = unused_anchors(&included, &groups);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -119,7 +123,8 @@ fn a_sound_chapter_has_no_problems() {
          See [the other page](other.md#the-top-part-linked), [its HTML](other.html#again-1), [an id](other.md#by-hand), [the web](https://example.com)\n\
          and [a section](#chapter). ![A diagram](img/diagram.svg \"title\")\n\
          <img src=\"img/diagram.svg\" alt=\"x\">\n\n[ref]: other.md\n\n\
-         ```text\n[not a link](nowhere.md)\n```\n\n`[nor this](nowhere.md)` and \\{{#include shown-as-text}}\n\
+         ```text\n[not a link](nowhere.md)\n```\n\n\
+         ~~~markdown\n```rust\n[nor in a nested fence](nowhere.md)\n```\n~~~\n\n`[nor this](nowhere.md)` and \\{{#include shown-as-text}}\n\
          <!-- [a comment](nowhere.md)\n[still a comment](nowhere.md) --> [after](other.md)\n",
     );
     assert_eq!(book.problems(), Vec::<String>::new());
