@@ -79,12 +79,8 @@ pub(crate) fn dedent_code_blocks(markdown: &str) -> String {
 fn dedent(lines: &[&str]) -> String {
     let indent = |line: &str| line.len() - line.trim_start_matches([' ', '\t']).len();
     let blank = |line: &str| line.trim().is_empty();
-    let common = lines
-        .iter()
-        .filter(|l| !blank(l))
-        .map(|l| indent(l))
-        .min()
-        .unwrap_or(0);
+    let indents = lines.iter().filter(|l| !blank(l)).map(|l| indent(l));
+    let common = indents.min().unwrap_or(0);
     let cut = |line: &str| if blank(line) { indent(line) } else { common };
     lines.iter().map(|line| &line[cut(line)..]).collect()
 }
