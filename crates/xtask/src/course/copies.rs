@@ -1,10 +1,8 @@
 //! `copies --check`: the files that stages share on purpose stay byte-identical.
-//!
 //! A stage keeps a file unchanged when its layer is not the one replaced (the
-//! docroot policy, the content types, the tests every HTTP stage must pass).
-//! Each stage crate stands alone, so these are copies, and a fix made in one
-//! must reach the others: this check (run by CI and by `cargo test`) names any
-//! copy that drifted. [`COPIES`] is the one list of them.
+//! docroot policy, the content types, the tests every HTTP stage must pass);
+//! each stage crate stands alone, so these are copies, and a fix made in one
+//! must reach the others. [`COPIES`] is the one list of them.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,12 +38,10 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     let problems = check(&stages::workspace_root().join("crates"));
+    problems.iter().for_each(|problem| eprintln!("{problem}"));
     if problems.is_empty() {
         println!("{} intended copies are byte-identical", COPIES.len());
         return Ok(ExitCode::SUCCESS);
-    }
-    for problem in &problems {
-        eprintln!("{problem}");
     }
     eprintln!(
         "{} intended copies differ: make them the same again, or change the list in \
@@ -55,38 +51,33 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     Ok(ExitCode::FAILURE)
 }
 
-/// Every copy of `path` (a path inside a stage crate) under `crates`, in
-/// stage order with the stage's number, or `None` if `path` is no intended copy.
-pub(crate) fn copies_of(crates: &Path, path: &str) -> Option<Vec<(u8, PathBuf)>> {
-    let (_, numbers) = COPIES.iter().find(|(p, _)| *p == path)?;
-    let sharing = STAGES.iter().filter(|s| numbers.contains(&s.number));
-    Some(
-        sharing
-            .map(|s| (s.number, crates.join(s.package).join(path)))
-            .collect(),
-    )
+/// Each intended copy: its path inside a stage crate, and the file of each
+/// stage that shares it under `crates`, in stage order with its number.
+pub(crate) fn sets(crates: &Path) -> impl Iterator<Item = (&str, Vec<(u8, PathBuf)>)> {
+    COPIES.iter().map(move |&(path, numbers)| {
+        let sharing = STAGES.iter().filter(|s| numbers.contains(&s.number));
+        let files = sharing.map(|s| (s.number, crates.join(s.package).join(path)));
+        (path, files.collect())
+    })
 }
 
-/// One line per copy that differs from (or is missing next to) its first
-/// stage's version, under the stage crates in `crates`.
+/// One line per copy that is missing, or differs from the first stage's
+/// copy that is there, under the stage crates in `crates`.
 pub(crate) fn check(crates: &Path) -> Vec<String> {
     let mut problems = Vec::new();
-    for (path, _) in COPIES {
-        let copies = copies_of(crates, path).unwrap_or_default();
-        let mut copies = (copies.into_iter()).map(|(n, file)| (n, std::fs::read(file).ok()));
-        let Some((first, original)) = copies.next() else {
-            continue;
-        };
-        for (number, copy) in copies {
-            problems.push(match (&original, copy) {
-                (None, _) => format!("step {first}: {path} is missing"),
-                (_, None) => format!("step {number}: {path} is missing"),
-                (Some(a), Some(b)) if *a != b => {
-                    let line = first_difference(a, &b);
-                    format!("{path}: step {number} differs from step {first} (from line {line})")
+    for (path, copies) in sets(crates) {
+        let mut first: Option<(u8, Vec<u8>)> = None;
+        for (number, file) in copies {
+            match (std::fs::read(file), &first) {
+                (Err(_), _) => problems.push(format!("step {number}: {path} is missing")),
+                (Ok(copy), None) => first = Some((number, copy)),
+                (Ok(copy), Some((first, original))) if *original != copy => {
+                    let line = first_difference(original, &copy);
+                    let differs = format!("step {number} differs from step {first}");
+                    problems.push(format!("{path}: {differs} (from line {line})"));
                 }
-                _ => continue,
-            });
+                (Ok(_), Some(_)) => {}
+            }
         }
     }
     problems

@@ -27,60 +27,62 @@ pub(crate) fn run(args: &[&str]) -> Result<ExitCode> {
 /// Dedents the `content` of every chapter, sub-chapters included, wherever
 /// they sit in the book's JSON.
 fn dedent_chapters(value: &mut Value) {
+    if let Some(Value::String(content)) = value.pointer_mut("/Chapter/content") {
+        *content = dedent_code_blocks(content);
+    }
     match value {
-        Value::Object(map) => {
-            if let Some(Value::Object(chapter)) = map.get_mut("Chapter") {
-                if let Some(Value::String(content)) = chapter.get_mut("content") {
-                    *content = dedent_code_blocks(content);
-                }
-            }
-            map.values_mut().for_each(dedent_chapters);
-        }
+        Value::Object(map) => map.values_mut().for_each(dedent_chapters),
         Value::Array(items) => items.iter_mut().for_each(dedent_chapters),
         _ => {}
     }
 }
 
+/// `text` with each fenced code block, its fences included, replaced by
+/// `with(lines, closed)`. A block opened by ```` ``` ```` or `~~~` (an info
+/// string may follow) is closed only by the same fence alone on its line; one
+/// never closed runs to the end.
+pub(super) fn replace_code_blocks(text: &str, with: impl Fn(&[&str], bool) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut open = None;
+    let mut block = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let fence = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f));
+        if open.is_none() && fence.is_none() {
+            out.push_str(line);
+            continue;
+        }
+        block.push(line);
+        if open.is_none() {
+            open = fence;
+        } else if open == fence && Some(trimmed.trim_end()) == fence {
+            out.push_str(&with(&block, true));
+            open = None;
+            block.clear();
+        }
+    }
+    out + &with(&block, false)
+}
+
 /// The Markdown with the common leading whitespace of each fenced code block
 /// removed; everything else, the fences included, is left as it is.
 pub(crate) fn dedent_code_blocks(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len());
-    let mut block: Option<(String, Vec<&str>)> = None;
-    for line in markdown.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let fence = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f));
-        match (&mut block, fence) {
-            (None, Some(fence)) => {
-                out.push_str(line);
-                block = Some((fence.to_string(), Vec::new()));
-            }
-            (Some((open, lines)), Some(fence)) if *open == fence && trimmed.trim_end() == fence => {
-                out.push_str(&dedent(lines));
-                out.push_str(line);
-                block = None;
-            }
-            (Some((_, lines)), _) => lines.push(line),
-            (None, None) => out.push_str(line),
-        }
-    }
-    if let Some((_, lines)) = block {
-        out.push_str(&lines.concat());
-    }
-    out
+    replace_code_blocks(markdown, |block, closed| match block {
+        [open, lines @ .., close] if closed => format!("{open}{}{close}", dedent(lines)),
+        // A block never closed is left as it was.
+        _ => block.concat(),
+    })
 }
 
 /// The lines without the leading whitespace all non-blank ones share; blank
 /// lines lose all of theirs.
-fn dedent<'a>(lines: &[&'a str]) -> String {
-    let unindented = |line: &&'a str| line.trim_start_matches([' ', '\t']);
-    let blank = |line: &&str| line.trim().is_empty();
-    let indents = lines.iter().filter(|l| !blank(l));
-    let common = indents.map(|l| l.len() - unindented(l).len()).min();
-    let dedent = |line: &&'a str| match blank(line) {
-        true => unindented(line),
-        false => &line[common.unwrap_or(0)..],
-    };
-    lines.iter().map(dedent).collect()
+fn dedent(lines: &[&str]) -> String {
+    let indent = |line: &str| line.len() - line.trim_start_matches([' ', '\t']).len();
+    let blank = |line: &str| line.trim().is_empty();
+    let indents = lines.iter().filter(|l| !blank(l)).map(|l| indent(l));
+    let common = indents.min().unwrap_or(0);
+    let cut = |line: &str| if blank(line) { indent(line) } else { common };
+    lines.iter().map(|line| &line[cut(line)..]).collect()
 }
 
 #[cfg(test)]

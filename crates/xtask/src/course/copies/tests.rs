@@ -29,5 +29,15 @@ fn a_copy_that_drifted_is_named() {
             "step 3: tests/hostile.rs is missing"
         ]
     );
+    // A missing first copy is named once; the next one is the reference.
+    std::fs::remove_file(crates.join("step1-oneliner/src/status.rs")).unwrap();
+    assert_eq!(
+        check(&crates),
+        [
+            "step 1: src/status.rs is missing",
+            "src/status.rs: step 4 differs from step 3 (from line 2)",
+            "step 3: tests/hostile.rs is missing"
+        ]
+    );
     std::fs::remove_dir_all(&crates).unwrap();
 }
