@@ -145,33 +145,32 @@ fn preflight() -> bool {
 }
 
 fn parse_args(args: &[String]) -> Result<Plan, String> {
-    let mut plan = FULL;
-    let (mut rounds, mut only) = (None, [true; 5]);
+    // `--quick` sets the sizes; `--rounds` and `--only` change them, in any order.
+    let quick = args.iter().any(|arg| arg == "--quick");
+    let mut plan = if quick { QUICK } else { FULL };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--quick" => plan = QUICK,
+            "--quick" => {}
             "--rounds" => {
                 let value = args.next().ok_or("--rounds needs a number")?;
                 let n = value.parse::<u32>().ok().filter(|n| *n > 0);
-                rounds = Some(n.ok_or(format!("--rounds: '{value}' is not a positive number"))?);
+                plan.rounds = n.ok_or(format!("--rounds: '{value}' is not a positive number"))?;
             }
             "--only" => {
                 let list = args.next().ok_or("--only needs a list of scenarios")?;
-                only = [false; 5];
+                plan.only = [false; 5];
                 for name in list.split(',') {
                     let i = SCENARIOS.iter().position(|s| *s == name).ok_or(format!(
                         "--only: '{name}' is not one of {}",
                         SCENARIOS.join(",")
                     ))?;
-                    only[i] = true;
+                    plan.only[i] = true;
                 }
             }
             other => return Err(format!("unknown argument '{other}'")),
         }
     }
-    plan.rounds = rounds.unwrap_or(plan.rounds);
-    plan.only = only;
     Ok(plan)
 }
 
