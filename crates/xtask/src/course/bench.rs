@@ -81,12 +81,12 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     if args.first().map(String::as_str) == Some("--floor-server") {
         return servers::serve_floor();
     }
+    if crate::help(args, USAGE) {
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut plan = match parse_args(args) {
         Ok(plan) => plan,
-        Err(message) => {
-            eprintln!("{message}\n\n{USAGE}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(problem) => return Ok(crate::usage_error(&problem, USAGE)),
     };
     if !preflight() {
         plan.only[..3].fill(false);
@@ -145,33 +145,32 @@ fn preflight() -> bool {
 }
 
 fn parse_args(args: &[String]) -> Result<Plan, String> {
-    let mut plan = FULL;
-    let (mut rounds, mut only) = (None, [true; 5]);
+    // `--quick` sets the sizes; `--rounds` and `--only` change them, in any order.
+    let quick = args.iter().any(|arg| arg == "--quick");
+    let mut plan = if quick { QUICK } else { FULL };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--quick" => plan = QUICK,
+            "--quick" => {}
             "--rounds" => {
                 let value = args.next().ok_or("--rounds needs a number")?;
                 let n = value.parse::<u32>().ok().filter(|n| *n > 0);
-                rounds = Some(n.ok_or(format!("--rounds: '{value}' is not a positive number"))?);
+                plan.rounds = n.ok_or(format!("--rounds: '{value}' is not a positive number"))?;
             }
             "--only" => {
                 let list = args.next().ok_or("--only needs a list of scenarios")?;
-                only = [false; 5];
+                plan.only = [false; 5];
                 for name in list.split(',') {
                     let i = SCENARIOS.iter().position(|s| *s == name).ok_or(format!(
                         "--only: '{name}' is not one of {}",
                         SCENARIOS.join(",")
                     ))?;
-                    only[i] = true;
+                    plan.only[i] = true;
                 }
             }
             other => return Err(format!("unknown argument '{other}'")),
         }
     }
-    plan.rounds = rounds.unwrap_or(plan.rounds);
-    plan.only = only;
     Ok(plan)
 }
 
@@ -214,33 +213,25 @@ impl Bench {
         let log = self.logs.join(format!("{slug}-{scenario}.log"));
         let live = servers::start(server, &self.docroot.dir, &self.work, &log)
             .with_context(|| format!("starting {}", server.name()))?;
+        // `ab` on `path` with `clients` at a time: the rate and the mean time
+        // per request.
+        let ab = |path, clients, [rate, latency]: [Metric; 2]| -> Result<Figures> {
+            let url = format!("http://{}{path}", live.address);
+            let report = clients::ab(&url, self.plan.requests, clients, self.plan.ab_limit)?;
+            Ok(vec![
+                (rate, report.requests_per_second),
+                (latency, report.mean_ms),
+            ])
+        };
         let (small, medium) = (servers::SMALL, servers::MEDIUM);
         match scenario {
-            "small" => self.ab(&live, small, 1, [M::SmallRate, M::SmallLatency]),
-            "64k" => self.ab(&live, medium, 1, [M::MediumRate, M::MediumLatency]),
-            "c8" => self.ab(&live, small, 8, [M::ConcurrentRate, M::ConcurrentLatency]),
+            "small" => ab(small, 1, [M::SmallRate, M::SmallLatency]),
+            "64k" => ab(medium, 1, [M::MediumRate, M::MediumLatency]),
+            "c8" => ab(small, 8, [M::ConcurrentRate, M::ConcurrentLatency]),
             "large" => self.download(&live),
             "stall" => self.longest_wait(&live),
             other => bail!("no scenario '{other}'"),
         }
-    }
-
-    /// `ab` on `path` with `clients` at a time: the rate and the mean time
-    /// per request.
-    fn ab(
-        &self,
-        live: &Running,
-        path: &str,
-        clients: u32,
-        metrics: [Metric; 2],
-    ) -> Result<Figures> {
-        let url = format!("http://{}{path}", live.address);
-        let result = clients::ab(&url, self.plan.requests, clients, self.plan.ab_limit)?;
-        let [rate, latency] = metrics;
-        Ok(vec![
-            (rate, result.requests_per_second),
-            (latency, result.mean_ms),
-        ])
     }
 
     /// One download of the large file: MB/s, then the server's peak memory

@@ -232,9 +232,7 @@ pub(super) const TARGETS: [Target; 8] = [
 /// not measured (a server was missing).
 pub(super) fn check(samples: &Samples, target: Target) -> (String, Option<bool>) {
     let shown = |value: Option<f64>, decimals: usize, unit: &str| {
-        value.map_or("not measured".to_string(), |v| {
-            format!("{v:.decimals$}{unit}")
-        })
+        value.map_or("not measured".into(), |v| format!("{v:.decimals$}{unit}"))
     };
     match target {
         Target::AtLeast(metric, server, goal) => {

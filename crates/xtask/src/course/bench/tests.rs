@@ -12,6 +12,8 @@ fn plans_from_the_command_line() {
     assert_eq!(parse_args(&args("--quick")).unwrap(), QUICK);
     let plan = parse_args(&args("--quick --rounds 7")).unwrap();
     assert_eq!((plan.rounds, plan.requests), (7, QUICK.requests));
+    let plan = parse_args(&args("--rounds 7 --quick")).unwrap();
+    assert_eq!((plan.rounds, plan.requests), (7, QUICK.requests));
     assert!(parse_args(&args("--rounds 0")).is_err());
     assert!(parse_args(&args("--rounds")).is_err());
     assert!(parse_args(&args("--fast")).is_err());
