@@ -12,7 +12,7 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
@@ -40,13 +40,13 @@ const COMMAND_PATIENCE: Duration = Duration::from_secs(600);
 const UNTIL_PATIENCE: Duration = Duration::from_secs(30);
 
 /// One line of `docs/transcripts.txt`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Transcript {
     pub name: String,
     pub kind: Kind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
     /// What `command` prints.
     Plain { command: String },
@@ -61,14 +61,7 @@ pub(crate) enum Kind {
 }
 
 impl Transcript {
-    /// The command the transcript's first line shows.
-    fn shown_command(&self) -> &str {
-        match &self.kind {
-            Kind::Plain { command } | Kind::While { command, .. } => command,
-            Kind::Serving { server, .. } => server,
-        }
-    }
-
+    /// The commands it runs, the one its first line shows first.
     fn commands(&self) -> Vec<&str> {
         match &self.kind {
             Kind::Plain { command } => vec![command],
@@ -127,14 +120,18 @@ fn parse_line(line: &str) -> Result<Transcript> {
 
 /// `just transcripts` (write) or `--check` (compare).
 pub(crate) fn run(check: bool) -> Result<ExitCode> {
-    let root = stages::workspace_root();
-    let list = root.join("docs").join("transcripts.txt");
+    let machine = Machine {
+        root: stages::workspace_root(),
+        target: stages::target_dir(),
+        temp: std::env::temp_dir(),
+    };
+    let list = machine.root.join("docs").join("transcripts.txt");
     let text = std::fs::read_to_string(&list)
         .with_context(|| format!("cannot read {}", list.display()))?;
     let transcripts = parse(&text)?;
     let packages: Vec<&str> = stages::STAGES.iter().map(|s| s.package).collect();
     stages::build(&packages, Profile::Debug)?;
-    produce_all(&Machine::new(&root), &transcripts)?.write_or_check(check)
+    produce_all(&machine, &transcripts)?.write_or_check(check)
 }
 
 /// Runs each transcript that can run here: `docs/src/out/NAME.txt`.
@@ -151,8 +148,10 @@ fn produce_all(machine: &Machine, transcripts: &[Transcript]) -> Result<Generate
         }
         let started = Instant::now();
         let text = (machine.produce(transcript)).with_context(|| format!("transcript '{name}'"))?;
-        let seconds = started.elapsed().as_secs_f64();
-        eprintln!("transcript {name} ({seconds:.1} s)");
+        eprintln!(
+            "transcript {name} ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
         files.push((format!("{name}.txt"), text));
     }
     Ok(Generated {
@@ -166,10 +165,7 @@ fn produce_all(machine: &Machine, transcripts: &[Transcript]) -> Result<Generate
 
 /// The first program a transcript needs that cannot be used here.
 fn missing_tool(transcript: &Transcript) -> Option<String> {
-    let succeeds = |command: &mut Command| {
-        let command = command.stdout(Stdio::null()).stderr(Stdio::null());
-        command.status().is_ok_and(|s| s.success())
-    };
+    let succeeds = |command: &mut Command| command.output().is_ok_and(|o| o.status.success());
     for command in transcript.commands() {
         let mut words = command.split_whitespace();
         let program = words.find(|word| !word.contains('=')).unwrap_or_default();
@@ -187,7 +183,6 @@ fn missing_tool(transcript: &Transcript) -> Option<String> {
 }
 
 /// Where things are on this machine, to run commands and mask their output.
-#[derive(Debug)]
 struct Machine {
     root: PathBuf,
     target: PathBuf,
@@ -195,14 +190,6 @@ struct Machine {
 }
 
 impl Machine {
-    fn new(root: &Path) -> Machine {
-        Machine {
-            root: root.to_path_buf(),
-            target: stages::target_dir(),
-            temp: std::env::temp_dir(),
-        }
-    }
-
     /// Runs one transcript and returns its text, masked.
     fn produce(&self, transcript: &Transcript) -> Result<String> {
         let port = free_port()?;
@@ -210,7 +197,7 @@ impl Machine {
             replace_number(command, SHOWN_PORT, &port.to_string())
                 .replace("./target/", &format!("{}/", self.target.display()))
         };
-        let mut text = format!("$ {}\n", transcript.shown_command());
+        let mut text = format!("$ {}\n", transcript.commands()[0]);
         match &transcript.kind {
             Kind::Plain { command } => text += &run_to_end(&self.root, &prepare(command))?,
             Kind::While { command, server } => {
@@ -228,9 +215,6 @@ impl Machine {
                 text += &self.serve(&prepare(server), &prepare(client), until)?;
             }
         }
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
         Ok(mask(&text, port, self))
     }
 
@@ -247,7 +231,7 @@ impl Machine {
         if client.ends_with("]\n") && client.contains("[exit status") {
             bail!("the client failed:\n{client}");
         }
-        match end_of_line_with(output.as_bytes(), until) {
+        match end_of_line_with(&output, until) {
             Some(end) => Ok(output[..end].to_string()),
             None => bail!("the server never printed a line with '{until}':\n{output}"),
         }
@@ -266,8 +250,8 @@ fn free_port() -> Result<u16> {
         )
 }
 
-/// Runs `command` to its end and returns what it printed (and its exit
-/// status, if not 0, as a last line).
+/// Runs `command` to its end and returns what it printed, in whole lines (and
+/// its exit status, if not 0, as a last line).
 fn run_to_end(root: &Path, command: &str) -> Result<String> {
     let mut process = shell(root, command)?;
     let Some(status) = process.wait_for_end(COMMAND_PATIENCE) else {
@@ -275,10 +259,10 @@ fn run_to_end(root: &Path, command: &str) -> Result<String> {
         bail!("`{command}` ran longer than {COMMAND_PATIENCE:?}");
     };
     let mut text = process.text();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
     if !status.success() {
-        if !text.is_empty() && !text.ends_with('\n') {
-            text.push('\n');
-        }
         let code = (status.code()).map_or("a signal".to_string(), |c| c.to_string());
         text.push_str(&format!("[exit status {code}]\n"));
     }
@@ -313,12 +297,11 @@ fn shell(root: &Path, command: &str) -> Result<Process> {
 }
 
 /// Where the first complete line holding `text` ends (after its `\n`).
-fn end_of_line_with(bytes: &[u8], text: &str) -> Option<usize> {
+fn end_of_line_with(output: &str, text: &str) -> Option<usize> {
     let mut end = 0;
-    bytes.split_inclusive(|b| *b == b'\n').find_map(|line| {
+    output.split_inclusive('\n').find_map(|line| {
         end += line.len();
-        let found = line.ends_with(b"\n") && String::from_utf8_lossy(line).contains(text);
-        found.then_some(end)
+        (line.ends_with('\n') && line.contains(text)).then_some(end)
     })
 }
 
@@ -337,15 +320,11 @@ fn replace_number(text: &str, number: u16, with: &str) -> String {
 /// Hides what changes from one run (or one machine) to the next.
 fn mask(text: &str, port: u16, machine: &Machine) -> String {
     let mut text = text.replace('\r', "");
-    let target = machine.target.display().to_string();
-    if !target.is_empty() {
-        text = text.replace(&target, "./target");
-    }
+    text = text.replace(&machine.target.display().to_string(), "./target");
     text = text.replace(&machine.root.display().to_string(), SHOWN_ROOT);
     // `TEMP/anything` becomes `/tmp/...`: names of throw-away files.
-    let temp = machine.temp.display().to_string();
-    let temp = format!("{}/", temp.trim_end_matches('/'));
-    let temp = pattern(&format!(r#"{}[^ \t\n"'),]*"#, regex_lite::escape(&temp)));
+    let temp = regex_lite::escape(&machine.temp.join("").display().to_string());
+    let temp = pattern(&format!(r#"{temp}[^ \t\n"'),]*"#));
     text = temp.replace_all(&text, "/tmp/...").into_owned();
     text = replace_number(&text, port, &SHOWN_PORT.to_string());
     let lines = text.split_inclusive('\n').filter_map(without_strace_noise);
@@ -392,6 +371,7 @@ fn mask_line(line: &str) -> String {
     static CLIENT_PORT: LazyLock<Regex> =
         LazyLock::new(|| pattern(r"(127\.0\.0\.1:|htons\()( *)([0-9]+)"));
     static QUOTED: LazyLock<Regex> = LazyLock::new(|| pattern(r#""[^"]*""#));
+    static CUT_DATE: LazyLock<Regex> = LazyLock::new(|| pattern(r#"Date: ([^"]*)"\.\.\."#));
     // 0 asks the kernel for a port; 8000 and 6666 are the ones we type.
     let mut line = CLIENT_PORT
         .replace_all(line, |c: &Captures| match &c[3] {
@@ -406,18 +386,14 @@ fn mask_line(line: &str) -> String {
         // The read timeout is whatever is left of the deadline: it varies.
         line = QUOTED.replace_all(&line, "\"...\"").into_owned();
     }
-    mask_cut_date(&line)
-}
-
-/// strace shows only the first 32 bytes of a buffer, which may cut a date
-/// short: `"HTTP/1.1 200 OK\r\nDate: Tue, 24 N"...`.
-fn mask_cut_date(line: &str) -> String {
-    static CUT: LazyLock<Regex> = LazyLock::new(|| pattern(r#"Date: ([^"]*)"\.\.\."#));
-    CUT.replace(line, |c: &Captures| {
-        let cut = c[1].len().min(SHOWN_DATE.len());
-        format!("Date: {}\"...", &SHOWN_DATE[..cut])
-    })
-    .into_owned()
+    // strace shows only the first 32 bytes of a buffer, which may cut a date
+    // short: `"HTTP/1.1 200 OK\r\nDate: Tue, 24 N"...`.
+    CUT_DATE
+        .replace(&line, |c: &Captures| {
+            let cut = c[1].len().min(SHOWN_DATE.len());
+            format!("Date: {}\"...", &SHOWN_DATE[..cut])
+        })
+        .into_owned()
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ three: cargo run -q -p step2-echo --bin server  # serving: cargo run -q -p step2
     );
     assert!(matches!(&parsed[2].kind, Kind::Serving { until, .. } if until == "Closed"));
     assert_eq!(
-        parsed[2].shown_command(),
+        parsed[2].commands()[0],
         "cargo run -q -p step2-echo --bin server"
     );
 
@@ -96,9 +96,9 @@ fn a_port_is_replaced_only_where_it_stands_alone() {
 
 #[test]
 fn a_serving_transcript_ends_with_the_first_complete_line_holding_the_text() {
-    let output = b"one\nsendto() = 1328\nClosed\naccept4(3, ";
+    let output = "one\nsendto() = 1328\nClosed\naccept4(3, ";
     assert_eq!(end_of_line_with(output, "= 1328"), Some(20));
     assert_eq!(end_of_line_with(output, "Closed"), Some(27));
     assert_eq!(end_of_line_with(output, "accept4"), None);
-    assert_eq!(end_of_line_with(b"", "x"), None);
+    assert_eq!(end_of_line_with("", "x"), None);
 }
