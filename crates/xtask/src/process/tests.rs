@@ -80,7 +80,16 @@ fn stopping_a_group_stops_what_it_started() {
         started.elapsed() < Duration::from_secs(5),
         "TERM missed the group"
     );
-    assert!(!exists(sleep.trim()) || zombie(sleep.trim()));
+    // Its output has ended, so the `sleep` is exiting: the kernel closes a
+    // process's files before it marks it dead, so look until it has.
+    let (sleep, deadline) = (sleep.trim(), Instant::now() + Duration::from_secs(5));
+    while exists(sleep) && !zombie(sleep) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        !exists(sleep) || zombie(sleep),
+        "the group's sleep lives on"
+    );
 }
 
 /// Whether the process is dead but not yet reaped by its new parent.
