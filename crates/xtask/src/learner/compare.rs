@@ -237,14 +237,11 @@ fn answer(result: &Result<Exchange, String>) -> Answer {
 
 /// The three fields every answer has.
 fn fields(status: String, body: &str, closes: &str) -> Answer {
-    let fixed = [
-        ("status", status.as_str()),
-        ("body", body),
-        ("who closes", closes),
-    ];
-    fixed
-        .map(|(field, text)| (field.to_string(), text.to_string()))
-        .to_vec()
+    vec![
+        ("status".to_string(), status),
+        ("body".to_string(), body.to_string()),
+        ("who closes".to_string(), closes.to_string()),
+    ]
 }
 
 /// A header value with what changes from run to run replaced by `*`: dates,
@@ -281,12 +278,7 @@ fn spelled(duration: Duration) -> String {
 /// The fields in which the answers are not all the same, in the order the
 /// answers show them.
 fn differences(answers: &[&Answer]) -> Vec<String> {
-    let text = |answer: &Answer, field: &str| {
-        answer
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, t)| t.clone())
-    };
+    let text = |answer: &Answer, field: &str| answer.iter().find(|(f, _)| f == field).cloned();
     let mut fields: Vec<String> = Vec::new();
     for (field, _) in answers.iter().copied().flatten() {
         let differs = answers
@@ -322,11 +314,8 @@ fn verdict(steps: &[(&str, &Answer)]) -> String {
         [all] => format!("  = {}: the same answer", named(all)),
         [main, ..] if main.len() == 1 => {
             let all: Vec<&Answer> = steps.iter().map(|(_, a)| *a).collect();
-            format!(
-                "  ≠ {} all differ: {}",
-                named(steps),
-                differences(&all).join(", ")
-            )
+            let found = differences(&all).join(", ");
+            format!("  ≠ {} all differ: {found}", named(steps))
         }
         [main, others @ ..] => {
             let others: Vec<String> = others
