@@ -59,10 +59,8 @@ fn probe(label: &str, raw: &str) -> Probe {
 
 /// `METHOD PATH` (the label) as a browser sends it.
 fn browser(label: &str) -> Probe {
-    probe(
-        label,
-        &format!("{label} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
-    )
+    let raw = format!("{label} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    probe(label, &raw)
 }
 
 /// The default requests: what a browser sends, what the policy refuses, and
