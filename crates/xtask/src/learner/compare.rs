@@ -177,9 +177,11 @@ fn working_copy_note() -> String {
     }
 }
 
-/// What each server answered to each probe: `results[server][probe]`. The
-/// servers are asked in parallel, each one probe after the other.
-fn ask_all(addresses: &[SocketAddr], probes: &[Probe]) -> Vec<Vec<Result<Exchange, String>>> {
+/// What each server answered to each probe: `results[server][probe]`.
+type Results = Vec<Vec<Result<Exchange, String>>>;
+
+/// Asks the servers in parallel, each one probe after the other.
+fn ask_all(addresses: &[SocketAddr], probes: &[Probe]) -> Results {
     let ask = |address| -> Vec<_> {
         let ask_one = |probe: &Probe| stages::exchange(address, &probe.raw, TIMEOUT, LINGER);
         let results = probes.iter().map(ask_one);
@@ -331,12 +333,7 @@ fn verdict(steps: &[(&str, &Answer)]) -> String {
 
 /// The report: one block per probe, one row per server, then what differs
 /// between the Rust stages.
-fn render(
-    names: &[String],
-    probes: &[Probe],
-    results: &[Vec<Result<Exchange, String>>],
-    notes: &[String],
-) -> String {
+fn render(names: &[String], probes: &[Probe], results: &Results, notes: &[String]) -> String {
     let colour = super::colour();
     let mut out = format!(
         "The same requests to {}, all serving www/.\n",
@@ -399,11 +396,7 @@ fn render_probe(names: &[String], answers: &[Answer], status_width: usize, colou
 }
 
 /// `--raw`: each request and every response, byte for byte, `\r\n` visible.
-fn render_raw(
-    names: &[String],
-    probes: &[Probe],
-    results: &[Vec<Result<Exchange, String>>],
-) -> String {
+fn render_raw(names: &[String], probes: &[Probe], results: &Results) -> String {
     let mut out = String::new();
     for (index, probe) in probes.iter().enumerate() {
         let _ = writeln!(out, "=== {}\n>>> {}", probe.label, escape(&probe.raw));
