@@ -335,10 +335,8 @@ fn verdict(steps: &[(&str, &Answer)]) -> String {
 /// between the Rust stages.
 fn render(names: &[String], probes: &[Probe], results: &Results, notes: &[String]) -> String {
     let colour = super::colour();
-    let mut out = format!(
-        "The same requests to {}, all serving www/.\n",
-        names.join(", ")
-    );
+    let servers = names.join(", ");
+    let mut out = format!("The same requests to {servers}, all serving www/.\n");
     for note in notes {
         let _ = writeln!(out, "{note}");
     }
