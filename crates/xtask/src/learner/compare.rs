@@ -47,50 +47,44 @@ const WIDTH: usize = 100;
 const RAW_BODY: usize = 160;
 
 /// One request to send to every server.
-#[derive(Debug, Clone)]
 struct Probe {
     label: String,
     raw: Vec<u8>,
 }
 
-impl Probe {
-    fn new(label: &str, raw: &str) -> Probe {
-        let (label, raw) = (label.to_string(), raw.as_bytes().to_vec());
-        Probe { label, raw }
-    }
+fn probe(label: &str, raw: &str) -> Probe {
+    let (label, raw) = (label.to_string(), raw.as_bytes().to_vec());
+    Probe { label, raw }
+}
 
-    /// `METHOD PATH` (the label) as a browser sends it.
-    fn request(label: &str) -> Probe {
-        Probe::new(
-            label,
-            &format!("{label} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
-        )
-    }
+/// `METHOD PATH` (the label) as a browser sends it.
+fn browser(label: &str) -> Probe {
+    let raw = format!("{label} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    probe(label, &raw)
 }
 
 /// The default requests: what a browser sends, what the policy refuses, and
 /// three heads a browser would not send.
 fn default_probes() -> Vec<Probe> {
-    let browser = "GET /, HEAD /, GET /style.css, GET /about, GET /missing, POST /, DELETE /, \
-                   GET /../Cargo.toml";
-    let mut probes: Vec<Probe> = browser.split(", ").map(Probe::request).collect();
+    let browsers = "GET /, HEAD /, GET /style.css, GET /about, GET /missing, POST /, DELETE /, \
+                    GET /../Cargo.toml";
+    let mut probes: Vec<Probe> = browsers.split(", ").map(browser).collect();
     probes.extend([
         // RFC 9112 §2.2 lets a server skip one empty line before the request
         // line; the second one is where the request line should be.
-        Probe::new("empty request line", "\r\n\r\n"),
+        probe("empty request line", "\r\n\r\n"),
         // RFC 9112 §2.2 also says a server may accept a bare LF as a line ending.
-        Probe::new(
+        probe(
             "GET / with bare \\n line endings",
             "GET / HTTP/1.1\nHost: localhost\n\n",
         ),
         // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request
         // without Host. Which stages do?
-        Probe::new("GET / without Host", "GET / HTTP/1.1\r\n\r\n"),
+        probe("GET / without Host", "GET / HTTP/1.1\r\n\r\n"),
     ]);
     probes
 }
 
-#[derive(Debug)]
 struct Options {
     probes: Vec<Probe>,
     raw: bool,
@@ -109,14 +103,14 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 let text = args
                     .next()
                     .ok_or("--request needs the raw request, e.g. 'GET / HTTP/1.0\\r\\n\\r\\n'")?;
-                let bytes = unescape(text)?;
-                let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-                let label = escape(first_line.strip_suffix(b"\r").unwrap_or(first_line));
-                let label = format!("--request {label}");
-                probes.push(Probe { label, raw: bytes });
+                let raw = unescape(text)?;
+                let first_line = raw.split(|b| *b == b'\n').next().unwrap_or_default();
+                let first_line = escape(first_line.strip_suffix(b"\r").unwrap_or(first_line));
+                let label = format!("--request {first_line}");
+                probes.push(Probe { label, raw });
             }
             flag if flag.starts_with('-') => return Err(format!("unknown option '{flag}'")),
-            path => probes.push(Probe::request(&format!("GET {path}"))),
+            path => probes.push(browser(&format!("GET {path}"))),
         }
     }
     if only && probes.is_empty() {
@@ -143,13 +137,13 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     let packages: Vec<&str> = stages::http_stages().map(|s| s.package).collect();
     stages::build(&packages, Profile::Debug)?;
     let www = stages::www();
-    let mut servers = Vec::new();
-    let mut notes = vec![working_copy_note()];
+    let (mut servers, mut notes) = (Vec::new(), vec![working_copy_note()]);
     if options.python {
         match Running::python(&www, Stdio::null())? {
             Some(python) => servers.push(("python".to_string(), python)),
-            None => notes
-                .push("python3 is not on the PATH: comparing steps 1, 3 and 4 only.".to_string()),
+            None => {
+                notes.push("python3 is not on the PATH: comparing steps 1, 3 and 4 only.".into())
+            }
         }
     }
     for stage in stages::http_stages() {
@@ -160,12 +154,11 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     let results = ask_all(&addresses, &options.probes);
     // Stop the servers before printing: nothing more to ask them.
     let names: Vec<String> = servers.into_iter().map(|(name, _)| name).collect();
-    let text = if options.raw {
-        render_raw(&names, &options.probes, &results)
+    if options.raw {
+        print!("{}", render_raw(&names, &options.probes, &results));
     } else {
-        render(&names, &options.probes, &results, &notes)
-    };
-    print!("{text}");
+        print!("{}", render(&names, &options.probes, &results, &notes));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -184,12 +177,14 @@ fn working_copy_note() -> String {
     }
 }
 
-/// What each server answered to each probe: `results[server][probe]`. The
-/// servers are asked in parallel, each one probe after the other.
-fn ask_all(addresses: &[SocketAddr], probes: &[Probe]) -> Vec<Vec<Result<Exchange, String>>> {
+/// What each server answered to each probe: `results[server][probe]`.
+type Results = Vec<Vec<Result<Exchange, String>>>;
+
+/// Asks the servers in parallel, each one probe after the other.
+fn ask_all(addresses: &[SocketAddr], probes: &[Probe]) -> Results {
     let ask = |address| -> Vec<_> {
-        let exchange = |probe: &Probe| stages::exchange(address, &probe.raw, TIMEOUT, LINGER);
-        let results = probes.iter().map(exchange);
+        let ask_one = |probe: &Probe| stages::exchange(address, &probe.raw, TIMEOUT, LINGER);
+        let results = probes.iter().map(ask_one);
         results
             .map(|result| result.map_err(|e| format!("{e:#}")))
             .collect()
@@ -198,76 +193,55 @@ fn ask_all(addresses: &[SocketAddr], probes: &[Probe]) -> Vec<Vec<Result<Exchang
     std::thread::scope(|scope| {
         let workers: Vec<_> = addresses
             .iter()
-            .map(|a| scope.spawn(move || ask(*a)))
+            .map(|&a| scope.spawn(move || ask(a)))
             .collect();
-        let joined = workers.into_iter().map(|w| w.join());
+        let joined = workers.into_iter().map(|worker| worker.join());
         joined
             .map(|answers| answers.unwrap_or_else(|_| panicked()))
             .collect()
     })
 }
 
-/// One server's answer, reduced to what the report shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Answer {
-    /// The status line, or a sentence saying why there is none.
-    status: String,
-    /// `Name: value` with varying values masked.
-    headers: Vec<(String, String)>,
-    body: String,
-    connection: &'static str,
+/// One server's answer as the report shows it: `(field, text)` pairs, each
+/// field named as the verdict names it. First `status` (the status line, or a
+/// sentence saying why there is none), `body` and `who closes`, then a
+/// `Name header` field per header, its text `Name: value` with varying values masked.
+type Answer = Vec<(String, String)>;
+
+fn answer(result: &Result<Exchange, String>) -> Answer {
+    let exchange = match result {
+        Ok(exchange) => exchange,
+        Err(error) => return fields(format!("(error: {error})"), "", ""),
+    };
+    let closes = if exchange.closed { "closed" } else { "open" };
+    if exchange.response.is_empty() {
+        let why = match exchange.closed {
+            true => "(closed without a response)".to_string(),
+            false => format!("(no response within {})", spelled(TIMEOUT)),
+        };
+        return fields(why, "", closes);
+    }
+    let body = match exchange.body() {
+        [] => "no body".to_string(),
+        body => format!("{} bytes fnv1a {:08x}", body.len(), fnv1a(body)),
+    };
+    let head = exchange.head();
+    let mut lines = head.split("\r\n");
+    let mut answer = fields(lines.next().unwrap_or_default().to_string(), &body, closes);
+    for (name, value) in lines.filter_map(|line| line.split_once(':')) {
+        let text = format!("{name}: {}", mask(name, value.trim()));
+        answer.push((format!("{name} header"), text));
+    }
+    answer
 }
 
-impl Answer {
-    fn of(result: &Result<Exchange, String>) -> Answer {
-        let without_response = |status: String, connection| Answer {
-            status,
-            headers: vec![],
-            body: String::new(),
-            connection,
-        };
-        let exchange = match result {
-            Ok(exchange) => exchange,
-            Err(error) => return without_response(format!("(error: {error})"), ""),
-        };
-        let connection = if exchange.closed { "closed" } else { "open" };
-        if exchange.response.is_empty() && exchange.closed {
-            return without_response("(closed without a response)".into(), connection);
-        } else if exchange.response.is_empty() {
-            let status = format!("(no response within {})", spelled(TIMEOUT));
-            return without_response(status, connection);
-        }
-        let head = exchange.head();
-        let mut lines = head.split("\r\n");
-        let status = lines.next().unwrap_or_default().to_string();
-        let headers = lines
-            .filter_map(|line| line.split_once(':'))
-            .map(|(name, value)| (name.to_string(), mask(name, value.trim())))
-            .collect();
-        let body = match exchange.body() {
-            [] => "no body".to_string(),
-            body => format!("{} bytes fnv1a {:08x}", body.len(), fnv1a(body)),
-        };
-        Answer {
-            status,
-            headers,
-            body,
-            connection,
-        }
-    }
-
-    /// The answer as `(field, value)` pairs, each field named as the verdict
-    /// names it: `status`, `body`, `who closes`, `Server header`...
-    fn fields(&self) -> Vec<(String, &str)> {
-        let mut fields = vec![
-            ("status".to_string(), self.status.as_str()),
-            ("body".to_string(), self.body.as_str()),
-            ("who closes".to_string(), self.connection),
-        ];
-        let headers = self.headers.iter();
-        fields.extend(headers.map(|(name, value)| (format!("{name} header"), value.as_str())));
-        fields
-    }
+/// The three fields every answer has.
+fn fields(status: String, body: &str, closes: &str) -> Answer {
+    vec![
+        ("status".to_string(), status),
+        ("body".to_string(), body.to_string()),
+        ("who closes".to_string(), closes.to_string()),
+    ]
 }
 
 /// A header value with what changes from run to run replaced by `*`: dates,
@@ -304,21 +278,17 @@ fn spelled(duration: Duration) -> String {
 /// The fields in which the answers are not all the same, in the order the
 /// answers show them.
 fn differences(answers: &[&Answer]) -> Vec<String> {
-    let all: Vec<Vec<(String, &str)>> = answers.iter().map(|a| a.fields()).collect();
-    let value = |fields: &[(String, &str)], name: &str| {
-        fields
+    let text = |answer: &Answer, field: &str| answer.iter().find(|(f, _)| f == field).cloned();
+    let mut fields: Vec<String> = Vec::new();
+    for (field, _) in answers.iter().copied().flatten() {
+        let differs = answers
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.to_string())
-    };
-    let mut names: Vec<String> = Vec::new();
-    for (name, _) in all.iter().flatten() {
-        let differs = all.iter().any(|f| value(f, name) != value(&all[0], name));
-        if differs && !names.contains(name) {
-            names.push(name.clone());
+            .any(|a| text(a, field) != text(answers[0], field));
+        if differs && !fields.contains(field) {
+            fields.push(field.clone());
         }
     }
-    names
+    fields
 }
 
 /// The steps grouped by identical answers: which agree, and what separates
@@ -363,17 +333,10 @@ fn verdict(steps: &[(&str, &Answer)]) -> String {
 
 /// The report: one block per probe, one row per server, then what differs
 /// between the Rust stages.
-fn render(
-    names: &[String],
-    probes: &[Probe],
-    results: &[Vec<Result<Exchange, String>>],
-    notes: &[String],
-) -> String {
+fn render(names: &[String], probes: &[Probe], results: &Results, notes: &[String]) -> String {
     let colour = super::colour();
-    let mut out = format!(
-        "The same requests to {}, all serving www/.\n",
-        names.join(", ")
-    );
+    let servers = names.join(", ");
+    let mut out = format!("The same requests to {servers}, all serving www/.\n");
     for note in notes {
         let _ = writeln!(out, "{note}");
     }
@@ -385,9 +348,9 @@ fn render(
     );
     // answers[probe][server]
     let answers: Vec<Vec<Answer>> = (0..probes.len())
-        .map(|index| results.iter().map(|r| Answer::of(&r[index])).collect())
+        .map(|index| results.iter().map(|r| answer(&r[index])).collect())
         .collect();
-    let statuses = answers.iter().flatten().map(|answer| answer.status.len());
+    let statuses = answers.iter().flatten().map(|answer| answer[0].1.len());
     let status_width = statuses.filter(|len| *len <= 30).max().unwrap_or(0);
     for (probe, answers) in probes.iter().zip(&answers) {
         let label = ansi("1", &probe.label, colour);
@@ -404,28 +367,23 @@ fn render_probe(names: &[String], answers: &[Answer], status_width: usize, colou
         .zip(answers)
         .filter_map(|(name, answer)| Some((name.strip_prefix("step ")?, answer)))
         .collect();
-    let step_answers: Vec<&Answer> = steps.iter().map(|(_, answer)| *answer).collect();
-    let differences = differences(&step_answers);
+    let differences = differences(&steps.iter().map(|(_, a)| *a).collect::<Vec<_>>());
     let mut out = String::new();
     for (name, answer) in names.iter().zip(answers) {
         // The flags mark where the steps differ, so python's row has none.
         let flagged = colour && name.starts_with("step");
-        let flag = |field: &str, text: &str| {
-            let differs = differences.iter().any(|d| d == field);
-            ansi("1;33", text, flagged && differs)
+        let flag = |(field, text): &(String, String), width: usize| {
+            let text = format!("{text:<width$}");
+            ansi("1;33", &text, flagged && differences.contains(field))
         };
-        let _ = writeln!(
-            out,
-            "  {name:<6}  {}  {}  {}",
-            flag("status", &format!("{:<status_width$}", answer.status)),
-            flag("body", &format!("{:<24}", answer.body)),
-            flag("who closes", answer.connection),
-        );
-        let headers: Vec<String> = answer
-            .headers
+        let (fixed, headers) = answer.split_at(3);
+        let row: Vec<String> = fixed
             .iter()
-            .map(|(n, v)| flag(&format!("{n} header"), &format!("{n}: {v}")))
+            .zip([status_width, 24, 0])
+            .map(|(f, w)| flag(f, w))
             .collect();
+        let _ = writeln!(out, "  {name:<6}  {}", row.join("  "));
+        let headers: Vec<String> = headers.iter().map(|field| flag(field, 0)).collect();
         for line in wrap(&headers, " | ", WIDTH - 10) {
             let _ = writeln!(out, "          {line}");
         }
@@ -436,11 +394,7 @@ fn render_probe(names: &[String], answers: &[Answer], status_width: usize, colou
 }
 
 /// `--raw`: each request and every response, byte for byte, `\r\n` visible.
-fn render_raw(
-    names: &[String],
-    probes: &[Probe],
-    results: &[Vec<Result<Exchange, String>>],
-) -> String {
+fn render_raw(names: &[String], probes: &[Probe], results: &Results) -> String {
     let mut out = String::new();
     for (index, probe) in probes.iter().enumerate() {
         let _ = writeln!(out, "=== {}\n>>> {}", probe.label, escape(&probe.raw));

@@ -70,12 +70,7 @@ fn only_drops_the_default_requests() {
 
 #[test]
 fn the_verdict_names_who_agrees_and_what_differs() {
-    let answer = |status: &str, connection| Answer {
-        status: status.into(),
-        headers: vec![],
-        body: "no body".into(),
-        connection,
-    };
+    let answer = |status: &str, connection| fields(status.into(), "no body", connection);
     let (open, closed) = (answer("200", "open"), answer("200", "closed"));
     let other = answer("400", "closed");
     assert_eq!(
@@ -94,20 +89,17 @@ fn the_verdict_names_who_agrees_and_what_differs() {
 
 #[test]
 fn differences_name_the_fields() {
-    let answer = |connection, server: &str| Answer {
-        status: "HTTP/1.1 200 OK".into(),
-        headers: vec![
-            ("Server".into(), server.into()),
-            ("Content-Length".into(), "3".into()),
-        ],
-        body: "3 bytes".into(),
-        connection,
+    let answer = |connection, server: &str| {
+        let mut answer = fields("HTTP/1.1 200 OK".into(), "3 bytes", connection);
+        answer.push(("Server header".into(), format!("Server: {server}")));
+        answer.push(("Content-Length header".into(), "Content-Length: 3".into()));
+        answer
     };
     let (a, b) = (answer("open", "tiny-http"), answer("closed", "tiny-http"));
     assert_eq!(differences(&[&a, &a]), Vec::<String>::new());
     assert_eq!(differences(&[&a, &b]), vec!["who closes"]);
     let mut c = answer("open", "x");
-    c.headers.push(("Connection".into(), "close".into()));
+    c.push(("Connection header".into(), "Connection: close".into()));
     assert_eq!(
         differences(&[&a, &c]),
         vec!["Server header", "Connection header"]
