@@ -123,7 +123,11 @@ impl Running {
     /// Starts `command`, which must print the `python -m http.server` banner
     /// ("Serving HTTP on ADDR port PORT ...") as its first line on stdout.
     pub(crate) fn start(name: &str, command: Command) -> Result<Running> {
-        let mut process = Process::start(name, command)?;
+        Running::of(name, Process::start(name, command)?)
+    }
+
+    /// Waits for `process`, started as in [`Running::start`], to be ready.
+    pub(crate) fn of(name: &str, mut process: Process) -> Result<Running> {
         let banner = process.wait_for_line(START_PATIENCE, |_| true);
         let banner = banner.unwrap_or_default();
         let mut words = banner.split_whitespace().skip_while(|w| *w != "port");

@@ -12,11 +12,12 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
+use crate::process::Process;
 use crate::stages::{self, Profile, Running, Stage};
 
 const USAGE: &str =
@@ -101,32 +102,26 @@ fn trace(stage: Stage) -> Result<String> {
         // back if the stage does not start.
         .stderr(std::fs::File::create(&errors)?);
     let name = format!("step {} under strace", stage.number);
-    let running = Running::start(&name, strace).map_err(|error| {
+    // Killing strace alone would leave the stage running, detached: the
+    // group is killed, strace and the stage with it.
+    let process = Process::start_group(&name, strace)?;
+    let running = Running::of(&name, process).map_err(|error| {
         let said = std::fs::read_to_string(&errors).unwrap_or_default();
         error.context(format!("strace said: {}", said.trim()))
     })?;
-    // strace started the stage, so the first line of its log is the stage's.
-    let text = std::fs::read_to_string(&log).context("strace wrote nothing")?;
-    let pid = text
-        .split_whitespace()
-        .next()
-        .and_then(|pid| pid.parse().ok());
-    let tracee = Tracee(pid.context("no pid in strace's log")?);
     // Who closes shows in the trace itself: no need to wait for it here.
     let linger = Duration::from_millis(50);
     stages::exchange(running.address, REQUEST.as_bytes(), PATIENCE, linger)?;
     // Wait (bounded) until the server has closed every descriptor of the
     // connection: the trace is then complete.
     let deadline = Instant::now() + PATIENCE;
-    let mut text = std::fs::read_to_string(&log)?;
-    while !connection_closed(&calls(&text, tracee.0)) && Instant::now() < deadline {
+    loop {
+        let calls = calls(&std::fs::read_to_string(&log)?);
+        if connection_closed(&calls) || Instant::now() >= deadline {
+            return Ok(render(stage, &calls));
+        }
         std::thread::sleep(Duration::from_millis(20));
-        text = std::fs::read_to_string(&log)?;
     }
-    let calls = calls(&text, tracee.0);
-    drop(tracee);
-    drop(running);
-    Ok(render(stage, &calls))
 }
 
 /// A temporary directory of our own, removed on drop.
@@ -147,20 +142,6 @@ impl Drop for Scratch {
     }
 }
 
-/// The traced stage. Killing strace would leave it running, detached: it is
-/// killed first, and strace then exits on its own.
-#[derive(Debug)]
-struct Tracee(u32);
-
-impl Drop for Tracee {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-KILL", &self.0.to_string()])
-            .stderr(Stdio::null())
-            .status();
-    }
-}
-
 /// One system call as strace printed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Call {
@@ -172,11 +153,6 @@ struct Call {
 }
 
 impl Call {
-    /// The first argument, e.g. the file descriptor of `close(4)`.
-    fn first_arg(&self) -> &str {
-        first_arg(&self.rest)
-    }
-
     /// The result: the first word after the last `= `.
     fn result(&self) -> &str {
         let result = self.rest.rsplit("= ").next().unwrap_or_default();
@@ -192,20 +168,24 @@ fn first_arg(rest: &str) -> &str {
 
 /// The calls in strace's log, from the first `socket` on, with the noise
 /// removed and threads named in order of appearance.
-fn calls(log: &str, main_pid: u32) -> Vec<Call> {
-    let mut threads: BTreeMap<String, String> = BTreeMap::new();
-    threads.insert(main_pid.to_string(), "main".into());
-    // A thread's name: "thread N" in order of appearance.
-    let thread_name = |threads: &mut BTreeMap<String, String>, pid: String| {
-        let next = threads.len();
-        threads
-            .entry(pid)
-            .or_insert_with(|| format!("thread {next}"))
-            .clone()
+fn calls(log: &str) -> Vec<Call> {
+    let lines = joined(log);
+    // strace started the stage, so the log's first line is the stage's.
+    let mut threads: Vec<String> = lines.iter().take(1).map(|(pid, _)| pid.clone()).collect();
+    let mut thread_name = |pid: &str| {
+        let known = threads.iter().position(|known| known == pid);
+        let number = known.unwrap_or_else(|| {
+            threads.push(pid.to_string());
+            threads.len() - 1
+        });
+        match number {
+            0 => "main".to_string(),
+            _ => format!("thread {number}"),
+        }
     };
     let mut out = Vec::new();
     let mut started = false;
-    for (pid, text) in joined(log) {
+    for (pid, text) in &lines {
         let Some((name, rest)) = text.split_once('(') else {
             continue;
         };
@@ -213,7 +193,7 @@ fn calls(log: &str, main_pid: u32) -> Vec<Call> {
         if !started || is_noise(name, rest) {
             continue;
         }
-        let thread = thread_name(&mut threads, pid);
+        let thread = thread_name(pid);
         // strace pads the result to a column; one space reads better here.
         let mut rest = match rest.rsplit_once(" = ") {
             Some((call, result)) => format!("({} = {result}", call.trim_end()),
@@ -222,7 +202,7 @@ fn calls(log: &str, main_pid: u32) -> Vec<Call> {
         if name.starts_with("clone") {
             // The flags say "a thread sharing our memory"; the result is its id.
             let id = rest.rsplit("= ").next().unwrap_or_default().trim();
-            rest = format!("(...) = {}", thread_name(&mut threads, id.to_string()));
+            rest = format!("(...) = {}", thread_name(id));
         }
         let name = name.to_string();
         out.push(Call { thread, name, rest });
@@ -279,10 +259,10 @@ fn connection_closed(calls: &[Call]) -> bool {
                 accepted = true;
                 open.push(call.result());
             }
-            "fcntl" if call.rest.contains("F_DUPFD") && open.contains(&call.first_arg()) => {
+            "fcntl" if call.rest.contains("F_DUPFD") && open.contains(&first_arg(&call.rest)) => {
                 open.push(call.result());
             }
-            "close" => open.retain(|fd| *fd != call.first_arg()),
+            "close" => open.retain(|fd| *fd != first_arg(&call.rest)),
             _ => {}
         }
     }

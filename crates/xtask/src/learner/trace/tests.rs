@@ -25,7 +25,7 @@ const LOG: &str = "\
 
 #[test]
 fn keeps_the_socket_life_cycle_and_names_threads() {
-    let calls = calls(LOG, 100);
+    let calls = calls(LOG);
     let names: Vec<&str> = calls.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,
@@ -48,24 +48,24 @@ fn keeps_the_socket_life_cycle_and_names_threads() {
 
 #[test]
 fn knows_when_the_connection_is_closed() {
-    assert!(connection_closed(&calls(LOG, 100)));
+    assert!(connection_closed(&calls(LOG)));
     let cut = LOG.rsplit_once("100 close(4)").unwrap().0;
-    assert!(!connection_closed(&calls(cut, 100)));
+    assert!(!connection_closed(&calls(cut)));
     let before = LOG.split_once("101 accept4").unwrap().0;
-    assert!(!connection_closed(&calls(before, 100)), "no connection yet");
+    assert!(!connection_closed(&calls(before)), "no connection yet");
 }
 
 #[test]
 fn a_call_cut_off_mid_line_is_left_out() {
     let log = "7 socket(AF_INET) = 3\n7 accept4(3, ";
-    let calls = calls(log, 7);
+    let calls = calls(log);
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].name, "socket");
 }
 
 #[test]
 fn the_report_has_a_legend_for_the_calls_it_shows() {
-    let text = render(stages::stage("1").unwrap(), &calls(LOG, 100));
+    let text = render(stages::stage("1").unwrap(), &calls(LOG));
     assert!(text.contains("Legend: socket: a new TCP endpoint"));
     assert!(
         text.lines().all(|line| line.len() <= 100
