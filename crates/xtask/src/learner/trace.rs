@@ -10,8 +10,6 @@
 //! follows them), step 4's from one thread, in the order our code makes them.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -85,9 +83,10 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
 
 /// Runs `stage` under strace for one request; returns the report.
 fn trace(stage: Stage) -> Result<String> {
-    let scratch = Scratch::new()?;
-    let log = scratch.0.join("strace.txt");
-    let errors = scratch.0.join("stderr.txt");
+    // strace's whole log stays there, to read after the report.
+    let dir = stages::target_dir().join("trace");
+    std::fs::create_dir_all(&dir)?;
+    let (log, errors) = (dir.join("strace.txt"), dir.join("stderr.txt"));
     let mut strace = Command::new("strace");
     strace
         .args(["-f", "-qq", "-s", "40", "-e", "signal=none", "-e"])
@@ -121,24 +120,6 @@ fn trace(stage: Stage) -> Result<String> {
             return Ok(render(stage, &calls));
         }
         std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// A temporary directory of our own, removed on drop.
-#[derive(Debug)]
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Result<Scratch> {
-        let dir = std::env::temp_dir().join(format!("pico-trace-{}", std::process::id()));
-        std::fs::create_dir_all(&dir)?;
-        Ok(Scratch(dir))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -270,13 +251,19 @@ fn connection_closed(calls: &[Call]) -> bool {
 }
 
 fn render(stage: Stage, calls: &[Call]) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Step {} ({}) serving one request, GET /, under\n  strace -f -e trace={SYSCALLS}\n\
-         Left out: the start-up before the first socket() (loading libraries) and writes to the terminal.",
-        stage.number, stage.package
-    );
+    let legend: Vec<String> = LEGEND
+        .iter()
+        .filter(|(name, _)| calls.iter().any(|call| call.name == *name))
+        .map(|(name, meaning)| format!("{name}: {meaning}"))
+        .collect();
+    // Lines of at most 100 characters, broken between words.
+    let legend = format!("Legend: {}.", legend.join("; "));
+    let words: Vec<String> = legend.split(' ').map(str::to_string).collect();
+    let legend = super::wrap(&words, " ", 100).join("\n");
+    let lines: String = calls
+        .iter()
+        .map(|call| format!("{:<9} {}{}\n", call.thread, call.name, call.rest))
+        .collect();
     // Each call's name and count, in order of first appearance.
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for call in calls {
@@ -285,29 +272,20 @@ fn render(stage: Stage, calls: &[Call]) -> String {
             None => counts.push((&call.name, 1)),
         }
     }
-    let legend: Vec<String> = LEGEND
-        .iter()
-        .filter(|(name, _)| counts.iter().any(|(seen, _)| seen == name))
-        .map(|(name, meaning)| format!("{name}: {meaning}"))
-        .collect();
-    // Lines of at most 100 characters, broken between words.
-    let legend = format!("Legend: {}.", legend.join("; "));
-    let words: Vec<String> = legend.split(' ').map(str::to_string).collect();
-    let _ = writeln!(out, "{}\n", super::wrap(&words, " ", 100).join("\n"));
-    for call in calls {
-        let _ = writeln!(out, "{:<9} {}{}", call.thread, call.name, call.rest);
-    }
     let counts: Vec<String> = counts
         .iter()
         .map(|(name, n)| format!("{name} {n}"))
         .collect();
-    let _ = writeln!(
-        out,
-        "(then the server waits again, in accept4, for the next client)\n\n{} calls: {}",
+    format!(
+        "Step {} ({}) serving one request, GET /, under\n  strace -f -e trace={SYSCALLS}\n\
+         Left out: the start-up before the first socket() (loading libraries) and writes to the terminal.\n\
+         {legend}\n\n{lines}(then the server waits again, in accept4, for the next client)\n\n\
+         {} calls: {}\n",
+        stage.number,
+        stage.package,
         calls.len(),
         counts.join(", ")
-    );
-    out
+    )
 }
 
 #[cfg(test)]
