@@ -41,9 +41,8 @@ const fn stage_of(number: u8, package: &'static str, http: bool) -> Stage {
 /// The stage numbered `number` (1 to 4).
 pub(crate) fn stage(number: &str) -> Result<Stage> {
     STAGES
-        .iter()
+        .into_iter()
         .find(|s| s.number.to_string() == number.trim())
-        .copied()
         .with_context(|| format!("'{number}' is not a stage: use 1, 2, 3 or 4"))
 }
 
@@ -55,10 +54,8 @@ pub(crate) fn http_stages() -> impl Iterator<Item = Stage> {
 /// The top of the workspace.
 pub(crate) fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .nth(2)
-        .map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
+    let root = manifest.ancestors().nth(2).unwrap_or(manifest);
+    root.to_path_buf()
 }
 
 /// The sample site every stage serves by default.
@@ -203,11 +200,8 @@ impl Exchange {
 
     /// The status code, or 0 when the server sent no status line.
     pub(crate) fn status(&self) -> u16 {
-        self.head()
-            .split(' ')
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0)
+        let code = self.head().split(' ').nth(1).and_then(|c| c.parse().ok());
+        code.unwrap_or(0)
     }
 }
 

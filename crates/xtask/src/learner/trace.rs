@@ -133,12 +133,10 @@ struct Call {
     rest: String,
 }
 
-impl Call {
-    /// The result: the first word after the last `= `.
-    fn result(&self) -> &str {
-        let result = self.rest.rsplit("= ").next().unwrap_or_default();
-        result.split(' ').next().unwrap_or_default()
-    }
+/// The result of a call's `(args) = result`: the first word after the last `= `.
+fn result(rest: &str) -> &str {
+    let result = rest.rsplit("= ").next().unwrap_or_default();
+    result.split(' ').next().unwrap_or_default()
 }
 
 /// The first argument of a call's `(args) = result`.
@@ -182,8 +180,7 @@ fn calls(log: &str) -> Vec<Call> {
         };
         if name.starts_with("clone") {
             // The flags say "a thread sharing our memory"; the result is its id.
-            let id = rest.rsplit("= ").next().unwrap_or_default().trim();
-            rest = format!("(...) = {}", thread_name(id));
+            rest = format!("(...) = {}", thread_name(result(&rest)));
         }
         let name = name.to_string();
         out.push(Call { thread, name, rest });
@@ -238,10 +235,10 @@ fn connection_closed(calls: &[Call]) -> bool {
         match call.name.as_str() {
             "accept4" | "accept" if !accepted => {
                 accepted = true;
-                open.push(call.result());
+                open.push(result(&call.rest));
             }
             "fcntl" if call.rest.contains("F_DUPFD") && open.contains(&first_arg(&call.rest)) => {
-                open.push(call.result());
+                open.push(result(&call.rest));
             }
             "close" => open.retain(|fd| *fd != first_arg(&call.rest)),
             _ => {}
