@@ -17,12 +17,15 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::process::{Command, ExitCode};
+use std::sync::LazyLock;
 
 use anyhow::{Context, Result, bail};
+use regex_lite::Regex;
 use similar::udiff::UnifiedHunkHeader;
 use similar::{Algorithm, DiffTag, capture_diff_slices_by_key, group_diff_ops};
 
 use crate::generated::Generated;
+use crate::pattern;
 use crate::stages::{self, STAGES, Stage};
 
 const USAGE: &str = "\
@@ -31,41 +34,39 @@ usage: just diff A B [--worktree]  what changed from stage A to stage B (stages 
        just diff --all             write the book's diffs into docs/src/diffs/
        just diff --all --check     fail if docs/src/diffs/ is not up to date";
 
-/// Lines of unchanged context around each change, as in `diff -u`; the line
-/// diff itself is the `similar` crate's Myers diff.
+/// Lines of unchanged context around each change, as in `diff -u`.
 const CONTEXT: usize = 3;
 
 /// The diffs committed for the book, `(from, to)`: the consecutive ones, and
 /// step 1 to step 3, the listener chapter's change without the tangent between.
-const BOOK_DIFFS: [(u8, u8); 4] = [(1, 2), (2, 3), (3, 4), (1, 3)];
+const BOOK_DIFFS: [(usize, usize); 4] = [(1, 2), (2, 3), (3, 4), (1, 3)];
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     if crate::help(args, USAGE) {
         return Ok(ExitCode::SUCCESS);
     }
-    let mut words: Vec<&str> = args.iter().map(String::as_str).collect();
-    let worktree = words.contains(&"--worktree");
-    words.retain(|word| *word != "--worktree");
+    let worktree = args.iter().any(|a| a == "--worktree");
+    let words: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|w| *w != "--worktree")
+        .collect();
     match words.as_slice() {
         ["--all"] => write_book_diffs(false),
         ["--all", "--check"] | ["--check", "--all"] => write_book_diffs(true),
         [a, b] => show(a, b, Tree::choose(worktree)),
-        _ => Ok(usage("expected two stage numbers")),
+        _ => Ok(crate::usage_error("expected two stage numbers", USAGE)),
     }
-}
-
-fn usage(problem: &str) -> ExitCode {
-    crate::usage_error(problem, USAGE)
 }
 
 /// Prints the diff from stage `a` to stage `b`, coloured on a terminal.
 fn show(a: &str, b: &str, tree: Tree) -> Result<ExitCode> {
     let (Ok(from), Ok(to)) = (stages::stage(a), stages::stage(b)) else {
         let problem = format!("'{a}' and '{b}' must be stage numbers, 1 to 4");
-        return Ok(usage(&problem));
+        return Ok(crate::usage_error(&problem, USAGE));
     };
     if from == to {
-        return Ok(usage("give two different stages"));
+        return Ok(crate::usage_error("give two different stages", USAGE));
     }
     let text = diff_stages(tree, from, to)?;
     // The title line first, then where the stages come from.
@@ -78,19 +79,18 @@ fn show(a: &str, b: &str, tree: Tree) -> Result<ExitCode> {
 /// Writes (or, with `check`, compares) the diffs the book links to, from the
 /// working copy: they are committed together with the stages they show.
 fn write_book_diffs(check: bool) -> Result<ExitCode> {
-    let stage = |n: u8| STAGES[usize::from(n) - 1];
-    let diff = |(from, to): (u8, u8)| -> Result<(String, String)> {
-        let text = diff_stages(Tree::Worktree, stage(from), stage(to))?;
+    let diff = |(from, to): (usize, usize)| -> Result<(String, String)> {
+        let text = diff_stages(Tree::Worktree, STAGES[from - 1], STAGES[to - 1])?;
         Ok((format!("step{from}-to-step{to}.diff"), text))
     };
-    let diffs = Generated {
+    Generated {
         dir: "docs/src/diffs",
         extension: "diff",
         command: "just diffs",
         files: BOOK_DIFFS.into_iter().map(diff).collect::<Result<_>>()?,
         skipped: Vec::new(),
-    };
-    diffs.write_or_check(check)
+    }
+    .write_or_check(check)
 }
 
 /// Where the stages' files are read from.
@@ -139,24 +139,21 @@ impl Tree {
         }
     }
 
-    /// The paths under `crates/PACKAGE/`, relative to it.
+    /// The paths under `crates/PACKAGE/` (on disk: its Rust files and
+    /// manifest), relative to it.
     fn list(self, package: &str) -> Result<Vec<String>> {
-        let prefix = format!("crates/{package}/");
+        let dir = format!("crates/{package}");
         if self == Tree::Head {
-            let listing = git(&["ls-tree", "-r", "--name-only", "HEAD", "--", &prefix])?;
-            return Ok(listing
-                .lines()
-                .filter_map(|l| l.strip_prefix(&prefix).map(str::to_string))
-                .collect());
+            // Run in a subdirectory, git lists that directory, relative to it.
+            let listing = git(&["-C", &dir, "ls-tree", "-r", "--name-only", "HEAD"])?;
+            return Ok(listing.lines().map(str::to_string).collect());
         }
-        let root = stages::workspace_root().join(&prefix);
-        let files = crate::course::book::files_under(&root, "rs")?;
-        let mut paths: Vec<String> = files
-            .iter()
-            .filter_map(|f| f.strip_prefix(&root).ok())
-            .map(|f| f.to_string_lossy().replace('\\', "/"))
-            .collect();
-        paths.push("Cargo.toml".to_string());
+        let root = stages::workspace_root().join(&dir);
+        let mut paths = vec!["Cargo.toml".to_string()];
+        for file in crate::course::book::files_under(&root, "rs")? {
+            let path = file.strip_prefix(&root).unwrap_or(&file);
+            paths.push(path.to_string_lossy().replace('\\', "/"));
+        }
         Ok(paths)
     }
 
@@ -185,18 +182,15 @@ fn git(args: &[&str]) -> Result<String> {
 
 /// The files of `stages` (tracked or new) that differ from `HEAD`.
 pub(crate) fn modified_files(stages: &[Stage]) -> Vec<String> {
-    let dirs: Vec<String> = stages
-        .iter()
-        .map(|s| format!("crates/{}", s.package))
-        .collect();
-    let mut args = vec!["status", "--porcelain", "--untracked-files=all", "--"];
-    args.extend(dirs.iter().map(String::as_str));
-    let status = git(&args).unwrap_or_default();
+    let in_stages = |path: &&str| {
+        let dir = |s: &Stage| format!("crates/{}/", s.package);
+        stages.iter().any(|s| path.starts_with(&dir(s)))
+    };
+    let status = git(&["status", "--porcelain", "--untracked-files=all", "crates"]);
     // Each line is `XY PATH`: two status letters, a space, the path.
-    status
-        .lines()
-        .filter_map(|l| Some(l.get(3..)?.to_string()))
-        .collect()
+    let status = status.unwrap_or_default();
+    let paths = status.lines().filter_map(|l| l.get(3..)).filter(in_stages);
+    paths.map(str::to_string).collect()
 }
 
 /// A file as one stage has it.
@@ -235,14 +229,9 @@ fn sources(tree: Tree, stage: Stage) -> Result<BTreeMap<String, Source>> {
 /// The text without the book's `// ANCHOR: name` and `// ANCHOR_END: name`
 /// lines: mdBook drops them from listings, and so does the diff.
 fn without_anchors(text: &str) -> String {
-    text.lines()
-        .filter(|l| {
-            let l = l.trim_start();
-            !(l.starts_with("//") || l.starts_with('#'))
-                || !(l.contains("ANCHOR:") || l.contains("ANCHOR_END:"))
-        })
-        .map(|l| format!("{l}\n"))
-        .collect()
+    static ANCHOR: LazyLock<Regex> = LazyLock::new(|| pattern(r"^\s*(//|#).*ANCHOR(_END)?:"));
+    let kept = text.lines().filter(|l| !ANCHOR.is_match(l));
+    kept.map(|l| format!("{l}\n")).collect()
 }
 
 /// The order a reader meets the files in: the manifest, the crate root, the
@@ -279,22 +268,20 @@ fn diff_stages(tree: Tree, from: Stage, to: Stage) -> Result<String> {
     let mut roles: Vec<&String> = old.keys().chain(new.keys()).collect();
     roles.sort_by_key(|role| reading_order(role));
     roles.dedup();
-    // (role, state in the file list, hunks)
-    let rows: Vec<(&String, String, String)> = roles
+    let rows: Vec<_> = roles
         .into_iter()
-        .map(|role| {
-            let (state, hunks) = file_row(old.get(role), new.get(role), from);
-            (role, state, hunks)
-        })
+        .map(|role| (role, file_row(old.get(role), new.get(role), from)))
         .collect();
-    let mut out = title(from, to);
-    out.push_str("#\n# Files:\n");
+    let mut out = title(from, to) + "#\n# Files:\n";
     for group in ["new", "changed", "unchanged", "only"] {
-        for (role, state, _) in rows.iter().filter(|(_, state, _)| state.starts_with(group)) {
+        for (role, (state, _)) in rows
+            .iter()
+            .filter(|(_, (state, _))| state.starts_with(group))
+        {
             let _ = writeln!(out, "#   {role:<24} {state}");
         }
     }
-    rows.iter().for_each(|(_, _, hunks)| out.push_str(hunks));
+    rows.iter().for_each(|(_, (_, hunks))| out.push_str(hunks));
     Ok(out)
 }
 
@@ -370,8 +357,7 @@ fn file_diff(names: (&str, &str), before: &str, after: &str) -> (String, usize, 
 /// The diff with ANSI colours: red deletions, green insertions, cyan hunk
 /// headers, bold file headers and notes.
 fn paint(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
-    for line in text.lines() {
+    let paint_line = |line: &str| {
         let colour = match line.as_bytes() {
             [b'+', b'+', b'+', ..] | [b'-', b'-', b'-', ..] | [b'#', ..] => "1",
             [b'+', ..] => "32",
@@ -379,9 +365,9 @@ fn paint(text: &str) -> String {
             [b'@', b'@', ..] => "36",
             _ => "",
         };
-        let _ = writeln!(out, "{}", super::ansi(colour, line, !colour.is_empty()));
-    }
-    out
+        super::ansi(colour, line, !colour.is_empty()) + "\n"
+    };
+    text.lines().map(paint_line).collect()
 }
 
 #[cfg(test)]
