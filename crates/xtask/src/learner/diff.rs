@@ -45,12 +45,9 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     if crate::help(args, USAGE) {
         return Ok(ExitCode::SUCCESS);
     }
-    let worktree = args.iter().any(|a| a == "--worktree");
-    let words: Vec<&str> = args
-        .iter()
-        .map(String::as_str)
-        .filter(|w| *w != "--worktree")
-        .collect();
+    let mut words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let worktree = words.contains(&"--worktree");
+    words.retain(|word| *word != "--worktree");
     match words.as_slice() {
         ["--all"] => write_book_diffs(false),
         ["--all", "--check"] | ["--check", "--all"] => write_book_diffs(true),
@@ -76,8 +73,7 @@ fn show(a: &str, b: &str, tree: Tree) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes (or, with `check`, compares) the diffs the book links to, from the
-/// working copy: they are committed together with the stages they show.
+/// Writes (or, with `check`, compares) the diffs the book links to.
 fn write_book_diffs(check: bool) -> Result<ExitCode> {
     let diff = |(from, to): (usize, usize)| -> Result<(String, String)> {
         let text = diff_stages(Tree::Worktree, STAGES[from - 1], STAGES[to - 1])?;
@@ -93,14 +89,12 @@ fn write_book_diffs(check: bool) -> Result<ExitCode> {
     .write_or_check(check)
 }
 
-/// Where the stages' files are read from.
+/// Where the stages' files are read from: git's `HEAD`, or the files on disk,
+/// asked for (`Worktree`) or because there is no git history (`NoGit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tree {
-    /// As committed: git's `HEAD`.
     Head,
-    /// The files on disk, with whatever the reader changed.
     Worktree,
-    /// The files on disk, because there is no git history to read.
     NoGit,
 }
 
@@ -119,15 +113,11 @@ impl Tree {
     /// The header lines saying where the stages come from, with the files of
     /// `stages` that differ from `HEAD` when the working copy is shown.
     fn describe(self, stages: &[Stage]) -> String {
+        let head = "# The stages as committed (git HEAD); --worktree shows your working copy.\n";
+        let disk = "# The stages as on disk (no git history here to show them as committed).\n";
         match self {
-            Tree::Head => {
-                "# The stages as committed (git HEAD); --worktree shows your working copy.\n"
-                    .to_string()
-            }
-            Tree::NoGit => {
-                "# The stages as on disk (no git history here to show them as committed).\n"
-                    .to_string()
-            }
+            Tree::Head => head.to_string(),
+            Tree::NoGit => disk.to_string(),
             Tree::Worktree => {
                 let list: String = modified_files(stages)
                     .iter()
@@ -194,7 +184,6 @@ pub(crate) fn modified_files(stages: &[Stage]) -> Vec<String> {
 }
 
 /// A file as one stage has it.
-#[derive(Debug)]
 struct Source {
     stage: Stage,
     /// The file's name in the diff's `---` and `+++` lines: `step1/src/main.rs`.
@@ -205,7 +194,7 @@ struct Source {
 /// The files of `stage` that the diff looks at: `Cargo.toml` and `src/`, but
 /// not the unit tests (`tests.rs`, like `tests/`, tell their own story). By
 /// role: their path, except for step 2's sources (the echo pair), which play
-/// roles of their own.
+/// roles of their own: `echo: PATH`.
 fn sources(tree: Tree, stage: Stage) -> Result<BTreeMap<String, Source>> {
     let mut files = BTreeMap::new();
     for path in tree.list(stage.package)? {
@@ -216,12 +205,8 @@ fn sources(tree: Tree, stage: Stage) -> Result<BTreeMap<String, Source>> {
         }
         let text = without_anchors(&tree.read(stage.package, &path)?);
         let name = format!("step{}/{path}", stage.number);
-        let role = if source && !stage.http {
-            format!("echo: {path}")
-        } else {
-            path
-        };
-        files.insert(role, Source { stage, name, text });
+        let echo = if source && !stage.http { "echo: " } else { "" };
+        files.insert(format!("{echo}{path}"), Source { stage, name, text });
     }
     Ok(files)
 }
@@ -274,10 +259,10 @@ fn diff_stages(tree: Tree, from: Stage, to: Stage) -> Result<String> {
         .collect();
     let mut out = title(from, to) + "#\n# Files:\n";
     for group in ["new", "changed", "unchanged", "only"] {
-        for (role, (state, _)) in rows
+        let in_group = rows
             .iter()
-            .filter(|(_, (state, _))| state.starts_with(group))
-        {
+            .filter(|(_, (state, _))| state.starts_with(group));
+        for (role, (state, _)) in in_group {
             let _ = writeln!(out, "#   {role:<24} {state}");
         }
     }
