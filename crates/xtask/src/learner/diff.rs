@@ -24,7 +24,6 @@ use regex_lite::Regex;
 use similar::udiff::UnifiedHunkHeader;
 use similar::{Algorithm, DiffTag, capture_diff_slices_by_key, group_diff_ops};
 
-use crate::generated::Generated;
 use crate::pattern;
 use crate::stages::{self, STAGES, Stage};
 
@@ -33,9 +32,6 @@ usage: just diff A B [--worktree]  what changed from stage A to stage B (stages 
                                    as committed (git HEAD), or in your working copy
        just diff --all             write the book's diffs into docs/src/diffs/
        just diff --all --check     fail if docs/src/diffs/ is not up to date";
-
-/// Lines of unchanged context around each change, as in `diff -u`.
-const CONTEXT: usize = 3;
 
 /// The diffs committed for the book, `(from, to)`: the consecutive ones, and
 /// step 1 to step 3, the listener chapter's change without the tangent between.
@@ -79,7 +75,7 @@ fn write_book_diffs(check: bool) -> Result<ExitCode> {
         let text = diff_stages(Tree::Worktree, STAGES[from - 1], STAGES[to - 1])?;
         Ok((format!("step{from}-to-step{to}.diff"), text))
     };
-    Generated {
+    crate::generated::Generated {
         dir: "docs/src/diffs",
         extension: "diff",
         command: "just diffs",
@@ -173,8 +169,8 @@ fn git(args: &[&str]) -> Result<String> {
 /// The files of `stages` (tracked or new) that differ from `HEAD`.
 pub(crate) fn modified_files(stages: &[Stage]) -> Vec<String> {
     let in_stages = |path: &&str| {
-        let dir = |s: &Stage| format!("crates/{}/", s.package);
-        stages.iter().any(|s| path.starts_with(&dir(s)))
+        let package = path.split('/').nth(1);
+        stages.iter().any(|s| Some(s.package) == package)
     };
     let status = git(&["status", "--porcelain", "--untracked-files=all", "crates"]);
     // Each line is `XY PATH`: two status letters, a space, the path.
@@ -193,8 +189,7 @@ struct Source {
 
 /// The files of `stage` that the diff looks at: `Cargo.toml` and `src/`, but
 /// not the unit tests (`tests.rs`, like `tests/`, tell their own story). By
-/// role: their path, except for step 2's sources (the echo pair), which play
-/// roles of their own: `echo: PATH`.
+/// role: their path, or `echo: PATH` for step 2's echo pair.
 fn sources(tree: Tree, stage: Stage) -> Result<BTreeMap<String, Source>> {
     let mut files = BTreeMap::new();
     for path in tree.list(stage.package)? {
@@ -219,14 +214,6 @@ fn without_anchors(text: &str) -> String {
     kept.map(|l| format!("{l}\n")).collect()
 }
 
-/// The order a reader meets the files in: the manifest, the crate root, the
-/// program, then the modules alphabetically.
-fn reading_order(role: &str) -> (usize, &str) {
-    let first = ["Cargo.toml", "src/lib.rs", "src/main.rs"];
-    let rank = first.iter().position(|f| *f == role);
-    (rank.unwrap_or(first.len()), role)
-}
-
 /// A line with every stage's crate name (`step3-pico-tcp`, `step3_pico_tcp`)
 /// replaced by one placeholder, for comparing lines across stages.
 fn normalise(line: &str) -> String {
@@ -240,33 +227,35 @@ fn normalise(line: &str) -> String {
 fn diff_stages(tree: Tree, from: Stage, to: Stage) -> Result<String> {
     let new = sources(tree, to)?;
     // A file that `from` lacks is compared with the nearest earlier stage
-    // that has it: the stages are read oldest first, so that a nearer one
-    // overwrites, and `from` last.
-    let earlier = STAGES
-        .iter()
-        .filter(|s| s.number < to.number && s.number != from.number);
+    // that has it: the stages before `to` are read oldest first, so that a
+    // nearer one overwrites, and `from` last, so that its files win.
+    let earlier = STAGES.iter().filter(|s| s.number < to.number);
     let mut old = BTreeMap::new();
     for stage in earlier.chain([&from]) {
         let files = sources(tree, *stage)?.into_iter();
         old.extend(files.filter(|(role, _)| *stage == from || new.contains_key(role)));
     }
     let mut roles: Vec<&String> = old.keys().chain(new.keys()).collect();
-    roles.sort_by_key(|role| reading_order(role));
+    // The order a reader meets the files in: the manifest, the crate root,
+    // the program, then the modules alphabetically.
+    let first = ["Cargo.toml", "src/lib.rs", "src/main.rs"];
+    roles.sort_by_key(|role| {
+        let rank = first.iter().position(|f| f == role);
+        (rank.unwrap_or(first.len()), *role)
+    });
     roles.dedup();
-    let rows: Vec<_> = roles
-        .into_iter()
-        .map(|role| (role, file_row(old.get(role), new.get(role), from)))
-        .collect();
+    let mut rows = Vec::new();
+    for role in roles {
+        let (state, hunks) = file_row(old.get(role), new.get(role), from);
+        rows.push((role, state, hunks));
+    }
     let mut out = title(from, to) + "#\n# Files:\n";
     for group in ["new", "changed", "unchanged", "only"] {
-        let in_group = rows
-            .iter()
-            .filter(|(_, (state, _))| state.starts_with(group));
-        for (role, (state, _)) in in_group {
+        for (role, state, _) in rows.iter().filter(|(_, state, _)| state.starts_with(group)) {
             let _ = writeln!(out, "#   {role:<24} {state}");
         }
     }
-    rows.iter().for_each(|(_, (_, hunks))| out.push_str(hunks));
+    rows.iter().for_each(|(_, _, hunks)| out.push_str(hunks));
     Ok(out)
 }
 
@@ -329,7 +318,8 @@ fn file_diff(names: (&str, &str), before: &str, after: &str) -> (String, usize, 
         return (String::new(), 0, 0);
     }
     let mut out = format!("--- {}\n+++ {}\n", names.0, names.1);
-    for hunk in group_diff_ops(ops, CONTEXT) {
+    // Three lines of unchanged context around each change, as in `diff -u`.
+    for hunk in group_diff_ops(ops, 3) {
         let _ = writeln!(out, "{}", UnifiedHunkHeader::new(&hunk));
         for change in hunk.iter().flat_map(|op| op.iter_changes(&old, &new)) {
             let line = change.new_index().map_or(change.value(), |i| new[i]);
