@@ -19,7 +19,7 @@ use std::io::Write as _;
 use std::process::{Command, ExitCode};
 use std::sync::LazyLock;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, ensure};
 use regex_lite::Regex;
 use similar::udiff::UnifiedHunkHeader;
 use similar::{Algorithm, DiffTag, capture_diff_slices_by_key, group_diff_ops};
@@ -125,8 +125,7 @@ impl Tree {
         }
     }
 
-    /// The paths under `crates/PACKAGE/` (on disk: its Rust files and
-    /// manifest), relative to it.
+    /// The paths under `crates/PACKAGE/`, relative to it (on disk: its manifest and Rust files).
     fn list(self, package: &str) -> Result<Vec<String>> {
         let dir = format!("crates/{package}");
         if self == Tree::Head {
@@ -160,9 +159,7 @@ fn git(args: &[&str]) -> Result<String> {
         .current_dir(stages::workspace_root())
         .output()
         .context("cannot run git")?;
-    if !output.status.success() {
-        bail!("git {args:?} failed");
-    }
+    ensure!(output.status.success(), "git {args:?} failed");
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
@@ -303,10 +300,9 @@ fn file_row(before: Option<&Source>, after: Option<&Source>, from: Stage) -> (St
     (state, hunks)
 }
 
-/// The unified diff of one file (empty when nothing changed), with the
-/// number of lines added and removed. Lines are compared with the crate names
-/// made equal, so `similar` gets the key to compare by, and the hunks are
-/// written here: an unchanged line is shown as stage `to` has it.
+/// The unified diff of one file (empty when nothing changed) and the number of
+/// lines added and removed. Lines compare with the crate names made equal (the
+/// key given to `similar`); unchanged lines are written as `after` has them.
 fn file_diff(names: (&str, &str), before: &str, after: &str) -> (String, usize, usize) {
     let old: Vec<&str> = before.lines().collect();
     let new: Vec<&str> = after.lines().collect();
