@@ -17,12 +17,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::process::{Command, ExitCode};
+use std::sync::LazyLock;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, ensure};
+use regex_lite::Regex;
 use similar::udiff::UnifiedHunkHeader;
 use similar::{Algorithm, DiffTag, capture_diff_slices_by_key, group_diff_ops};
 
-use crate::generated::Generated;
+use crate::pattern;
 use crate::stages::{self, STAGES, Stage};
 
 const USAGE: &str = "\
@@ -31,13 +33,9 @@ usage: just diff A B [--worktree]  what changed from stage A to stage B (stages 
        just diff --all             write the book's diffs into docs/src/diffs/
        just diff --all --check     fail if docs/src/diffs/ is not up to date";
 
-/// Lines of unchanged context around each change, as in `diff -u`; the line
-/// diff itself is the `similar` crate's Myers diff.
-const CONTEXT: usize = 3;
-
 /// The diffs committed for the book, `(from, to)`: the consecutive ones, and
 /// step 1 to step 3, the listener chapter's change without the tangent between.
-const BOOK_DIFFS: [(u8, u8); 4] = [(1, 2), (2, 3), (3, 4), (1, 3)];
+const BOOK_DIFFS: [(usize, usize); 4] = [(1, 2), (2, 3), (3, 4), (1, 3)];
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
     if crate::help(args, USAGE) {
@@ -50,22 +48,18 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         ["--all"] => write_book_diffs(false),
         ["--all", "--check"] | ["--check", "--all"] => write_book_diffs(true),
         [a, b] => show(a, b, Tree::choose(worktree)),
-        _ => Ok(usage("expected two stage numbers")),
+        _ => Ok(crate::usage_error("expected two stage numbers", USAGE)),
     }
-}
-
-fn usage(problem: &str) -> ExitCode {
-    crate::usage_error(problem, USAGE)
 }
 
 /// Prints the diff from stage `a` to stage `b`, coloured on a terminal.
 fn show(a: &str, b: &str, tree: Tree) -> Result<ExitCode> {
     let (Ok(from), Ok(to)) = (stages::stage(a), stages::stage(b)) else {
         let problem = format!("'{a}' and '{b}' must be stage numbers, 1 to 4");
-        return Ok(usage(&problem));
+        return Ok(crate::usage_error(&problem, USAGE));
     };
     if from == to {
-        return Ok(usage("give two different stages"));
+        return Ok(crate::usage_error("give two different stages", USAGE));
     }
     let text = diff_stages(tree, from, to)?;
     // The title line first, then where the stages come from.
@@ -75,32 +69,28 @@ fn show(a: &str, b: &str, tree: Tree) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes (or, with `check`, compares) the diffs the book links to, from the
-/// working copy: they are committed together with the stages they show.
+/// Writes (or, with `check`, compares) the diffs the book links to.
 fn write_book_diffs(check: bool) -> Result<ExitCode> {
-    let stage = |n: u8| STAGES[usize::from(n) - 1];
-    let diff = |(from, to): (u8, u8)| -> Result<(String, String)> {
-        let text = diff_stages(Tree::Worktree, stage(from), stage(to))?;
+    let diff = |(from, to): (usize, usize)| -> Result<(String, String)> {
+        let text = diff_stages(Tree::Worktree, STAGES[from - 1], STAGES[to - 1])?;
         Ok((format!("step{from}-to-step{to}.diff"), text))
     };
-    let diffs = Generated {
+    crate::generated::Generated {
         dir: "docs/src/diffs",
         extension: "diff",
         command: "just diffs",
         files: BOOK_DIFFS.into_iter().map(diff).collect::<Result<_>>()?,
         skipped: Vec::new(),
-    };
-    diffs.write_or_check(check)
+    }
+    .write_or_check(check)
 }
 
-/// Where the stages' files are read from.
+/// Where the stages' files are read from: git's `HEAD`, or the files on disk,
+/// asked for (`Worktree`) or because there is no git history (`NoGit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tree {
-    /// As committed: git's `HEAD`.
     Head,
-    /// The files on disk, with whatever the reader changed.
     Worktree,
-    /// The files on disk, because there is no git history to read.
     NoGit,
 }
 
@@ -119,15 +109,11 @@ impl Tree {
     /// The header lines saying where the stages come from, with the files of
     /// `stages` that differ from `HEAD` when the working copy is shown.
     fn describe(self, stages: &[Stage]) -> String {
+        let head = "# The stages as committed (git HEAD); --worktree shows your working copy.\n";
+        let disk = "# The stages as on disk (no git history here to show them as committed).\n";
         match self {
-            Tree::Head => {
-                "# The stages as committed (git HEAD); --worktree shows your working copy.\n"
-                    .to_string()
-            }
-            Tree::NoGit => {
-                "# The stages as on disk (no git history here to show them as committed).\n"
-                    .to_string()
-            }
+            Tree::Head => head.to_string(),
+            Tree::NoGit => disk.to_string(),
             Tree::Worktree => {
                 let list: String = modified_files(stages)
                     .iter()
@@ -139,24 +125,20 @@ impl Tree {
         }
     }
 
-    /// The paths under `crates/PACKAGE/`, relative to it.
+    /// The paths under `crates/PACKAGE/`, relative to it (on disk: its manifest and Rust files).
     fn list(self, package: &str) -> Result<Vec<String>> {
-        let prefix = format!("crates/{package}/");
+        let dir = format!("crates/{package}");
         if self == Tree::Head {
-            let listing = git(&["ls-tree", "-r", "--name-only", "HEAD", "--", &prefix])?;
-            return Ok(listing
-                .lines()
-                .filter_map(|l| l.strip_prefix(&prefix).map(str::to_string))
-                .collect());
+            // Run in a subdirectory, git lists that directory, relative to it.
+            let listing = git(&["-C", &dir, "ls-tree", "-r", "--name-only", "HEAD"])?;
+            return Ok(listing.lines().map(str::to_string).collect());
         }
-        let root = stages::workspace_root().join(&prefix);
-        let files = crate::course::book::files_under(&root, "rs")?;
-        let mut paths: Vec<String> = files
-            .iter()
-            .filter_map(|f| f.strip_prefix(&root).ok())
-            .map(|f| f.to_string_lossy().replace('\\', "/"))
-            .collect();
-        paths.push("Cargo.toml".to_string());
+        let root = stages::workspace_root().join(&dir);
+        let mut paths = vec!["Cargo.toml".to_string()];
+        for file in crate::course::book::files_under(&root, "rs")? {
+            let path = file.strip_prefix(&root).unwrap_or(&file);
+            paths.push(path.to_string_lossy().replace('\\', "/"));
+        }
         Ok(paths)
     }
 
@@ -177,30 +159,24 @@ fn git(args: &[&str]) -> Result<String> {
         .current_dir(stages::workspace_root())
         .output()
         .context("cannot run git")?;
-    if !output.status.success() {
-        bail!("git {args:?} failed");
-    }
+    ensure!(output.status.success(), "git {args:?} failed");
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The files of `stages` (tracked or new) that differ from `HEAD`.
 pub(crate) fn modified_files(stages: &[Stage]) -> Vec<String> {
-    let dirs: Vec<String> = stages
-        .iter()
-        .map(|s| format!("crates/{}", s.package))
-        .collect();
-    let mut args = vec!["status", "--porcelain", "--untracked-files=all", "--"];
-    args.extend(dirs.iter().map(String::as_str));
-    let status = git(&args).unwrap_or_default();
+    let in_stages = |path: &&str| {
+        let package = path.split('/').nth(1);
+        stages.iter().any(|s| Some(s.package) == package)
+    };
+    let status = git(&["status", "--porcelain", "--untracked-files=all", "crates"]);
     // Each line is `XY PATH`: two status letters, a space, the path.
-    status
-        .lines()
-        .filter_map(|l| Some(l.get(3..)?.to_string()))
-        .collect()
+    let status = status.unwrap_or_default();
+    let paths = status.lines().filter_map(|l| l.get(3..)).filter(in_stages);
+    paths.map(str::to_string).collect()
 }
 
 /// A file as one stage has it.
-#[derive(Debug)]
 struct Source {
     stage: Stage,
     /// The file's name in the diff's `---` and `+++` lines: `step1/src/main.rs`.
@@ -210,8 +186,7 @@ struct Source {
 
 /// The files of `stage` that the diff looks at: `Cargo.toml` and `src/`, but
 /// not the unit tests (`tests.rs`, like `tests/`, tell their own story). By
-/// role: their path, except for step 2's sources (the echo pair), which play
-/// roles of their own.
+/// role: their path, or `echo: PATH` for step 2's echo pair.
 fn sources(tree: Tree, stage: Stage) -> Result<BTreeMap<String, Source>> {
     let mut files = BTreeMap::new();
     for path in tree.list(stage.package)? {
@@ -222,12 +197,8 @@ fn sources(tree: Tree, stage: Stage) -> Result<BTreeMap<String, Source>> {
         }
         let text = without_anchors(&tree.read(stage.package, &path)?);
         let name = format!("step{}/{path}", stage.number);
-        let role = if source && !stage.http {
-            format!("echo: {path}")
-        } else {
-            path
-        };
-        files.insert(role, Source { stage, name, text });
+        let echo = if source && !stage.http { "echo: " } else { "" };
+        files.insert(format!("{echo}{path}"), Source { stage, name, text });
     }
     Ok(files)
 }
@@ -235,22 +206,9 @@ fn sources(tree: Tree, stage: Stage) -> Result<BTreeMap<String, Source>> {
 /// The text without the book's `// ANCHOR: name` and `// ANCHOR_END: name`
 /// lines: mdBook drops them from listings, and so does the diff.
 fn without_anchors(text: &str) -> String {
-    text.lines()
-        .filter(|l| {
-            let l = l.trim_start();
-            !(l.starts_with("//") || l.starts_with('#'))
-                || !(l.contains("ANCHOR:") || l.contains("ANCHOR_END:"))
-        })
-        .map(|l| format!("{l}\n"))
-        .collect()
-}
-
-/// The order a reader meets the files in: the manifest, the crate root, the
-/// program, then the modules alphabetically.
-fn reading_order(role: &str) -> (usize, &str) {
-    let first = ["Cargo.toml", "src/lib.rs", "src/main.rs"];
-    let rank = first.iter().position(|f| *f == role);
-    (rank.unwrap_or(first.len()), role)
+    static ANCHOR: LazyLock<Regex> = LazyLock::new(|| pattern(r"^\s*(//|#).*ANCHOR(_END)?:"));
+    let kept = text.lines().filter(|l| !ANCHOR.is_match(l));
+    kept.map(|l| format!("{l}\n")).collect()
 }
 
 /// A line with every stage's crate name (`step3-pico-tcp`, `step3_pico_tcp`)
@@ -266,29 +224,29 @@ fn normalise(line: &str) -> String {
 fn diff_stages(tree: Tree, from: Stage, to: Stage) -> Result<String> {
     let new = sources(tree, to)?;
     // A file that `from` lacks is compared with the nearest earlier stage
-    // that has it: the stages are read oldest first, so that a nearer one
-    // overwrites, and `from` last.
-    let earlier = STAGES
-        .iter()
-        .filter(|s| s.number < to.number && s.number != from.number);
+    // that has it: the stages before `to` are read oldest first, so that a
+    // nearer one overwrites, and `from` last, so that its files win.
+    let earlier = STAGES.iter().filter(|s| s.number < to.number);
     let mut old = BTreeMap::new();
     for stage in earlier.chain([&from]) {
         let files = sources(tree, *stage)?.into_iter();
         old.extend(files.filter(|(role, _)| *stage == from || new.contains_key(role)));
     }
     let mut roles: Vec<&String> = old.keys().chain(new.keys()).collect();
-    roles.sort_by_key(|role| reading_order(role));
+    // The order a reader meets the files in: the manifest, the crate root,
+    // the program, then the modules alphabetically.
+    let first = ["Cargo.toml", "src/lib.rs", "src/main.rs"];
+    roles.sort_by_key(|role| {
+        let rank = first.iter().position(|f| f == role);
+        (rank.unwrap_or(first.len()), *role)
+    });
     roles.dedup();
-    // (role, state in the file list, hunks)
-    let rows: Vec<(&String, String, String)> = roles
-        .into_iter()
-        .map(|role| {
-            let (state, hunks) = file_row(old.get(role), new.get(role), from);
-            (role, state, hunks)
-        })
-        .collect();
-    let mut out = title(from, to);
-    out.push_str("#\n# Files:\n");
+    let mut rows = Vec::new();
+    for role in roles {
+        let (state, hunks) = file_row(old.get(role), new.get(role), from);
+        rows.push((role, state, hunks));
+    }
+    let mut out = title(from, to) + "#\n# Files:\n";
     for group in ["new", "changed", "unchanged", "only"] {
         for (role, state, _) in rows.iter().filter(|(_, state, _)| state.starts_with(group)) {
             let _ = writeln!(out, "#   {role:<24} {state}");
@@ -342,10 +300,9 @@ fn file_row(before: Option<&Source>, after: Option<&Source>, from: Stage) -> (St
     (state, hunks)
 }
 
-/// The unified diff of one file (empty when nothing changed), with the
-/// number of lines added and removed. Lines are compared with the crate names
-/// made equal, so `similar` gets the key to compare by, and the hunks are
-/// written here: an unchanged line is shown as stage `to` has it.
+/// The unified diff of one file (empty when nothing changed) and the number of
+/// lines added and removed. Lines compare with the crate names made equal (the
+/// key given to `similar`); unchanged lines are written as `after` has them.
 fn file_diff(names: (&str, &str), before: &str, after: &str) -> (String, usize, usize) {
     let old: Vec<&str> = before.lines().collect();
     let new: Vec<&str> = after.lines().collect();
@@ -357,7 +314,8 @@ fn file_diff(names: (&str, &str), before: &str, after: &str) -> (String, usize, 
         return (String::new(), 0, 0);
     }
     let mut out = format!("--- {}\n+++ {}\n", names.0, names.1);
-    for hunk in group_diff_ops(ops, CONTEXT) {
+    // Three lines of unchanged context around each change, as in `diff -u`.
+    for hunk in group_diff_ops(ops, 3) {
         let _ = writeln!(out, "{}", UnifiedHunkHeader::new(&hunk));
         for change in hunk.iter().flat_map(|op| op.iter_changes(&old, &new)) {
             let line = change.new_index().map_or(change.value(), |i| new[i]);
@@ -370,8 +328,7 @@ fn file_diff(names: (&str, &str), before: &str, after: &str) -> (String, usize, 
 /// The diff with ANSI colours: red deletions, green insertions, cyan hunk
 /// headers, bold file headers and notes.
 fn paint(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
-    for line in text.lines() {
+    let paint_line = |line: &str| {
         let colour = match line.as_bytes() {
             [b'+', b'+', b'+', ..] | [b'-', b'-', b'-', ..] | [b'#', ..] => "1",
             [b'+', ..] => "32",
@@ -379,9 +336,9 @@ fn paint(text: &str) -> String {
             [b'@', b'@', ..] => "36",
             _ => "",
         };
-        let _ = writeln!(out, "{}", super::ansi(colour, line, !colour.is_empty()));
-    }
-    out
+        super::ansi(colour, line, !colour.is_empty()) + "\n"
+    };
+    text.lines().map(paint_line).collect()
 }
 
 #[cfg(test)]
