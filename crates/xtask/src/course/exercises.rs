@@ -203,7 +203,19 @@ fn check(exercise: &Exercise) -> Result<ExitCode> {
         println!("\nSolved: all {} checks pass. Well done!", checks.len());
         return Ok(ExitCode::SUCCESS);
     }
-    explain(&failed, &outcome, &module);
+    // Under "Why:", what each failed test said: its panic message alone,
+    // without the test's thread, file and line.
+    println!("\nWhy:");
+    let noise =
+        |l: &&str| l.trim().is_empty() || l.starts_with("note: ") || l.starts_with("thread '");
+    for check in &failed {
+        println!("\n  ✗ {}", check.line);
+        let why = outcome.failures.get(&format!("{module}::{}", check.test));
+        let why = why.map_or("", String::as_str).lines().filter(|l| !noise(l));
+        for line in why.take(12) {
+            println!("    {line}");
+        }
+    }
     let (built, to_build) = progress(&checks, &passed);
     let broken = match failed.iter().filter(|c| c.still_works).count() {
         0 => String::new(),
@@ -213,22 +225,6 @@ fn check(exercise: &Exercise) -> Result<ExitCode> {
         "\nNot solved yet: {built} of {to_build} checks of what you build pass{broken}. Stuck? `just hint {name}`"
     );
     Ok(ExitCode::FAILURE)
-}
-
-/// Under "Why:", each failed check with what its test said: the panic
-/// message alone, without the test's thread, file and line.
-fn explain(failed: &[&Check], outcome: &Outcome, module: &str) {
-    println!("\nWhy:");
-    let noise =
-        |l: &&str| l.trim().is_empty() || l.starts_with("note: ") || l.starts_with("thread '");
-    for check in failed {
-        println!("\n  ✗ {}", check.line);
-        let why = outcome.failures.get(&format!("{module}::{}", check.test));
-        let why = why.map_or("", String::as_str).lines().filter(|l| !noise(l));
-        for line in why.take(12) {
-            println!("    {line}");
-        }
-    }
 }
 
 /// How many of the checks that are not "still works" passed, and how many there are.

@@ -131,16 +131,12 @@ fn chapter(table: &Table) -> Result<Chapter> {
 fn exercise(table: &Table, package: &str) -> Result<Exercise> {
     let name = text_of(table, "name")?;
     let text = |key| text_of(table, key).with_context(|| name.clone());
-    let hints = table.get("hints").and_then(Value::as_array).map(|hints| {
-        let hints = hints.iter().map(|hint| hint.as_str().map(str::to_string));
-        hints.collect::<Option<_>>()
-    });
+    let hints = table.get("hints").cloned().map(Value::try_into);
     Ok(Exercise {
         package: package.to_string(),
         title: text("title")?,
         goal: text("goal")?,
-        hints: hints
-            .flatten()
+        hints: (hints.and_then(Result::ok))
             .with_context(|| format!("{name}: `hints` is not a list of texts"))?,
         name,
     })

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use similar::TextDiff;
 
 use super::catalog::Exercise;
@@ -115,9 +115,10 @@ pub(crate) fn prove(exercises: &[&Exercise]) -> Result<ExitCode> {
     let mut bad = Vec::new();
     for exercise in exercises {
         let clock = Instant::now();
-        let (before, before_ok) = as_shipped(exercise, &shipped[exercise.package.as_str()])?;
-        let (after, after_ok) = with_solution(exercise, &target);
-        let ok = before_ok && after_ok;
+        let before = as_shipped(exercise, &shipped[exercise.package.as_str()]);
+        let after = with_solution(exercise, &target);
+        let ok = before.is_ok() && after.is_ok();
+        let [before, after] = [before, after].map(|it| it.unwrap_or_else(|e| format!("{e:#}")));
         println!(
             "  {} {:<20} shipped: {before:<28} solution: {after} ({:.0} s)",
             if ok { "✓" } else { "✗" },
@@ -152,41 +153,33 @@ fn run_as_shipped<'a>(
     target: &Path,
 ) -> Result<BTreeMap<&'a str, Outcome>> {
     let packages: BTreeSet<&str> = exercises.iter().map(|e| e.package.as_str()).collect();
-    let runs = std::thread::scope(|scope| {
-        let runs: Vec<_> = packages
-            .iter()
-            .map(|&package| {
-                scope.spawn(move || {
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = (packages.into_iter())
+            .map(|package| {
+                let run = scope.spawn(move || {
                     let clock = Instant::now();
                     let outcome = run_checks(copy, package, None, Some(target));
-                    (package, outcome, clock.elapsed().as_secs_f64())
-                })
+                    (outcome, clock.elapsed().as_secs_f64())
+                });
+                (package, run)
             })
             .collect();
-        runs.into_iter().map(|run| run.join()).collect::<Vec<_>>()
-    });
-    let mut shipped = BTreeMap::new();
-    for run in runs {
-        let Ok((package, outcome, seconds)) = run else {
-            bail!("a run of the checks as shipped panicked");
-        };
-        println!("  as shipped: ran the checks of {package} ({seconds:.0} s)");
-        shipped.insert(package, outcome?);
-    }
-    Ok(shipped)
+        let mut shipped = BTreeMap::new();
+        for (package, run) in runs {
+            let panicked = |_| anyhow!("a run of the checks as shipped panicked");
+            let (outcome, seconds) = run.join().map_err(panicked)?;
+            println!("  as shipped: ran the checks of {package} ({seconds:.0} s)");
+            shipped.insert(package, outcome?);
+        }
+        Ok(shipped)
+    })
 }
 
 /// The verdict on the workspace as shipped: every check of what to build
 /// fails (else it proves nothing), every "still works" check passes (else it
 /// guards nothing that works).
-fn as_shipped(exercise: &Exercise, before: &Outcome) -> Result<(String, bool)> {
-    if let Some(error) = &before.build_error {
-        return Ok((format!("does not build: {}", last_lines(error, 5)), false));
-    }
-    let passed = before.of(exercise);
-    if passed.is_empty() {
-        return Ok((format!("no tests called {}::*", exercise.module()), false));
-    }
+fn as_shipped(exercise: &Exercise, before: &Outcome) -> Result<String> {
+    let passed = built(exercise, before)?;
     let checks = rubric(exercise)?;
     let wrong: Vec<String> = checks
         .iter()
@@ -197,36 +190,16 @@ fn as_shipped(exercise: &Exercise, before: &Outcome) -> Result<(String, bool)> {
         })
         .collect();
     if !wrong.is_empty() {
-        return Ok((wrong.join("; "), false));
+        bail!("{}", wrong.join("; "));
     }
     let to_build = checks.iter().filter(|c| !c.still_works).count();
     let still = checks.len() - to_build;
-    Ok((format!("{to_build} fail, {still} pass (still works)"), true))
+    Ok(format!("{to_build} fail, {still} pass (still works)"))
 }
 
-/// The verdict with the reference solution applied: it builds, and every
-/// check passes.
-fn with_solution(exercise: &Exercise, target: &Path) -> (String, bool) {
-    let outcome = match solve_and_check(exercise, target) {
-        Ok(outcome) => outcome,
-        Err(error) => return (format!("{error:#}"), false),
-    };
-    let results = outcome.of(exercise);
-    let failed: Vec<&str> = results
-        .iter()
-        .filter(|(_, ok)| !**ok)
-        .map(|(t, _)| t.as_str())
-        .collect();
-    match &outcome.build_error {
-        Some(error) => (format!("does not build: {}", last_lines(error, 5)), false),
-        None if results.is_empty() => ("runs no test".to_string(), false),
-        None if failed.is_empty() => (format!("passes ({} tests)", results.len()), true),
-        None => (format!("fails: {}", failed.join(", ")), false),
-    }
-}
-
-/// A fresh copy with the solution applied, and its check run there.
-fn solve_and_check(exercise: &Exercise, target: &Path) -> Result<Outcome> {
+/// The verdict with the reference solution applied to a fresh copy: it
+/// builds, it is formatted, and every check passes.
+fn with_solution(exercise: &Exercise, target: &Path) -> Result<String> {
     let copy = fresh_copy()?;
     apply_solution(exercise, &copy)?;
     // A solution is code a learner reads: it is formatted as the stages are.
@@ -236,7 +209,34 @@ fn solve_and_check(exercise: &Exercise, target: &Path) -> Result<Outcome> {
         bail!("the solution is not formatted (run `just exercises-refresh {name}`)");
     }
     let module = exercise.module();
-    run_checks(&copy, &exercise.package, Some(&module), Some(target))
+    let outcome = run_checks(&copy, &exercise.package, Some(&module), Some(target))?;
+    let results = built(exercise, &outcome)?;
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|(_, ok)| !**ok)
+        .map(|(t, _)| t.as_str())
+        .collect();
+    if !failed.is_empty() {
+        bail!("fails: {}", failed.join(", "));
+    }
+    Ok(format!("passes ({} tests)", results.len()))
+}
+
+/// The results of the exercise's tests, or why there are none: the crate
+/// does not build, or no test has the exercise's module name.
+fn built(exercise: &Exercise, outcome: &Outcome) -> Result<BTreeMap<String, bool>> {
+    if let Some(error) = &outcome.build_error {
+        let lines: Vec<&str> = error.lines().collect();
+        bail!(
+            "does not build: {}",
+            lines[lines.len().saturating_sub(5)..].join("\n")
+        );
+    }
+    let results = outcome.of(exercise);
+    if results.is_empty() {
+        bail!("no tests called {}::*", exercise.module());
+    }
+    Ok(results)
 }
 
 /// Runs rustfmt (`--check` only, if `check`) on the Rust files among
@@ -253,11 +253,6 @@ fn rustfmt(copy: &Path, files: &[String], check: bool) -> Result<bool> {
     }
     let status = command.args(rust).status().context("cannot run rustfmt")?;
     Ok(status.success())
-}
-
-fn last_lines(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
 /// The files a patch changes or creates, from its `+++ b/PATH` lines.
