@@ -74,11 +74,8 @@ fn chapter_page(chapter: &Chapter) -> String {
 /// away, and its rubric, from the doc comments of its checks.
 fn section(exercise: &Exercise) -> String {
     let name = &exercise.name;
-    let hints = exercise.hints.iter().enumerate().map(|(i, hint)| {
-        format!(
-            "<details>\n<summary>Hint {}</summary>\n\n{hint}\n\n</details>\n\n",
-            i + 1
-        )
+    let hints = (exercise.hints.iter().zip(1..)).map(|(hint, n)| {
+        format!("<details>\n<summary>Hint {n}</summary>\n\n{hint}\n\n</details>\n\n")
     });
     let checks = rubric(exercise).unwrap_or_default();
     let lines = |still: bool| -> String {

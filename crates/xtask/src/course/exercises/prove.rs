@@ -119,28 +119,21 @@ pub(crate) fn prove(exercises: &[&Exercise]) -> Result<ExitCode> {
         let after = with_solution(exercise, &target);
         let ok = before.is_ok() && after.is_ok();
         let [before, after] = [before, after].map(|it| it.unwrap_or_else(|e| format!("{e:#}")));
-        println!(
-            "  {} {:<20} shipped: {before:<28} solution: {after} ({:.0} s)",
-            if ok { "✓" } else { "✗" },
-            exercise.name,
-            clock.elapsed().as_secs_f64()
-        );
+        let (name, seconds) = (&exercise.name, clock.elapsed().as_secs_f64());
+        let mark = if ok { "✓" } else { "✗" };
+        println!("  {mark} {name:<20} shipped: {before:<28} solution: {after} ({seconds:.0} s)");
         if !ok {
-            let name = &exercise.name;
             bad.push(format!(
                 "error: {name}: as shipped {before}; with its solution {after}"
             ));
         }
     }
-    let seconds = started.elapsed().as_secs_f64();
-    println!(
-        "\n{} of {count} exercises proven in {seconds:.0} s.",
-        count - bad.len()
-    );
+    let (proven, seconds) = (count - bad.len(), started.elapsed().as_secs_f64());
+    println!("\n{proven} of {count} exercises proven in {seconds:.0} s.");
+    bad.iter().for_each(|error| eprintln!("{error}"));
     if bad.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    eprintln!("{}", bad.join("\n"));
     Ok(ExitCode::FAILURE)
 }
 
