@@ -236,10 +236,8 @@ fn check(exercise: &Exercise) -> Result<ExitCode> {
 /// How many of the checks that are not "still works" passed, and how many there are.
 fn progress(checks: &[Check], passed: &BTreeMap<String, bool>) -> (usize, usize) {
     let to_build = checks.iter().filter(|c| !c.still_works);
-    let built = to_build
-        .clone()
-        .filter(|c| passed.get(&c.test) == Some(&true));
-    (built.count(), to_build.count())
+    let built = |c: &&Check| passed.get(&c.test) == Some(&true);
+    (to_build.clone().filter(built).count(), to_build.count())
 }
 
 /// `just exercises`: every exercise, solved or not, one crate at a time.

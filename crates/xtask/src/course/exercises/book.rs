@@ -56,15 +56,11 @@ fn overview(catalog: &Catalog) -> String {
 }
 
 fn chapter_page(chapter: &Chapter) -> String {
+    let (title, intro, package) = (&chapter.title, &chapter.intro, &chapter.package);
+    let link = format!("[{}]({})", chapter.chapter_title, chapter.chapter_link);
     let mut page = format!(
-        "{}\n\n# {}\n\n{}\n\nThese exercises extend the chapter [{}]({}). Work in \
-         `crates/{package}`; the checks are in `crates/{package}/tests/exercises.rs`.\n",
-        MADE_FROM,
-        chapter.title,
-        chapter.intro,
-        chapter.chapter_title,
-        chapter.chapter_link,
-        package = chapter.package
+        "{MADE_FROM}\n\n# {title}\n\n{intro}\n\nThese exercises extend the chapter {link}. Work in \
+         `crates/{package}`; the checks are in `crates/{package}/tests/exercises.rs`.\n"
     );
     page.extend(chapter.exercises.iter().map(section));
     page

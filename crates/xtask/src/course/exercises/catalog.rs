@@ -150,9 +150,8 @@ fn tables<'a>(table: &'a Table, key: &str) -> Result<impl Iterator<Item = &'a Ta
 }
 
 fn text_of(table: &Table, key: &str) -> Result<String> {
-    let text = table.get(key).and_then(Value::as_str);
-    text.map(str::to_string)
-        .with_context(|| format!("no text `{key}`"))
+    let text = table.get(key).and_then(Value::as_str).map(str::to_string);
+    text.with_context(|| format!("no text `{key}`"))
 }
 
 #[cfg(test)]
