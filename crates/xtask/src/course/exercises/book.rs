@@ -46,12 +46,10 @@ fn overview(catalog: &Catalog) -> String {
     for chapter in &catalog.chapters {
         let (file, chapter_title) = (&chapter.page, &chapter.chapter_title);
         for Exercise { name, title, .. } in &chapter.exercises {
-            page.push_str(&format!(
-                "| [`{name}`]({file}.md#{name}) | {chapter_title} | {title} |\n"
-            ));
+            page += &format!("| [`{name}`]({file}.md#{name}) | {chapter_title} | {title} |\n");
         }
     }
-    page.push_str(&format!("\n## For teachers\n\n{}\n", catalog.for_teachers));
+    page += &format!("\n## For teachers\n\n{}\n", catalog.for_teachers);
     page
 }
 

@@ -39,11 +39,10 @@ fn proof_target() -> PathBuf {
 /// and cargo rebuilds the stages themselves from them.
 fn seed(target: &Path) -> Result<()> {
     let (built, seeded) = (target_dir().join("debug"), target.join("debug"));
-    if seeded.exists() || !built.exists() {
-        return Ok(());
-    }
-    for dir in ["deps", "build", ".fingerprint"] {
-        copy_tree(&built.join(dir), &seeded.join(dir))?;
+    if built.exists() && !seeded.exists() {
+        for dir in ["deps", "build", ".fingerprint"] {
+            copy_tree(&built.join(dir), &seeded.join(dir))?;
+        }
     }
     Ok(())
 }
@@ -84,13 +83,12 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 
 /// Applies the reference solution of `exercise` to the workspace at `copy`.
 fn apply_solution(exercise: &Exercise, copy: &Path) -> Result<()> {
-    let patch = workspace_root().join(exercise.solution());
     let output = Command::new("git")
         .current_dir(copy)
         // The copy is no repository: never let git find one above it.
         .env("GIT_CEILING_DIRECTORIES", copy.parent().unwrap_or(copy))
         .args(["apply", "--whitespace=nowarn"])
-        .arg(&patch)
+        .arg(workspace_root().join(exercise.solution()))
         .output()
         .context("cannot run git (needed to apply the solutions)")?;
     if !output.status.success() {
