@@ -65,19 +65,28 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
-    /// The results of one exercise's tests: test name → passed.
-    pub(crate) fn of(&self, exercise: &Exercise) -> BTreeMap<String, bool> {
+    /// The results of one exercise's tests (test name → passed), or why
+    /// there are none: the crate does not build, or has no such tests.
+    pub(crate) fn of(&self, exercise: &Exercise) -> Result<BTreeMap<String, bool>> {
+        if let Some(error) = &self.build_error {
+            let lines: Vec<&str> = error.lines().collect();
+            let last = lines[lines.len().saturating_sub(5)..].join("\n");
+            bail!("does not build: {last}");
+        }
         let prefix = format!("{}::", exercise.module());
         let tests = self.results.iter();
-        tests
+        let results: BTreeMap<String, bool> = tests
             .filter_map(|(test, passed)| Some((test.strip_prefix(&prefix)?.to_string(), *passed)))
-            .collect()
+            .collect();
+        if results.is_empty() {
+            bail!("no tests called {}::*", exercise.module());
+        }
+        Ok(results)
     }
 
     /// Solved: it builds, it has tests, and every one of them passed.
     pub(crate) fn solved(&self, exercise: &Exercise) -> bool {
-        let results = self.of(exercise);
-        self.build_error.is_none() && !results.is_empty() && results.values().all(|ok| *ok)
+        (self.of(exercise)).is_ok_and(|results| results.values().all(|ok| *ok))
     }
 }
 
@@ -183,10 +192,7 @@ fn check(exercise: &Exercise) -> Result<ExitCode> {
         println!("\n{error}\n\n✗ {package} does not build yet: fix the errors above.");
         return Ok(ExitCode::FAILURE);
     }
-    let passed = outcome.of(exercise);
-    if passed.is_empty() {
-        bail!("no tests called {module}::* in {}", exercise.checks());
-    }
+    let passed = outcome.of(exercise).context(exercise.checks())?;
     let checks = rubric(exercise)?;
     let ok = |c: &&Check| passed.get(&c.test) == Some(&true);
     for (heading, still) in [("To build", false), ("Still works (as shipped)", true)] {
@@ -203,7 +209,19 @@ fn check(exercise: &Exercise) -> Result<ExitCode> {
         println!("\nSolved: all {} checks pass. Well done!", checks.len());
         return Ok(ExitCode::SUCCESS);
     }
-    explain(&failed, &outcome, &module);
+    // Under "Why:", what each failed test said: its panic message alone,
+    // without the test's thread, file and line.
+    println!("\nWhy:");
+    let noise =
+        |l: &&str| l.trim().is_empty() || l.starts_with("note: ") || l.starts_with("thread '");
+    for check in &failed {
+        println!("\n  ✗ {}", check.line);
+        let why = outcome.failures.get(&format!("{module}::{}", check.test));
+        let why = why.map_or("", String::as_str).lines().filter(|l| !noise(l));
+        for line in why.take(12) {
+            println!("    {line}");
+        }
+    }
     let (built, to_build) = progress(&checks, &passed);
     let broken = match failed.iter().filter(|c| c.still_works).count() {
         0 => String::new(),
@@ -215,29 +233,11 @@ fn check(exercise: &Exercise) -> Result<ExitCode> {
     Ok(ExitCode::FAILURE)
 }
 
-/// Under "Why:", each failed check with what its test said: the panic
-/// message alone, without the test's thread, file and line.
-fn explain(failed: &[&Check], outcome: &Outcome, module: &str) {
-    println!("\nWhy:");
-    let noise =
-        |l: &&str| l.trim().is_empty() || l.starts_with("note: ") || l.starts_with("thread '");
-    for check in failed {
-        println!("\n  ✗ {}", check.line);
-        let why = outcome.failures.get(&format!("{module}::{}", check.test));
-        let why = why.map_or("", String::as_str).lines().filter(|l| !noise(l));
-        for line in why.take(12) {
-            println!("    {line}");
-        }
-    }
-}
-
 /// How many of the checks that are not "still works" passed, and how many there are.
 fn progress(checks: &[Check], passed: &BTreeMap<String, bool>) -> (usize, usize) {
     let to_build = checks.iter().filter(|c| !c.still_works);
-    let built = to_build
-        .clone()
-        .filter(|c| passed.get(&c.test) == Some(&true));
-    (built.count(), to_build.count())
+    let built = |c: &&Check| passed.get(&c.test) == Some(&true);
+    (to_build.clone().filter(built).count(), to_build.count())
 }
 
 /// `just exercises`: every exercise, solved or not, one crate at a time.
@@ -254,7 +254,10 @@ fn list(catalog: &Catalog) -> Result<ExitCode> {
                 solved += 1;
                 "solved"
             } else {
-                let (built, to_build) = progress(&rubric(exercise)?, &outcome.of(exercise));
+                let (built, to_build) = progress(
+                    &rubric(exercise)?,
+                    &outcome.of(exercise).unwrap_or_default(),
+                );
                 &format!("not solved ({built}/{to_build} checks)")
             };
             println!("  {:<22} {:<55} {state}", exercise.name, exercise.title);

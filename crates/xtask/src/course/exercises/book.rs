@@ -46,25 +46,19 @@ fn overview(catalog: &Catalog) -> String {
     for chapter in &catalog.chapters {
         let (file, chapter_title) = (&chapter.page, &chapter.chapter_title);
         for Exercise { name, title, .. } in &chapter.exercises {
-            page.push_str(&format!(
-                "| [`{name}`]({file}.md#{name}) | {chapter_title} | {title} |\n"
-            ));
+            page += &format!("| [`{name}`]({file}.md#{name}) | {chapter_title} | {title} |\n");
         }
     }
-    page.push_str(&format!("\n## For teachers\n\n{}\n", catalog.for_teachers));
+    page += &format!("\n## For teachers\n\n{}\n", catalog.for_teachers);
     page
 }
 
 fn chapter_page(chapter: &Chapter) -> String {
+    let (title, intro, package) = (&chapter.title, &chapter.intro, &chapter.package);
+    let link = format!("[{}]({})", chapter.chapter_title, chapter.chapter_link);
     let mut page = format!(
-        "{}\n\n# {}\n\n{}\n\nThese exercises extend the chapter [{}]({}). Work in \
-         `crates/{package}`; the checks are in `crates/{package}/tests/exercises.rs`.\n",
-        MADE_FROM,
-        chapter.title,
-        chapter.intro,
-        chapter.chapter_title,
-        chapter.chapter_link,
-        package = chapter.package
+        "{MADE_FROM}\n\n# {title}\n\n{intro}\n\nThese exercises extend the chapter {link}. Work in \
+         `crates/{package}`; the checks are in `crates/{package}/tests/exercises.rs`.\n"
     );
     page.extend(chapter.exercises.iter().map(section));
     page
@@ -74,11 +68,8 @@ fn chapter_page(chapter: &Chapter) -> String {
 /// away, and its rubric, from the doc comments of its checks.
 fn section(exercise: &Exercise) -> String {
     let name = &exercise.name;
-    let hints = exercise.hints.iter().enumerate().map(|(i, hint)| {
-        format!(
-            "<details>\n<summary>Hint {}</summary>\n\n{hint}\n\n</details>\n\n",
-            i + 1
-        )
+    let hints = (exercise.hints.iter().zip(1..)).map(|(hint, n)| {
+        format!("<details>\n<summary>Hint {n}</summary>\n\n{hint}\n\n</details>\n\n")
     });
     let checks = rubric(exercise).unwrap_or_default();
     let lines = |still: bool| -> String {

@@ -131,16 +131,12 @@ fn chapter(table: &Table) -> Result<Chapter> {
 fn exercise(table: &Table, package: &str) -> Result<Exercise> {
     let name = text_of(table, "name")?;
     let text = |key| text_of(table, key).with_context(|| name.clone());
-    let hints = table.get("hints").and_then(Value::as_array).map(|hints| {
-        let hints = hints.iter().map(|hint| hint.as_str().map(str::to_string));
-        hints.collect::<Option<_>>()
-    });
+    let hints = table.get("hints").cloned().map(Value::try_into);
     Ok(Exercise {
         package: package.to_string(),
         title: text("title")?,
         goal: text("goal")?,
-        hints: hints
-            .flatten()
+        hints: (hints.and_then(Result::ok))
             .with_context(|| format!("{name}: `hints` is not a list of texts"))?,
         name,
     })
@@ -154,9 +150,8 @@ fn tables<'a>(table: &'a Table, key: &str) -> Result<impl Iterator<Item = &'a Ta
 }
 
 fn text_of(table: &Table, key: &str) -> Result<String> {
-    let text = table.get(key).and_then(Value::as_str);
-    text.map(str::to_string)
-        .with_context(|| format!("no text `{key}`"))
+    let text = table.get(key).and_then(Value::as_str).map(str::to_string);
+    text.with_context(|| format!("no text `{key}`"))
 }
 
 #[cfg(test)]

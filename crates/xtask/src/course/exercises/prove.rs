@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use similar::TextDiff;
 
 use super::catalog::Exercise;
@@ -39,11 +39,10 @@ fn proof_target() -> PathBuf {
 /// and cargo rebuilds the stages themselves from them.
 fn seed(target: &Path) -> Result<()> {
     let (built, seeded) = (target_dir().join("debug"), target.join("debug"));
-    if seeded.exists() || !built.exists() {
-        return Ok(());
-    }
-    for dir in ["deps", "build", ".fingerprint"] {
-        copy_tree(&built.join(dir), &seeded.join(dir))?;
+    if built.exists() && !seeded.exists() {
+        for dir in ["deps", "build", ".fingerprint"] {
+            copy_tree(&built.join(dir), &seeded.join(dir))?;
+        }
     }
     Ok(())
 }
@@ -84,13 +83,12 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 
 /// Applies the reference solution of `exercise` to the workspace at `copy`.
 fn apply_solution(exercise: &Exercise, copy: &Path) -> Result<()> {
-    let patch = workspace_root().join(exercise.solution());
     let output = Command::new("git")
         .current_dir(copy)
         // The copy is no repository: never let git find one above it.
         .env("GIT_CEILING_DIRECTORIES", copy.parent().unwrap_or(copy))
         .args(["apply", "--whitespace=nowarn"])
-        .arg(&patch)
+        .arg(workspace_root().join(exercise.solution()))
         .output()
         .context("cannot run git (needed to apply the solutions)")?;
     if !output.status.success() {
@@ -115,31 +113,25 @@ pub(crate) fn prove(exercises: &[&Exercise]) -> Result<ExitCode> {
     let mut bad = Vec::new();
     for exercise in exercises {
         let clock = Instant::now();
-        let (before, before_ok) = as_shipped(exercise, &shipped[exercise.package.as_str()])?;
-        let (after, after_ok) = with_solution(exercise, &target);
-        let ok = before_ok && after_ok;
-        println!(
-            "  {} {:<20} shipped: {before:<28} solution: {after} ({:.0} s)",
-            if ok { "✓" } else { "✗" },
-            exercise.name,
-            clock.elapsed().as_secs_f64()
-        );
+        let before = as_shipped(exercise, &shipped[exercise.package.as_str()]);
+        let after = with_solution(exercise, &target);
+        let ok = before.is_ok() && after.is_ok();
+        let [before, after] = [before, after].map(|it| it.unwrap_or_else(|e| format!("{e:#}")));
+        let (name, seconds) = (&exercise.name, clock.elapsed().as_secs_f64());
+        let mark = if ok { "✓" } else { "✗" };
+        println!("  {mark} {name:<20} shipped: {before:<28} solution: {after} ({seconds:.0} s)");
         if !ok {
-            let name = &exercise.name;
             bad.push(format!(
                 "error: {name}: as shipped {before}; with its solution {after}"
             ));
         }
     }
-    let seconds = started.elapsed().as_secs_f64();
-    println!(
-        "\n{} of {count} exercises proven in {seconds:.0} s.",
-        count - bad.len()
-    );
+    let (proven, seconds) = (count - bad.len(), started.elapsed().as_secs_f64());
+    println!("\n{proven} of {count} exercises proven in {seconds:.0} s.");
+    bad.iter().for_each(|error| eprintln!("{error}"));
     if bad.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    eprintln!("{}", bad.join("\n"));
     Ok(ExitCode::FAILURE)
 }
 
@@ -152,41 +144,33 @@ fn run_as_shipped<'a>(
     target: &Path,
 ) -> Result<BTreeMap<&'a str, Outcome>> {
     let packages: BTreeSet<&str> = exercises.iter().map(|e| e.package.as_str()).collect();
-    let runs = std::thread::scope(|scope| {
-        let runs: Vec<_> = packages
-            .iter()
-            .map(|&package| {
-                scope.spawn(move || {
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = (packages.into_iter())
+            .map(|package| {
+                let run = scope.spawn(move || {
                     let clock = Instant::now();
                     let outcome = run_checks(copy, package, None, Some(target));
-                    (package, outcome, clock.elapsed().as_secs_f64())
-                })
+                    (outcome, clock.elapsed().as_secs_f64())
+                });
+                (package, run)
             })
             .collect();
-        runs.into_iter().map(|run| run.join()).collect::<Vec<_>>()
-    });
-    let mut shipped = BTreeMap::new();
-    for run in runs {
-        let Ok((package, outcome, seconds)) = run else {
-            bail!("a run of the checks as shipped panicked");
-        };
-        println!("  as shipped: ran the checks of {package} ({seconds:.0} s)");
-        shipped.insert(package, outcome?);
-    }
-    Ok(shipped)
+        let mut shipped = BTreeMap::new();
+        for (package, run) in runs {
+            let panicked = |_| anyhow!("a run of the checks as shipped panicked");
+            let (outcome, seconds) = run.join().map_err(panicked)?;
+            println!("  as shipped: ran the checks of {package} ({seconds:.0} s)");
+            shipped.insert(package, outcome?);
+        }
+        Ok(shipped)
+    })
 }
 
 /// The verdict on the workspace as shipped: every check of what to build
 /// fails (else it proves nothing), every "still works" check passes (else it
 /// guards nothing that works).
-fn as_shipped(exercise: &Exercise, before: &Outcome) -> Result<(String, bool)> {
-    if let Some(error) = &before.build_error {
-        return Ok((format!("does not build: {}", last_lines(error, 5)), false));
-    }
-    let passed = before.of(exercise);
-    if passed.is_empty() {
-        return Ok((format!("no tests called {}::*", exercise.module()), false));
-    }
+fn as_shipped(exercise: &Exercise, before: &Outcome) -> Result<String> {
+    let passed = before.of(exercise)?;
     let checks = rubric(exercise)?;
     let wrong: Vec<String> = checks
         .iter()
@@ -197,36 +181,16 @@ fn as_shipped(exercise: &Exercise, before: &Outcome) -> Result<(String, bool)> {
         })
         .collect();
     if !wrong.is_empty() {
-        return Ok((wrong.join("; "), false));
+        bail!("{}", wrong.join("; "));
     }
     let to_build = checks.iter().filter(|c| !c.still_works).count();
     let still = checks.len() - to_build;
-    Ok((format!("{to_build} fail, {still} pass (still works)"), true))
+    Ok(format!("{to_build} fail, {still} pass (still works)"))
 }
 
-/// The verdict with the reference solution applied: it builds, and every
-/// check passes.
-fn with_solution(exercise: &Exercise, target: &Path) -> (String, bool) {
-    let outcome = match solve_and_check(exercise, target) {
-        Ok(outcome) => outcome,
-        Err(error) => return (format!("{error:#}"), false),
-    };
-    let results = outcome.of(exercise);
-    let failed: Vec<&str> = results
-        .iter()
-        .filter(|(_, ok)| !**ok)
-        .map(|(t, _)| t.as_str())
-        .collect();
-    match &outcome.build_error {
-        Some(error) => (format!("does not build: {}", last_lines(error, 5)), false),
-        None if results.is_empty() => ("runs no test".to_string(), false),
-        None if failed.is_empty() => (format!("passes ({} tests)", results.len()), true),
-        None => (format!("fails: {}", failed.join(", ")), false),
-    }
-}
-
-/// A fresh copy with the solution applied, and its check run there.
-fn solve_and_check(exercise: &Exercise, target: &Path) -> Result<Outcome> {
+/// The verdict with the reference solution applied to a fresh copy: it
+/// builds, it is formatted, and every check passes.
+fn with_solution(exercise: &Exercise, target: &Path) -> Result<String> {
     let copy = fresh_copy()?;
     apply_solution(exercise, &copy)?;
     // A solution is code a learner reads: it is formatted as the stages are.
@@ -236,7 +200,14 @@ fn solve_and_check(exercise: &Exercise, target: &Path) -> Result<Outcome> {
         bail!("the solution is not formatted (run `just exercises-refresh {name}`)");
     }
     let module = exercise.module();
-    run_checks(&copy, &exercise.package, Some(&module), Some(target))
+    let outcome = run_checks(&copy, &exercise.package, Some(&module), Some(target))?;
+    let results = outcome.of(exercise)?;
+    let failed = results.iter().filter(|(_, ok)| !**ok);
+    let failed: Vec<&str> = failed.map(|(test, _)| test.as_str()).collect();
+    if !failed.is_empty() {
+        bail!("fails: {}", failed.join(", "));
+    }
+    Ok(format!("passes ({} tests)", results.len()))
 }
 
 /// Runs rustfmt (`--check` only, if `check`) on the Rust files among
@@ -253,11 +224,6 @@ fn rustfmt(copy: &Path, files: &[String], check: bool) -> Result<bool> {
     }
     let status = command.args(rust).status().context("cannot run rustfmt")?;
     Ok(status.success())
-}
-
-fn last_lines(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
 /// The files a patch changes or creates, from its `+++ b/PATH` lines.
