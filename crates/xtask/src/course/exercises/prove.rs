@@ -1,11 +1,11 @@
 //! The proof that every exercise is real, and the upkeep of its solution.
 //!
-//! `prove`: in a temporary copy of the workspace, each exercise's check must
-//! build; as shipped, each test of what to build must fail (else it proves
-//! nothing) and each "still works" test must pass (else it is no regression
-//! guard); and every test must pass once `docs/solutions/NAME.patch` is
-//! applied (else the exercise cannot be solved, or the patch no longer
-//! fits). One target directory serves every run, so dependencies build once
+//! `prove`: as shipped (in the workspace itself), each exercise's check must
+//! build, each test of what to build must fail (else it proves nothing) and
+//! each "still works" test must pass (else it is no regression guard); in a
+//! copy of the workspace with `docs/solutions/NAME.patch` applied, every test
+//! must pass (else the exercise cannot be solved, or the patch no longer
+//! fits). One target directory serves every copy, so dependencies build once
 //! and only the patched crate is rebuilt each time.
 //!
 //! `refresh`: when the stages change under a patch, applies it with `patch
@@ -103,13 +103,12 @@ fn apply_solution(exercise: &Exercise, copy: &Path) -> Result<()> {
 pub(crate) fn prove(exercises: &[&Exercise]) -> Result<ExitCode> {
     let (started, target) = (Instant::now(), proof_target());
     seed(&target)?;
-    let (copy, count) = (fresh_copy()?, exercises.len());
+    let count = exercises.len();
     println!(
-        "Proving {count} exercises in {} (target {})",
-        copy.display(),
-        target.display()
+        "Proving {count} exercises: as shipped here, solved in {}",
+        target.join("workspace").display()
     );
-    let shipped = run_as_shipped(exercises, &copy, &target)?;
+    let shipped = run_as_shipped(exercises)?;
     let mut bad = Vec::new();
     for exercise in exercises {
         let clock = Instant::now();
@@ -135,21 +134,19 @@ pub(crate) fn prove(exercises: &[&Exercise]) -> Result<ExitCode> {
     Ok(ExitCode::FAILURE)
 }
 
-/// As shipped, one run per crate says how every check of that crate does.
-/// The crates' runs go side by side: cargo builds one at a time, but the
-/// failing checks mostly wait for timeouts, and those waits overlap.
-fn run_as_shipped<'a>(
-    exercises: &[&'a Exercise],
-    copy: &Path,
-    target: &Path,
-) -> Result<BTreeMap<&'a str, Outcome>> {
+/// As shipped, one run per crate says how every check of that crate does. The
+/// runs use the workspace itself, whose checks `cargo test` has built already,
+/// and go side by side: the failing checks mostly wait for timeouts, and
+/// those waits overlap.
+fn run_as_shipped<'a>(exercises: &[&'a Exercise]) -> Result<BTreeMap<&'a str, Outcome>> {
+    let root = &workspace_root();
     let packages: BTreeSet<&str> = exercises.iter().map(|e| e.package.as_str()).collect();
     std::thread::scope(|scope| {
         let runs: Vec<_> = (packages.into_iter())
             .map(|package| {
                 let run = scope.spawn(move || {
                     let clock = Instant::now();
-                    let outcome = run_checks(copy, package, None, Some(target));
+                    let outcome = run_checks(root, package, None, None);
                     (outcome, clock.elapsed().as_secs_f64())
                 });
                 (package, run)
