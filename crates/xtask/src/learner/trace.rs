@@ -83,7 +83,8 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
 
 /// Runs `stage` under strace for one request; returns the report.
 fn trace(stage: Stage) -> Result<String> {
-    // strace's whole log stays there, to read after the report.
+    // Kept, not a temporary file: the report names it, for whoever wants
+    // every call strace saw, the start-up included.
     let dir = stages::target_dir().join("trace");
     std::fs::create_dir_all(&dir)?;
     let (log, errors) = (dir.join("strace.txt"), dir.join("stderr.txt"));
@@ -117,7 +118,8 @@ fn trace(stage: Stage) -> Result<String> {
     loop {
         let calls = calls(&std::fs::read_to_string(&log)?);
         if connection_closed(&calls) || Instant::now() >= deadline {
-            return Ok(render(stage, &calls));
+            let whole = format!("\nThe whole log, start-up included: {}\n", log.display());
+            return Ok(render(stage, &calls) + &whole);
         }
         std::thread::sleep(Duration::from_millis(20));
     }
