@@ -155,8 +155,8 @@ fn produce_all(machine: &Machine, transcripts: &[Transcript]) -> Result<Generate
             port_said = Some(port);
         }
         let started = Instant::now();
-        let text = (machine.produce(transcript, port))
-            .with_context(|| format!("transcript '{name}' (port {port})"))?;
+        let text =
+            (machine.produce(transcript, port)).with_context(|| format!("transcript '{name}'"))?;
         eprintln!(
             "transcript {name} ({:.1} s)",
             started.elapsed().as_secs_f64()
