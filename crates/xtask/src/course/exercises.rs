@@ -236,17 +236,14 @@ impl Progress {
     /// The rubric's checks, counted against the test results (a check
     /// without a result did not pass).
     fn of(checks: &[Check], passed: &BTreeMap<String, bool>) -> Progress {
-        let count = |still: bool, only_passed: bool| {
-            let group = checks.iter().filter(|c| c.still_works == still);
-            group
-                .filter(|c| !only_passed || passed.get(&c.test) == Some(&true))
-                .count()
-        };
+        let passes = |c: &Check| passed.get(&c.test) == Some(&true);
+        let (still, to_build): (Vec<&Check>, Vec<&Check>) =
+            checks.iter().partition(|c| c.still_works);
         Progress {
-            built: count(false, true),
-            to_build: count(false, false),
-            still_working: count(true, true),
-            still_works: count(true, false),
+            built: to_build.iter().filter(|c| passes(c)).count(),
+            to_build: to_build.len(),
+            still_working: still.iter().filter(|c| passes(c)).count(),
+            still_works: still.len(),
         }
     }
 
