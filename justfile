@@ -131,9 +131,9 @@ docs:
     cargo run -q -p xtask -- book check
     mdbook build docs
 
-# Build the book and serve it with our own step 4 at http://127.0.0.1:3000/.
-docs-serve: docs
-    cargo run -p step4-pico-http -- 3000 --directory docs/book
+# Build the book and serve it with our own step 4 at http://127.0.0.1:3000/ (another port: `just docs-serve 3001`).
+docs-serve port="3000": docs
+    cargo run -p step4-pico-http -- {{port}} --directory docs/book
 
 # The finale's picture: step 4 on www/ in headless Chromium, saved as docs/src/img/finale.png.
 [no-exit-message]

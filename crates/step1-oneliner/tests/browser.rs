@@ -2,7 +2,8 @@
 //! workspace's `www/` self-test page from this stage and must report every
 //! check OK (stylesheet applied, module script ran, image decoded, sub-page
 //! reached, `/about` redirected to `/about/` so that its relative image loads,
-//! HEAD, 404, traversal, POST and DELETE answered as they should be).
+//! HEAD, 404, traversal, POST and DELETE answered as they should be), and
+//! its `curl` hint naming the port it was really served from.
 //! The same file sits in every HTTP stage's `tests/`.
 //!
 //! Without Chromium the test cannot run; it then says so on stderr in capital
@@ -111,5 +112,11 @@ fn a_real_browser_sees_every_self_test_pass() {
     assert!(
         dom.contains("data-result=\"ok\""),
         "the page's summary is not ok:\n{dom}"
+    );
+    // The page's hint names the address it came from, not the default port.
+    let curl = format!("curl -i http://{}/", server.address);
+    assert!(
+        dom.contains(&curl),
+        "the page does not suggest `{curl}`:\n{dom}"
     );
 }

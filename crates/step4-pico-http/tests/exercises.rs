@@ -75,6 +75,20 @@ fn status_is(response: &Response, wanted: u16, request: &str) {
     );
 }
 
+/// Fails, in words, unless the status line of the response to `request` ends
+/// with `reason`, the phrase RFC 9110 §15 gives its code. Clients ignore it
+/// (RFC 9112 §4), people read it: `206 Unknown` is not `206 Partial Content`.
+fn reason_is(response: &Response, reason: &str, request: &str) {
+    let line = response.status_line.trim_end();
+    let got = line.splitn(3, ' ').nth(2).unwrap_or_default();
+    assert!(
+        got == reason,
+        "the response to {request} is \"{line}\": the reason phrase of {} is \"{reason}\": \
+         add it to `reason` in status.rs",
+        response.status
+    );
+}
+
 /// Fails, in words, unless the response to `request` has the header `name`
 /// with the value `wanted` (`None`: no such header).
 fn header_is(response: &Response, name: &str, wanted: Option<&str>, request: &str) {
@@ -509,6 +523,7 @@ mod ch4_ranges {
             let request = format!("GET /big.bin with Range: {range}");
             let response = exchange(&server, &ranged(range));
             status_is(&response, 206, &request);
+            reason_is(&response, "Partial Content", &request);
             let content_range = format!("bytes {first}-{end}/{LENGTH}");
             header_is(&response, "Content-Range", Some(&content_range), &request);
             let length = (end - first + 1).to_string();
@@ -532,6 +547,7 @@ mod ch4_ranges {
             let request = format!("GET /big.bin ({LENGTH} bytes) with Range: {range}");
             let response = exchange(&server, &ranged(&range));
             status_is(&response, 416, &request);
+            reason_is(&response, "Range Not Satisfiable", &request);
             let content_range = format!("bytes */{LENGTH}");
             header_is(&response, "Content-Range", Some(&content_range), &request);
         }
@@ -555,6 +571,51 @@ mod ch4_ranges {
                 &request,
             );
         }
+    }
+
+    /// Still works: The copies of `status.rs` in steps 1, 3 and 4 stay the same file: a new reason
+    /// phrase goes into every copy.
+    #[test]
+    #[ignore = "exercise check: just exercise ch4-ranges"]
+    fn every_copy_of_status_rs_is_the_same() {
+        let ours = "crates/step4-pico-http/src/status.rs";
+        let our_lines = lines_of(ours);
+        let mut differences = Vec::new();
+        for other in [
+            "crates/step1-oneliner/src/status.rs",
+            "crates/step3-pico-tcp/src/status.rs",
+        ] {
+            let other_lines = lines_of(other);
+            let count = our_lines.len().max(other_lines.len());
+            if let Some(i) = (0..count).find(|&i| our_lines.get(i) != other_lines.get(i)) {
+                let shown = |lines: &[String]| {
+                    lines
+                        .get(i)
+                        .map_or("the end of the file".into(), |l| format!("`{}`", l.trim()))
+                };
+                differences.push(format!(
+                    "line {} is {} in {ours} but {} in {other}",
+                    i + 1,
+                    shown(&our_lines),
+                    shown(&other_lines)
+                ));
+            }
+        }
+        assert!(
+            differences.is_empty(),
+            "the copies of status.rs differ: {}. They are one file kept in three stages \
+             (`cargo run -p xtask -- copies --check` compares them): make the same change in \
+             every copy.",
+            differences.join("; ")
+        );
+    }
+
+    /// The lines of `path`, relative to the workspace.
+    fn lines_of(path: &str) -> Vec<String> {
+        let full = format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&full)
+            .unwrap_or_else(|error| panic!("cannot read {path}: {error}"));
+        text.lines().map(str::to_string).collect()
     }
 }
 

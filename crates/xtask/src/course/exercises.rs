@@ -83,11 +83,6 @@ impl Outcome {
         }
         Ok(results)
     }
-
-    /// Solved: it builds, it has tests, and every one of them passed.
-    pub(crate) fn solved(&self, exercise: &Exercise) -> bool {
-        (self.of(exercise)).is_ok_and(|results| results.values().all(|ok| *ok))
-    }
 }
 
 /// Runs the exercise tests of `package` in the workspace at `root` (only
@@ -204,9 +199,9 @@ fn check(exercise: &Exercise) -> Result<ExitCode> {
             println!("  {} {}", if ok(&check) { "✓" } else { "✗" }, check.line);
         }
     }
-    let failed: Vec<&Check> = checks.iter().filter(|c| !ok(c)).collect();
-    if failed.is_empty() {
-        println!("\nSolved: all {} checks pass. Well done!", checks.len());
+    let progress = Progress::of(&checks, &passed);
+    if progress.solved() {
+        println!("\nSolved: {progress}, and what worked as shipped still does. Well done!");
         return Ok(ExitCode::SUCCESS);
     }
     // Under "Why:", what each failed test said: its panic message alone,
@@ -214,7 +209,7 @@ fn check(exercise: &Exercise) -> Result<ExitCode> {
     println!("\nWhy:");
     let noise =
         |l: &&str| l.trim().is_empty() || l.starts_with("note: ") || l.starts_with("thread '");
-    for check in &failed {
+    for check in checks.iter().filter(|c| !ok(c)) {
         println!("\n  ✗ {}", check.line);
         let why = outcome.failures.get(&format!("{module}::{}", check.test));
         let why = why.map_or("", String::as_str).lines().filter(|l| !noise(l));
@@ -222,22 +217,56 @@ fn check(exercise: &Exercise) -> Result<ExitCode> {
             println!("    {line}");
         }
     }
-    let (built, to_build) = progress(&checks, &passed);
-    let broken = match failed.iter().filter(|c| c.still_works).count() {
-        0 => String::new(),
-        n => format!(", but {n} of what still worked as shipped now fail"),
-    };
-    println!(
-        "\nNot solved yet: {built} of {to_build} checks of what you build pass{broken}. Stuck? `just hint {name}`"
-    );
+    println!("\nNot solved yet: {progress}. Stuck? `just hint {name}`");
     Ok(ExitCode::FAILURE)
 }
 
-/// How many of the checks that are not "still works" passed, and how many there are.
-fn progress(checks: &[Check], passed: &BTreeMap<String, bool>) -> (usize, usize) {
-    let to_build = checks.iter().filter(|c| !c.still_works);
-    let built = |c: &&Check| passed.get(&c.test) == Some(&true);
-    (to_build.clone().filter(built).count(), to_build.count())
+/// Where an exercise stands: how many of its checks pass, of what the learner
+/// builds and of what the stage already did. `just exercises` and `just
+/// exercise NAME` both count with it, so that they say the same.
+#[derive(Debug, PartialEq, Eq)]
+struct Progress {
+    built: usize,
+    to_build: usize,
+    still_working: usize,
+    still_works: usize,
+}
+
+impl Progress {
+    /// The rubric's checks, counted against the test results (a check
+    /// without a result did not pass).
+    fn of(checks: &[Check], passed: &BTreeMap<String, bool>) -> Progress {
+        let passes = |c: &Check| passed.get(&c.test) == Some(&true);
+        let (still, to_build): (Vec<&Check>, Vec<&Check>) =
+            checks.iter().partition(|c| c.still_works);
+        Progress {
+            built: to_build.iter().filter(|c| passes(c)).count(),
+            to_build: to_build.len(),
+            still_working: still.iter().filter(|c| passes(c)).count(),
+            still_works: still.len(),
+        }
+    }
+
+    fn solved(&self) -> bool {
+        self.built == self.to_build && self.still_working == self.still_works
+    }
+}
+
+/// `2/3 checks to build pass`, and when some fail that passed as shipped
+/// `, 1/2 that worked as shipped now fail`.
+impl std::fmt::Display for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (built, to_build) = (self.built, self.to_build);
+        write!(f, "{built}/{to_build} checks to build pass")?;
+        match self.still_works - self.still_working {
+            0 => Ok(()),
+            broken => write!(
+                f,
+                ", {broken}/{} that worked as shipped now fail",
+                self.still_works
+            ),
+        }
+    }
 }
 
 /// `just exercises`: every exercise, solved or not, one crate at a time.
@@ -248,17 +277,19 @@ fn list(catalog: &Catalog) -> Result<ExitCode> {
         println!("{} ({})", chapter.title, chapter.package);
         let outcome = run_checks(&workspace_root(), &chapter.package, None, None)?;
         for exercise in &chapter.exercises {
-            let state = if outcome.build_error.is_some() {
-                "does not build"
-            } else if outcome.solved(exercise) {
-                solved += 1;
-                "solved"
-            } else {
-                let (built, to_build) = progress(
-                    &rubric(exercise)?,
-                    &outcome.of(exercise).unwrap_or_default(),
-                );
-                &format!("not solved ({built}/{to_build} checks)")
+            let state = match outcome.of(exercise) {
+                Err(_) if outcome.build_error.is_some() => "does not build".to_string(),
+                Err(error) => format!("{error:#}"),
+                Ok(passed) => {
+                    let progress = Progress::of(&rubric(exercise)?, &passed);
+                    solved += usize::from(progress.solved());
+                    let state = if progress.solved() {
+                        "solved"
+                    } else {
+                        "not solved"
+                    };
+                    format!("{state} ({progress})")
+                }
             };
             println!("  {:<22} {:<55} {state}", exercise.name, exercise.title);
         }

@@ -167,14 +167,19 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
 /// from the committed ones (`book transcripts` shows the clean form).
 fn working_copy_note() -> String {
     let stages: Vec<_> = stages::http_stages().collect();
-    match super::diff::modified_files(&stages).as_slice() {
-        [] => "Stages: your working copy, the same as committed (git HEAD).".to_string(),
-        files => format!(
-            "Stages: your working copy; changed since git HEAD: {} (git stash to compare \
-             the committed stages).",
-            files.join(", ")
-        ),
+    note_on_changes(&super::diff::modified_files(&stages))
+}
+
+/// [`working_copy_note`] for the stage files changed since git HEAD.
+fn note_on_changes(files: &[String]) -> String {
+    if files.is_empty() {
+        return "Stages: your working copy, the same as committed (git HEAD).".to_string();
     }
+    format!(
+        "Stages: your working copy; changed since git HEAD: {} (to compare the committed \
+         stages: git stash, just compare, then git stash pop to take your changes back).",
+        files.join(", ")
+    )
 }
 
 /// What each server answered to each probe: `results[server][probe]`.

@@ -4,13 +4,14 @@
 //! whose first line is the command as a reader would type it.
 //!
 //! Commands run in `bash` at the top of the workspace. Port 8000 in a command
-//! is replaced by a free port (and shown as 8000 again), `./target/` by the
+//! is replaced by a free port (and shown as 8000 again; which one is said
+//! when it is not 8000 itself), `./target/` by the
 //! real target directory, and what changes from run to run is masked.
 //! `--check` compares instead and fails when a committed transcript differs
 //! (then the fresh ones are left in a temporary directory): CI runs it, so
 //! the book never shows output the code no longer prints.
 
-use std::net::TcpListener;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::sync::LazyLock;
@@ -137,6 +138,7 @@ pub(crate) fn run(check: bool) -> Result<ExitCode> {
 /// Runs each transcript that can run here: `docs/src/out/NAME.txt`.
 fn produce_all(machine: &Machine, transcripts: &[Transcript]) -> Result<Generated> {
     let (mut files, mut skipped) = (Vec::new(), Vec::new());
+    let mut port_said = None;
     for transcript in transcripts {
         let name = &transcript.name;
         if let Some(missing) = missing_tool(transcript) {
@@ -146,8 +148,15 @@ fn produce_all(machine: &Machine, transcripts: &[Transcript]) -> Result<Generate
             skipped.push(format!("{name}.txt"));
             continue;
         }
+        // Chosen again for each transcript: someone may start a server meanwhile.
+        let port = free_port()?;
+        if port_said != Some(port) {
+            eprintln!("{}", port_note(port));
+            port_said = Some(port);
+        }
         let started = Instant::now();
-        let text = (machine.produce(transcript)).with_context(|| format!("transcript '{name}'"))?;
+        let text =
+            (machine.produce(transcript, port)).with_context(|| format!("transcript '{name}'"))?;
         eprintln!(
             "transcript {name} ({:.1} s)",
             started.elapsed().as_secs_f64()
@@ -190,9 +199,8 @@ struct Machine {
 }
 
 impl Machine {
-    /// Runs one transcript and returns its text, masked.
-    fn produce(&self, transcript: &Transcript) -> Result<String> {
-        let port = free_port()?;
+    /// Runs one transcript, with `port` for 8000, and returns its text, masked.
+    fn produce(&self, transcript: &Transcript, port: u16) -> Result<String> {
         let prepare = |command: &str| {
             replace_number(command, SHOWN_PORT, &port.to_string())
                 .replace("./target/", &format!("{}/", self.target.display()))
@@ -243,11 +251,33 @@ impl Machine {
 /// (a `Host: 127.0.0.1:8000` header, say) are those of port 8000.
 fn free_port() -> Result<u16> {
     (SHOWN_PORT..10_000)
-        .find(|port| TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .find(|port| is_free(*port))
         .map_or_else(
             || Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port()),
             Ok,
         )
+}
+
+/// Nobody answers on 127.0.0.1:`port`, and it can be bound. Binding alone is
+/// not enough: where `SO_REUSEADDR` lets a socket bind 127.0.0.1 beside one
+/// listening on 0.0.0.0 (macOS, the BSDs), a server of ours would take the
+/// local connections of someone else's server.
+fn is_free(port: u16) -> bool {
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    TcpStream::connect_timeout(&address, Duration::from_secs(1)).is_err()
+        && TcpListener::bind(address).is_ok()
+}
+
+/// What `just transcripts` says about the port its servers take.
+fn port_note(port: u16) -> String {
+    if port == SHOWN_PORT {
+        format!("Servers listen on port {port}, free here.")
+    } else {
+        format!(
+            "Port {SHOWN_PORT} is in use here (by another server?): servers listen on port \
+             {port}, shown as {SHOWN_PORT} in the transcripts."
+        )
+    }
 }
 
 /// Runs `command` to its end and returns what it printed, in whole lines (and

@@ -20,25 +20,59 @@ fn libtest_output_is_read_test_by_test() {
     assert!(outcome.failures["ch2_a::two"].contains("no echo within 10s"));
 }
 
+fn check(test: &str, still_works: bool) -> Check {
+    let line = format!("the rubric line of {test}");
+    let test = test.to_string();
+    Check {
+        test,
+        line,
+        still_works,
+    }
+}
+
 #[test]
-fn solved_means_built_with_tests_and_all_of_them_passing() {
+fn both_commands_count_the_checks_to_build_and_solved_needs_every_check() {
+    let checks = [check("a", false), check("b", false), check("still", true)];
+    let mut passed = BTreeMap::from([("a".to_string(), true), ("still".to_string(), true)]);
+    let progress = Progress::of(&checks, &passed);
+    assert_eq!(progress.to_string(), "1/2 checks to build pass");
+    assert!(!progress.solved(), "b has no result: it did not pass");
+    passed.insert("b".into(), true);
+    assert!(Progress::of(&checks, &passed).solved());
+    assert_eq!(
+        Progress::of(&checks, &passed).to_string(),
+        "2/2 checks to build pass"
+    );
+    passed.insert("still".into(), false);
+    let progress = Progress::of(&checks, &passed);
+    assert!(
+        !progress.solved(),
+        "what worked as shipped must go on working"
+    );
+    assert_eq!(
+        progress.to_string(),
+        "2/2 checks to build pass, 1/1 that worked as shipped now fail"
+    );
+}
+
+#[test]
+fn an_exercises_results_are_its_modules_and_none_without_a_build() {
     let catalog = Catalog::load().unwrap();
     let exercise = catalog.find("ch2-echo-count").unwrap();
     let mut outcome = Outcome::default();
-    assert!(!outcome.solved(exercise), "no tests is not solved");
+    assert!(outcome.of(exercise).is_err(), "no tests is no result");
     outcome.results.insert("ch2_echo_count::a".into(), true);
     outcome.results.insert("ch2_two_clients::b".into(), false);
-    assert!(
-        outcome.solved(exercise),
-        "another exercise's failure does not count"
+    let results = outcome.of(exercise).unwrap();
+    assert_eq!(
+        results,
+        BTreeMap::from([("a".to_string(), true)]),
+        "another exercise's tests are not this one's"
     );
-    outcome.results.insert("ch2_echo_count::c".into(), false);
-    assert!(!outcome.solved(exercise));
-    outcome.results.insert("ch2_echo_count::c".into(), true);
     outcome.build_error = Some("error[E0308]".into());
     assert!(
-        !outcome.solved(exercise),
-        "what does not build is not solved"
+        outcome.of(exercise).is_err(),
+        "what does not build has no results"
     );
 }
 

@@ -125,3 +125,14 @@ fn colour_codes_take_no_room() {
     assert_eq!(visible_len("\x1b[1;33mab\x1b[0m c"), 4);
     assert_eq!(visible_len(&ansi("1;33", "Date: *", true)), 7);
 }
+
+#[test]
+fn the_header_says_how_to_put_changes_aside_and_take_them_back() {
+    assert!(note_on_changes(&[]).contains("the same as committed"));
+    let note = note_on_changes(&["crates/step4-pico-http/src/handler.rs".to_string()]);
+    assert!(note.contains("changed since git HEAD: crates/step4-pico-http/src/handler.rs"));
+    assert!(
+        note.contains("git stash,") && note.contains("git stash pop"),
+        "{note}"
+    );
+}

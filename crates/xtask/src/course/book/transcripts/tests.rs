@@ -102,3 +102,20 @@ fn a_serving_transcript_ends_with_the_first_complete_line_holding_the_text() {
     assert_eq!(end_of_line_with(output, "accept4"), None);
     assert_eq!(end_of_line_with("", "x"), None);
 }
+
+#[test]
+fn a_port_someone_listens_on_is_not_taken_and_the_port_taken_is_said() {
+    for address in [Ipv4Addr::LOCALHOST, Ipv4Addr::UNSPECIFIED] {
+        let listener = TcpListener::bind((address, 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        assert!(!is_free(port), "{address}:{port} has a listener");
+        drop(listener);
+        assert!(is_free(port), "{address}:{port} was closed");
+    }
+    assert_eq!(port_note(8000), "Servers listen on port 8000, free here.");
+    let note = port_note(8001);
+    assert!(
+        note.contains("Port 8000 is in use") && note.contains("listen on port 8001"),
+        "{note}"
+    );
+}
