@@ -514,17 +514,21 @@ pub fn post_is_403_at_once_whatever_its_body_does(stage: &Stage) {
 #[macro_export]
 macro_rules! hostile_tests {
     ($stage:expr) => {
-        $crate::named_tests!($stage, hostile, [
-            traversal_in_every_encoding_never_returns_a_byte_from_outside,
-            traversal_with_raw_bytes_in_the_request_line,
-            malformed_heads_get_what_tiny_http_answers_and_the_server_carries_on,
-            an_empty_connection_gets_no_answer,
-            oversized_heads_are_read_whole_and_served,
-            idle_clients_hold_a_thread_each_never_the_server,
-            a_trickling_client_does_not_hold_the_others,
-            a_client_that_resets_mid_download_does_not_hold_the_others,
-            a_client_that_never_reads_holds_only_its_own_thread,
-            post_is_403_at_once_whatever_its_body_does,
-        ]);
+        $crate::named_tests!(
+            $stage,
+            hostile,
+            [
+                traversal_in_every_encoding_never_returns_a_byte_from_outside,
+                traversal_with_raw_bytes_in_the_request_line,
+                malformed_heads_get_what_tiny_http_answers_and_the_server_carries_on,
+                an_empty_connection_gets_no_answer,
+                oversized_heads_are_read_whole_and_served,
+                idle_clients_hold_a_thread_each_never_the_server,
+                a_trickling_client_does_not_hold_the_others,
+                a_client_that_resets_mid_download_does_not_hold_the_others,
+                a_client_that_never_reads_holds_only_its_own_thread,
+                post_is_403_at_once_whatever_its_body_does,
+            ]
+        );
     };
 }

@@ -270,13 +270,16 @@ pub fn a_port_in_use_is_one_clear_line_and_exit_1(stage: &Stage) {
     let port = taken.local_addr().unwrap().port().to_string();
     let site = Site::new();
     let root = site.root();
-    let (code, _, stderr) = run(stage, &[
-        &port,
-        "--bind",
-        "127.0.0.1",
-        "--directory",
-        root.to_str().unwrap(),
-    ]);
+    let (code, _, stderr) = run(
+        stage,
+        &[
+            &port,
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            root.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains(&format!("port {port} is already in use")),
@@ -609,38 +612,43 @@ pub fn the_access_log_counts_the_body_bytes_really_sent(stage: &Stage) {
 #[macro_export]
 macro_rules! http_tests {
     ($stage:expr) => {
-        $crate::named_tests!($stage, http, [
-            serves_each_file_with_its_type_and_exact_length,
-            streams_a_large_file_whole_with_content_length,
-            a_directory_is_served_by_its_index,
-            a_directory_without_its_slash_is_redirected_to_it,
-            what_is_missing_is_404_with_a_page_saying_so,
-            head_sends_the_headers_of_get_and_no_body,
-            post_is_forbidden_whatever_the_path,
-            other_methods_are_405_with_allow_whatever_the_path,
-            never_serves_a_byte_from_outside_the_directory,
-            #[cfg(unix)] a_link_is_followed_only_while_it_stays_inside,
-            every_response_has_a_date_a_type_and_a_length,
-            serves_the_workspace_www_by_default_and_says_so,
-            the_banner_names_the_port_it_really_got,
-            a_port_in_use_is_one_clear_line_and_exit_1,
-            a_missing_directory_is_a_clear_error_and_exit_1,
-            bad_arguments_print_usage_and_exit_2,
-            help_prints_usage_and_exits_0,
-            an_http_1_1_request_needs_exactly_one_valid_host,
-            a_content_length_that_is_not_one_number_is_400,
-            a_transfer_encoding_that_cannot_frame_the_body_is_refused,
-            a_field_line_with_space_before_its_colon_is_400,
-            cr_or_nul_inside_a_field_value_is_400,
-            an_absolute_form_target_is_served_unless_it_cannot_be,
-            http_0_9_is_answered_505,
-            after_connection_close_no_further_request_is_answered,
-            pipelined_requests_are_answered_in_order,
-            a_request_body_is_never_read_as_the_next_request,
-            a_request_expecting_100_continue_gets_its_answer_without_sending_the_body,
-            no_response_repeats_a_field_or_pairs_a_length_with_transfer_encoding,
-            preconditions_are_decided_by_sending_no_validators,
-            the_access_log_counts_the_body_bytes_really_sent,
-        ]);
+        $crate::named_tests!(
+            $stage,
+            http,
+            [
+                serves_each_file_with_its_type_and_exact_length,
+                streams_a_large_file_whole_with_content_length,
+                a_directory_is_served_by_its_index,
+                a_directory_without_its_slash_is_redirected_to_it,
+                what_is_missing_is_404_with_a_page_saying_so,
+                head_sends_the_headers_of_get_and_no_body,
+                post_is_forbidden_whatever_the_path,
+                other_methods_are_405_with_allow_whatever_the_path,
+                never_serves_a_byte_from_outside_the_directory,
+                #[cfg(unix)]
+                a_link_is_followed_only_while_it_stays_inside,
+                every_response_has_a_date_a_type_and_a_length,
+                serves_the_workspace_www_by_default_and_says_so,
+                the_banner_names_the_port_it_really_got,
+                a_port_in_use_is_one_clear_line_and_exit_1,
+                a_missing_directory_is_a_clear_error_and_exit_1,
+                bad_arguments_print_usage_and_exit_2,
+                help_prints_usage_and_exits_0,
+                an_http_1_1_request_needs_exactly_one_valid_host,
+                a_content_length_that_is_not_one_number_is_400,
+                a_transfer_encoding_that_cannot_frame_the_body_is_refused,
+                a_field_line_with_space_before_its_colon_is_400,
+                cr_or_nul_inside_a_field_value_is_400,
+                an_absolute_form_target_is_served_unless_it_cannot_be,
+                http_0_9_is_answered_505,
+                after_connection_close_no_further_request_is_answered,
+                pipelined_requests_are_answered_in_order,
+                a_request_body_is_never_read_as_the_next_request,
+                a_request_expecting_100_continue_gets_its_answer_without_sending_the_body,
+                no_response_repeats_a_field_or_pairs_a_length_with_transfer_encoding,
+                preconditions_are_decided_by_sending_no_validators,
+                the_access_log_counts_the_body_bytes_really_sent,
+            ]
+        );
     };
 }

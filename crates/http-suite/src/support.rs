@@ -39,6 +39,9 @@ pub struct Site {
 pub const SECRET: &str = "TOP-SECRET-6f1d";
 
 impl Site {
+    /// Writes a new tree under the system's temporary directory. No `Default`:
+    /// making one writes files, which `Site::default()` would hide.
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Site {
         static COUNT: AtomicUsize = AtomicUsize::new(0);
         let top = std::env::temp_dir().join(format!(
@@ -128,7 +131,10 @@ impl Server {
     /// line by line to the returned channel instead of the test's stderr.
     pub fn start_logged(stage: &Stage, directory: &Path) -> (Server, Receiver<String>) {
         let (sender, receiver) = channel();
-        (Server::launch(stage, directory, &[], Some(sender)), receiver)
+        (
+            Server::launch(stage, directory, &[], Some(sender)),
+            receiver,
+        )
     }
 
     fn launch(
