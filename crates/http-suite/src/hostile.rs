@@ -77,6 +77,53 @@ pub fn assert_no_leak(body: &[u8], what: &str) {
     assert!(!body.contains("root:x:0:0"), "{what} leaked /etc/passwd");
 }
 
+/// Three clients that announce a POST body (a gigabyte, chunks, or ten
+/// bytes after `100-continue`) and send only a few bytes of it, then wait
+/// with the connection open: each must get its 403 at once, without the
+/// server waiting for the body, and the next client must be answered within
+/// `bound` (the time the liar may still hold the server).
+pub fn assert_lying_posts_get_403_at_once(server: &Server, bound: Duration) {
+    for announce in [
+        "Content-Length: 1000000000",
+        "Transfer-Encoding: chunked",
+        "Content-Length: 10\r\nExpect: 100-continue",
+    ] {
+        let mut liar = server.connect();
+        let asked = Instant::now();
+        liar.write_all(
+            format!("POST / HTTP/1.1\r\nHost: x\r\n{announce}\r\n\r\nonly this").as_bytes(),
+        )
+        .unwrap();
+        let (response, _) = read_response(&liar, false);
+        assert_eq!(response.status, 403, "{announce}");
+        assert!(
+            asked.elapsed() < SLACK,
+            "{announce}: the 403 waited for the body"
+        );
+        assert_alive_within(server, bound, announce);
+        drop(liar);
+    }
+}
+
+/// Five clients that each ask for `/huge.bin` (which the caller writes, 32
+/// MiB), read its first 64 KiB and reset the connection: the next client is
+/// answered at once after each.
+pub fn assert_resets_mid_download_are_forgotten(server: &Server) {
+    for round in 0..5 {
+        let mut stream = server.connect();
+        stream.write_all(&get("/huge.bin")).unwrap();
+        let mut first = vec![0; 64 * 1024];
+        stream.read_exact(&mut first).unwrap();
+        // std cannot set SO_LINGER (`set_linger` is unstable), but closing a
+        // socket whose receive buffer still holds unread bytes makes the kernel
+        // abort the connection with a reset (RST) instead of a FIN (RFC 2525
+        // §2.17): the server's next write fails with "connection reset" or
+        // "broken pipe", and Rust ignores SIGPIPE, so that is an error, not death.
+        drop(stream);
+        assert_alive(server, &format!("reset number {round}"));
+    }
+}
+
 /// Sends `raw`, says that nothing more comes, and reads whatever the server
 /// answers until it closes: a status code, or `None` if it closed in silence.
 fn send_and_finish(server: &Server, raw: &[u8]) -> Option<u16> {
@@ -453,16 +500,7 @@ pub fn a_client_that_resets_mid_download_does_not_hold_the_others(stage: &Stage)
     let site = Site::new();
     std::fs::write(site.root().join("huge.bin"), vec![7u8; 32 << 20]).unwrap();
     let mut server = Server::start(stage, &site.root(), &[]);
-    for round in 0..5 {
-        let mut stream = server.connect();
-        stream.write_all(&get("/huge.bin")).unwrap();
-        let mut first = vec![0; 64 * 1024];
-        stream.read_exact(&mut first).unwrap();
-        // Closing with unread bytes makes the kernel send a reset (RST), as
-        // in step 4's suite (std has no SO_LINGER setter).
-        drop(stream);
-        assert_alive(&server, &format!("reset number {round}"));
-    }
+    assert_resets_mid_download_are_forgotten(&server);
     assert!(server.is_running());
 }
 
@@ -483,29 +521,10 @@ pub fn a_client_that_never_reads_holds_only_its_own_thread(stage: &Stage) {
 pub fn post_is_403_at_once_whatever_its_body_does(stage: &Stage) {
     let site = Site::new();
     let server = Server::start(stage, &site.root(), &[]);
-    for announce in [
-        "Content-Length: 1000000000",
-        "Transfer-Encoding: chunked",
-        "Content-Length: 10\r\nExpect: 100-continue",
-    ] {
-        let mut liar = server.connect();
-        let asked = Instant::now();
-        liar.write_all(
-            format!("POST / HTTP/1.1\r\nHost: x\r\n{announce}\r\n\r\nonly this").as_bytes(),
-        )
-        .unwrap();
-        let (response, _) = read_response(&liar, false);
-        assert_eq!(response.status, 403, "{announce}");
-        assert!(
-            asked.elapsed() < SLACK,
-            "{announce}: the 403 waited for the body"
-        );
-        // After the 403, `respond` may go on reading the promised body to keep
-        // the connection open for a next request: that holds only the thread
-        // answering this client.
-        assert_alive(&server, announce);
-        drop(liar);
-    }
+    // After the 403, `respond` may go on reading the promised body to keep
+    // the connection open for a next request: that holds only the thread
+    // answering this client.
+    assert_lying_posts_get_403_at_once(&server, SLACK);
 }
 
 /// Every test above, as `#[test]` functions of the stage test crate it expands

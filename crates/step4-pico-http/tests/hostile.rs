@@ -24,7 +24,8 @@ use std::time::{Duration, Instant};
 
 use common::{STAGE, Server, Site, read_response};
 use http_suite::hostile::{
-    SLACK, TRAVERSALS, assert_alive, assert_alive_within, assert_no_leak, get, traversal_site,
+    SLACK, TRAVERSALS, assert_alive, assert_alive_within, assert_lying_posts_get_403_at_once,
+    assert_no_leak, assert_resets_mid_download_are_forgotten, get, traversal_site,
 };
 
 /// The `--timeout` every server here gets: the deadline for a request head,
@@ -303,19 +304,7 @@ fn a_client_that_resets_mid_download_is_forgotten_at_once() {
     // The default timeout: if the server noticed the reset only when a write
     // timed out, the probe below would wait five seconds.
     let mut server = Server::start(&STAGE, &site.root(), &["--timeout", "5"]);
-    for round in 0..5 {
-        let mut stream = server.connect();
-        stream.write_all(&get("/huge.bin")).unwrap();
-        let mut first = vec![0; 64 * 1024];
-        stream.read_exact(&mut first).unwrap();
-        // std cannot set SO_LINGER (`set_linger` is unstable), but closing a
-        // socket whose receive buffer still holds unread bytes makes the kernel
-        // abort the connection with a reset (RST) instead of a FIN (RFC 2525
-        // §2.17): the server's next write fails with "connection reset" or
-        // "broken pipe", and Rust ignores SIGPIPE, so that is an error, not death.
-        drop(stream);
-        assert_alive(&server, &format!("reset number {round}"));
-    }
+    assert_resets_mid_download_are_forgotten(&server);
     assert!(server.is_running());
 }
 
@@ -352,29 +341,8 @@ fn post_is_403_at_once_whatever_its_body_does() {
     let site = Site::new();
     let server = start(&site);
 
-    // A Content-Length that promises far more than comes, and a client that
-    // then waits with the connection open: the 403 must not wait for the
-    // body, and the gentle close must not outlast the timeout.
-    for announce in [
-        "Content-Length: 1000000000",
-        "Transfer-Encoding: chunked",
-        "Content-Length: 10\r\nExpect: 100-continue",
-    ] {
-        let mut liar = server.connect();
-        let asked = Instant::now();
-        liar.write_all(
-            format!("POST / HTTP/1.1\r\nHost: x\r\n{announce}\r\n\r\nonly this").as_bytes(),
-        )
-        .unwrap();
-        let (response, _) = read_response(&liar, false);
-        assert_eq!(response.status, 403, "{announce}");
-        assert!(
-            asked.elapsed() < SLACK,
-            "{announce}: the 403 waited for the body"
-        );
-        assert_alive_within(&server, TIMEOUT + SLACK, announce);
-        drop(liar);
-    }
+    // The gentle close after each 403 must not outlast the timeout.
+    assert_lying_posts_get_403_at_once(&server, TIMEOUT + SLACK);
 
     // A body that never ends, sent as fast as the server takes it.
     let mut endless = server.connect();
