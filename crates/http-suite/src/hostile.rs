@@ -37,7 +37,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::Stage;
-use crate::support::{PATIENCE, SECRET, Server, Site, read_response};
+use crate::support::{PATIENCE, Response, SECRET, Server, Site, read_response};
 
 /// Room for a busy machine to schedule the processes. The next client of a
 /// threaded server is served at once; a server that waited for a rude client
@@ -226,32 +226,42 @@ pub const TRAVERSALS: &[&str] = &[
     "/sibling/key.txt",
 ];
 
-pub fn traversal_in_every_encoding_never_returns_a_byte_from_outside(stage: &Stage) {
-    let site = traversal_site();
-    let server = Server::start(stage, &site.root(), &[]);
+/// Asks `server` (serving [`traversal_site`]) for each of [`TRAVERSALS`] with
+/// `exchange`: each answer must be a refusal without a byte of what lies
+/// outside, and the server must still serve the next client at once.
+pub fn assert_traversals_are_refused(server: &Server, exchange: fn(&Server, &[u8]) -> Response) {
     for target in TRAVERSALS {
-        let response = server.exchange(&get(target));
+        let response = exchange(server, &get(target));
         assert!(
             [400, 403, 404].contains(&response.status),
             "{target}: {}",
             response.status_line
         );
         assert_no_leak(&response.body, target);
-        assert_alive(&server, target);
+        assert_alive(server, target);
     }
+}
+
+/// Request lines that carry a traversal in raw bytes an escape would hide: a
+/// NUL, a tab, overlong UTF-8, and a `Host` that is a path.
+pub const RAW_TRAVERSALS: [&[u8]; 5] = [
+    b"GET /..\0/secret.txt HTTP/1.1\r\n\r\n",
+    b"GET /secret.txt\0.html HTTP/1.1\r\n\r\n",
+    b"GET /..\t/secret.txt HTTP/1.1\r\n\r\n",
+    b"GET /\xc0\xae\xc0\xae/secret.txt HTTP/1.1\r\n\r\n",
+    b"GET /../secret.txt HTTP/1.1\r\nHost: ../../\r\n\r\n",
+];
+
+pub fn traversal_in_every_encoding_never_returns_a_byte_from_outside(stage: &Stage) {
+    let site = traversal_site();
+    let server = Server::start(stage, &site.root(), &[]);
+    assert_traversals_are_refused(&server, Server::exchange);
 }
 
 pub fn traversal_with_raw_bytes_in_the_request_line(stage: &Stage) {
     let site = Site::new();
     let server = Server::start(stage, &site.root(), &[]);
-    let requests: [&[u8]; 5] = [
-        b"GET /..\0/secret.txt HTTP/1.1\r\n\r\n",
-        b"GET /secret.txt\0.html HTTP/1.1\r\n\r\n",
-        b"GET /..\t/secret.txt HTTP/1.1\r\n\r\n",
-        b"GET /\xc0\xae\xc0\xae/secret.txt HTTP/1.1\r\n\r\n",
-        b"GET /../secret.txt HTTP/1.1\r\nHost: ../../\r\n\r\n",
-    ];
-    for raw in requests {
+    for raw in RAW_TRAVERSALS {
         let what = String::from_utf8_lossy(raw).into_owned();
         let mut stream = server.connect();
         stream.write_all(raw).unwrap();
