@@ -5,7 +5,7 @@
 //! [`hostile_tests!`](crate::hostile_tests).
 //!
 //! Step 4's `tests/hostile.rs` has the same cases, answered by its own parser,
-//! limits and timeouts, and uses the helpers and the traversal table here;
+//! limits and timeouts, and uses the probes and the traversal tables here;
 //! what differs in steps 1 and 3 comes from the library, and each test says
 //! how:
 //!

@@ -21,19 +21,22 @@
 //! - [`hostile`]: the hostile input, as steps 1 and 3 answer it (tiny_http
 //!   speaks HTTP there). Step 4 answers it with its own parser, limits and
 //!   timeouts: its `tests/hostile.rs` holds its own cases and shares the
-//!   traversal table ([`hostile::TRAVERSALS`]).
+//!   traversal tables and the probes ([`hostile::TRAVERSALS`],
+//!   [`hostile::assert_alive_within`], ...).
 //!
 //! # The policy files' unit tests
 //!
 //! `docroot.rs` (the path policy) and `conformance.rs` (the checks of a head)
 //! are one file copied into each stage, byte for byte (`xtask copies
 //! --check`). Their unit tests test private steps, so they must compile inside
-//! a stage's module; they are written once here, in `policy/docroot.rs` and
+//! a stage's module: they are written once here, in `policy/docroot.rs` and
 //! `policy/conformance.rs`, and each stage's `src/docroot/tests.rs` and
-//! `src/conformance/tests.rs` is an `include!` of them. A rule is so stated,
-//! and changed, in one place. Each stage still runs them against its own copy,
-//! as before: the test list of every stage stays the same, and a copy that
-//! drifted would fail its own tests and not only `copies --check`.
+//! `src/conformance/tests.rs` is an `include!` of them. A rule is stated, and
+//! changed, in one place. Each stage still runs them against the copy it
+//! compiles, as before, rather than step 4 alone: that keeps every stage's
+//! list of tests what it was (steps 1 and 3 would lose 19), a learner who runs
+//! `cargo test -p step1-oneliner` sees the policy of that stage tested, and
+//! it costs well under a second.
 
 // A test fails by panicking: the suite unwraps what the test itself set up.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
