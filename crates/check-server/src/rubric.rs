@@ -2,13 +2,14 @@
 //! single source of truth: `--list`, `--only`, the report, `--json` and the
 //! tests all read it.
 //!
-//! How it stays in agreement with the stages' own socket tests
-//! (`crates/step*/tests/http.rs` and `hostile.rs`, the same files in every
-//! stage): both cite the same book sections; the test `STAGE_TESTS` below
-//! names, for each check, the stage test that pins the same rule, and fails
-//! when that test is renamed or removed; and `tests/grades.rs` runs this
-//! rubric against the real stage binaries, so a rule on which the two
-//! disagree fails CI. The book links are checked to exist by a test too.
+//! How it stays in agreement with the stages' own socket tests (the
+//! black-box suite every HTTP stage runs, `crates/http-suite/src/http.rs`, and
+//! step 4's `tests/hostile.rs`): both cite the same book sections; the test
+//! `STAGE_TESTS` below names, for each check, the stage test that pins the
+//! same rule, and fails when that test is renamed or removed; and
+//! `tests/grades.rs` runs this rubric against the real stage binaries, so a
+//! rule on which the two disagree fails CI. The book links are checked to
+//! exist by a test too.
 
 use crate::check::{Check, Level};
 use crate::{basics, bigfile, hostile, load};
@@ -147,8 +148,9 @@ mod tests {
         }
     }
 
-    /// Each check and the stage test (in step 4's `tests/http.rs` or
-    /// `tests/hostile.rs`) that pins the same rule over a socket.
+    /// Each check and the stage test (in the suite every HTTP stage runs,
+    /// `crates/http-suite/src/http.rs`, or in step 4's `tests/hostile.rs`)
+    /// that pins the same rule over a socket.
     const STAGE_TESTS: &[(&str, &str)] = &[
         (
             "get-page",
@@ -299,15 +301,24 @@ mod tests {
 
     #[test]
     fn every_check_names_a_stage_test_that_exists() {
-        let tests = concat!(env!("CARGO_MANIFEST_DIR"), "/../step4-pico-http/tests/");
+        let crates = concat!(env!("CARGO_MANIFEST_DIR"), "/../");
         let read =
-            |file: &str| std::fs::read_to_string(format!("{tests}{file}")).unwrap_or_default();
-        let sources = read("http.rs") + &read("hostile.rs");
+            |file: &str| std::fs::read_to_string(format!("{crates}{file}")).unwrap_or_default();
+        // Step 4 runs every test of the suite's `http.rs` (the suite's own test
+        // checks that its macro lists them all), and its own `hostile.rs`.
+        let step4_http = read("step4-pico-http/tests/http.rs");
+        assert!(
+            step4_http.contains("http_suite::http_tests!"),
+            "{step4_http}"
+        );
+        let suite = read("http-suite/src/http.rs");
+        let hostile = read("step4-pico-http/tests/hostile.rs");
         for check in RUBRIC {
             let mapped = STAGE_TESTS.iter().find(|(name, _)| *name == check.name);
             match mapped {
                 Some((_, test)) => {
-                    let defined = sources.contains(&format!("fn {test}()"));
+                    let defined = suite.contains(&format!("pub fn {test}(stage: &Stage)"))
+                        || hostile.contains(&format!("fn {test}()"));
                     assert!(defined, "{}: no stage test `{test}`", check.name);
                 }
                 None => assert!(

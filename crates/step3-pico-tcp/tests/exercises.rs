@@ -17,7 +17,7 @@ use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Instant;
 
-use common::{BINARY, PATIENCE};
+use common::{PATIENCE, STAGE};
 
 /// The stage with its log (stderr, `info`) arriving line by line on `log`.
 struct Logged {
@@ -28,7 +28,7 @@ struct Logged {
 
 impl Logged {
     fn start(directory: &Path) -> Logged {
-        let mut child = Command::new(BINARY)
+        let mut child = Command::new(STAGE.binary)
             .args(["0", "--bind", "127.0.0.1", "--directory"])
             .arg(directory)
             .env("RUST_LOG", "info")
@@ -184,7 +184,7 @@ mod ch3_privileged_port {
 
     /// Runs the stage on `port` until it prints its banner or exits.
     fn start_on(port: &str, directory: &Path) -> Start {
-        let mut child = Command::new(BINARY)
+        let mut child = Command::new(STAGE.binary)
             .args([port, "--bind", "127.0.0.1", "--directory"])
             .arg(directory)
             .stdin(Stdio::null())

@@ -10,7 +10,7 @@ mod common;
 
 use std::io::{BufRead, Write};
 
-use common::{Server, Site, read_response};
+use common::{STAGE, Server, Site, read_response};
 
 /// What a client sends after a refused head, hoping it will be read as a
 /// request of its own.
@@ -19,7 +19,7 @@ const NEXT: &str = "GET /notes.txt HTTP/1.1\r\nHost: x\r\n\r\n";
 #[test]
 fn a_refused_head_is_answered_then_the_connection_closed() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     let heads = [
         ("no Host", "GET / HTTP/1.1\r\n\r\n", 400),
         (
@@ -76,7 +76,7 @@ fn a_refused_head_is_answered_then_the_connection_closed() {
 #[test]
 fn whitespace_at_the_start_of_a_field_line_is_400() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     for (what, raw) in [
         (
             "right after the request line",
@@ -99,7 +99,7 @@ fn whitespace_at_the_start_of_a_field_line_is_400() {
 #[test]
 fn a_chunked_body_is_never_read_as_the_next_request() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     let raw = format!(
         "GET /style.css HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n\
          5\r\nhello\r\n0\r\n\r\n{NEXT}"

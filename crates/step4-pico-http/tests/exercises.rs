@@ -15,7 +15,7 @@ mod common;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use common::{Response, Server, read_response};
+use common::{Response, STAGE, Server, read_response};
 
 /// Sends `raw` on `stream` and reads one response, leaving the connection open.
 fn send_and_read(stream: &mut TcpStream, raw: &str) -> Response {
@@ -139,7 +139,7 @@ mod ch4_thread_pool {
     fn two_clients_holding_connections_do_not_block_a_third() {
         let site = Site::new();
         // A long timeout: a one-at-a-time server would make the third wait for it.
-        let server = Server::start(&site.root(), &["--timeout", "30"]);
+        let server = Server::start(&STAGE, &site.root(), &["--timeout", "30"]);
         let mut holders: Vec<TcpStream> = (0..2).map(|_| server.connect()).collect();
         for holder in &mut holders {
             holder.write_all(b"GET /notes.txt HTTP/1.1\r\n").unwrap();
@@ -176,7 +176,7 @@ mod ch4_thread_pool {
     #[ignore = "exercise check: just exercise ch4-thread-pool"]
     fn twenty_clients_at_once_all_get_their_files() {
         let site = Site::new();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         std::thread::scope(|scope| {
             let clients: Vec<_> = (0..20)
                 .map(|i| {
@@ -208,7 +208,7 @@ mod ch4_keep_alive {
     #[ignore = "exercise check: just exercise ch4-keep-alive"]
     fn two_requests_on_one_connection_get_two_responses() {
         let site = Site::new();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let mut stream = server.connect();
         let first = send_and_read(&mut stream, &get("/notes.txt"));
         status_is(&first, 200, "GET /notes.txt");
@@ -233,7 +233,7 @@ mod ch4_keep_alive {
     #[ignore = "exercise check: just exercise ch4-keep-alive"]
     fn pipelined_requests_are_answered_in_order() {
         let site = Site::new();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let mut stream = server.connect();
         // Three requests in one write: the server must not lose what it read ahead.
         let three = [get("/notes.txt"), get("/data.json"), get("/app.js")].concat();
@@ -285,7 +285,7 @@ mod ch4_keep_alive {
     #[ignore = "exercise check: just exercise ch4-keep-alive"]
     fn connection_close_and_http_1_0_end_the_connection() {
         let site = Site::new();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         for (raw, request) in [
             (
                 "GET /notes.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
@@ -313,7 +313,7 @@ mod ch4_keep_alive {
     #[ignore = "exercise check: just exercise ch4-keep-alive"]
     fn an_idle_connection_is_closed_after_the_timeout() {
         let site = Site::new();
-        let server = Server::start(&site.root(), &["--timeout", "1"]);
+        let server = Server::start(&STAGE, &site.root(), &["--timeout", "1"]);
         let mut stream = server.connect();
         let response = send_and_read(&mut stream, &get("/notes.txt"));
         assert!(
@@ -341,7 +341,7 @@ mod ch4_keep_alive {
     #[ignore = "exercise check: just exercise ch4-keep-alive"]
     fn the_hundredth_request_on_a_connection_is_the_last() {
         let site = Site::new();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let mut stream = server.connect();
         for n in 1..=100 {
             let request = format!("GET /notes.txt number {n} on one connection");
@@ -404,7 +404,7 @@ mod ch4_caching {
     fn a_file_comes_with_its_last_modified_date() {
         let site = Site::new();
         set_modified(&site, 1_000_000_000);
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let request = "GET /notes.txt (modified on 9 September 2001)";
         let response = server.get("/notes.txt");
         status_is(&response, 200, request);
@@ -422,7 +422,7 @@ mod ch4_caching {
     fn if_modified_since_that_date_is_304_without_a_body() {
         let site = Site::new();
         set_modified(&site, 1_000_000_000);
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         for method in ["GET", "HEAD"] {
             let request = format!(
                 "{method} /notes.txt with If-Modified-Since: {BILLENNIUM} (the file's own date)"
@@ -447,7 +447,7 @@ mod ch4_caching {
     fn an_older_date_or_a_changed_file_gets_the_whole_file() {
         let site = Site::new();
         set_modified(&site, 1_000_000_000);
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let request = format!(
             "GET /notes.txt with If-Modified-Since: {DAY_BEFORE} (a day before the file's date)"
         );
@@ -470,7 +470,7 @@ mod ch4_caching {
     fn a_date_that_is_not_a_date_is_ignored() {
         let site = Site::new();
         set_modified(&site, 1_000_000_000);
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         for since in ["yesterday", "", "Sun, 09 Sep 2001"] {
             let request = format!("GET /notes.txt with If-Modified-Since: {since:?}");
             let response = exchange(&server, &conditional("GET", since));
@@ -497,7 +497,7 @@ mod ch4_ranges {
     #[ignore = "exercise check: just exercise ch4-ranges"]
     fn a_whole_file_announces_accept_ranges() {
         let site = Site::new();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let response = server.get("/big.bin");
         status_is(&response, 200, "GET /big.bin");
         header_is(&response, "Accept-Ranges", Some("bytes"), "GET /big.bin");
@@ -510,7 +510,7 @@ mod ch4_ranges {
     #[ignore = "exercise check: just exercise ch4-ranges"]
     fn byte_ranges_are_206_with_content_range_and_exactly_those_bytes() {
         let site = Site::new();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let big = big_file_contents();
         let last = LENGTH - 1;
         for (range, first, end) in [
@@ -539,7 +539,7 @@ mod ch4_ranges {
     #[ignore = "exercise check: just exercise ch4-ranges"]
     fn a_range_past_the_end_is_416_with_the_length() {
         let site = Site::new();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         for range in [
             format!("bytes={LENGTH}-"),
             "bytes=2000000-2000010".to_string(),
@@ -559,7 +559,7 @@ mod ch4_ranges {
     #[ignore = "exercise check: just exercise ch4-ranges"]
     fn a_range_that_is_not_bytes_gets_the_whole_file() {
         let site = Site::new();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         for range in ["items=0-1", "bytes=5-2", "bytes=abc"] {
             let request = format!("GET /big.bin with Range: {range}");
             let response = exchange(&server, &ranged(range));
@@ -679,7 +679,7 @@ mod ch4_gzip {
     #[ignore = "exercise check: just exercise ch4-gzip"]
     fn gzip_is_sent_when_accepted_and_decompresses_to_the_file() {
         let site = site_with_words();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let request = "GET /words.txt with Accept-Encoding: deflate, gzip;q=0.8, br";
         let response = exchange(&server, &request_with(Some("deflate, gzip;q=0.8, br")));
         status_is(&response, 200, request);
@@ -709,7 +709,7 @@ mod ch4_gzip {
     #[ignore = "exercise check: just exercise ch4-gzip"]
     fn the_gzip_body_is_really_compressed() {
         let site = site_with_words();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let response = exchange(&server, &request_with(Some("gzip")));
         let request = "GET /words.txt with Accept-Encoding: gzip";
         header_is(&response, "Content-Encoding", Some("gzip"), request);
@@ -726,7 +726,7 @@ mod ch4_gzip {
     #[ignore = "exercise check: just exercise ch4-gzip"]
     fn vary_accept_encoding_tells_caches_the_body_depends_on_it() {
         let site = site_with_words();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         for accept in [Some("gzip"), None] {
             let request = described(accept);
             let response = exchange(&server, &request_with(accept));
@@ -740,7 +740,7 @@ mod ch4_gzip {
     #[ignore = "exercise check: just exercise ch4-gzip"]
     fn without_gzip_in_accept_encoding_the_file_is_sent_as_is() {
         let site = site_with_words();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         for accept in [
             None,
             Some("identity"),
@@ -822,7 +822,7 @@ mod ch4_dir_listing {
     #[ignore = "exercise check: just exercise ch4-dir-listing"]
     fn a_directory_without_an_index_is_listed_as_html() {
         let site = site_with_a_list();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let (response, html) = listing(&server);
         let content_type = response.header("Content-Type").unwrap_or_default();
         assert!(
@@ -848,7 +848,7 @@ mod ch4_dir_listing {
     #[ignore = "exercise check: just exercise ch4-dir-listing"]
     fn names_are_escaped_so_they_cannot_inject_html() {
         let site = site_with_a_list();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let (_, html) = listing(&server);
         assert!(
             !html.contains("a&b"),
@@ -868,7 +868,7 @@ mod ch4_dir_listing {
     #[ignore = "exercise check: just exercise ch4-dir-listing"]
     fn every_link_in_the_listing_leads_to_its_entry() {
         let site = site_with_a_list();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let (_, html) = listing(&server);
         let links = links(&html);
         for name in tricky_names() {
@@ -904,7 +904,7 @@ mod ch4_dir_listing {
     #[ignore = "exercise check: just exercise ch4-dir-listing"]
     fn a_directory_with_an_index_still_gets_its_index() {
         let site = site_with_a_list();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         for (path, index) in [("/sub/", "sub/index.html"), ("/", "index.html")] {
             let request = format!("GET {path}");
             let response = server.get(path);
@@ -934,7 +934,7 @@ mod ch4_404_page {
     #[ignore = "exercise check: just exercise ch4-404-page"]
     fn a_missing_file_gets_the_sites_404_page() {
         let site = site_with_404_page();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         for path in ["/missing.txt", "/sub/nothing/here", "/empty/"] {
             let request = format!("GET {path} (with a 404.html in the site)");
             let response = server.get(path);
@@ -954,7 +954,7 @@ mod ch4_404_page {
     #[ignore = "exercise check: just exercise ch4-404-page"]
     fn head_of_a_missing_file_has_the_pages_length_and_no_body() {
         let site = site_with_404_page();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let request = "HEAD /missing.txt (with a 404.html in the site)";
         let response = server.exchange_and_close(b"HEAD /missing.txt HTTP/1.1\r\nHost: x\r\n\r\n");
         status_is(&response, 404, request);
@@ -967,7 +967,7 @@ mod ch4_404_page {
     #[ignore = "exercise check: just exercise ch4-404-page"]
     fn without_404_html_the_built_in_page_is_sent() {
         let site = Site::new();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let request = "GET /missing.txt (no 404.html in the site)";
         let response = server.get("/missing.txt");
         status_is(&response, 404, request);
@@ -984,7 +984,7 @@ mod ch4_404_page {
     #[ignore = "exercise check: just exercise ch4-404-page"]
     fn other_errors_keep_their_own_pages() {
         let site = site_with_404_page();
-        let server = Server::start(&site.root(), &[]);
+        let server = Server::start(&STAGE, &site.root(), &[]);
         let refused = server.exchange(b"DELETE /missing.txt HTTP/1.1\r\nHost: x\r\n\r\n");
         status_is(&refused, 405, "DELETE /missing.txt");
         assert!(

@@ -6,9 +6,10 @@
 //!
 //! `http.rs` and `pico_http.rs` check the plain forms (`/../secret.txt`, one
 //! malformed head per rule, one idle client...); here come their disguises and
-//! the rude clients, each measured. `tests/hostile.rs` of steps 1 and 3 runs
-//! the cases that apply to a library server. The book's robustness page says
-//! which defence answers which case.
+//! the rude clients, each measured. Steps 1 and 3 run the same cases as a
+//! library server answers them (`crates/http-suite/src/hostile.rs`, which
+//! also holds the traversal table and the probes used here). The book's
+//! robustness page says which defence answers which case.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -21,155 +22,36 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{SECRET, Server, Site, read_response};
+use common::{STAGE, Server, Site, read_response};
+use http_suite::hostile::{
+    RAW_TRAVERSALS, SLACK, assert_alive, assert_alive_within, assert_lying_posts_get_403_at_once,
+    assert_no_leak, assert_resets_mid_download_are_forgotten, assert_traversals_are_refused, get,
+    traversal_site,
+};
 
 /// The `--timeout` every server here gets: the deadline for a request head,
 /// and for each write. Short, so that the suite is fast.
 const TIMEOUT: Duration = Duration::from_millis(500);
 const TIMEOUT_ARG: &str = "0.5";
 
-/// Room for a busy machine to schedule the processes. The bounds below are
-/// behaviour (a deadline holds, nothing waits for a body), not speed: a broken
-/// defence misses them by whole seconds.
-const SLACK: Duration = Duration::from_secs(1);
-
 fn start(site: &Site) -> Server {
-    Server::start(&site.root(), &["--timeout", TIMEOUT_ARG])
-}
-
-fn get(target: &str) -> Vec<u8> {
-    format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").into_bytes()
-}
-
-/// The liveness probe: `GET /` answers 200 with the index page, and within
-/// `bound` of asking (the time a rude client may still hold the server).
-fn assert_alive_within(server: &Server, bound: Duration, after: &str) {
-    let asked = Instant::now();
-    let response = server.get("/");
-    let waited = asked.elapsed();
-    assert_eq!(response.status, 200, "after {after}");
-    assert!(response.text().contains("Hello, World!"), "after {after}");
-    assert!(
-        waited < bound,
-        "after {after}: the next client waited {waited:?} (bound {bound:?})"
-    );
-}
-
-fn assert_alive(server: &Server, after: &str) {
-    assert_alive_within(server, SLACK, after);
-}
-
-/// What must never appear in a response: the secret files next to the root,
-/// and the first line of `/etc/passwd`.
-fn assert_no_leak(body: &[u8], what: &str) {
-    let body = String::from_utf8_lossy(body);
-    assert!(!body.contains(SECRET), "{what} leaked the secret");
-    assert!(!body.contains("root:x:0:0"), "{what} leaked /etc/passwd");
+    Server::start(&STAGE, &site.root(), &["--timeout", TIMEOUT_ARG])
 }
 
 #[test]
 fn traversal_in_every_encoding_never_returns_a_byte_from_outside() {
-    let site = Site::new();
-    #[cfg(unix)]
-    {
-        // More links inside the root that lead out of it: to the parent, to a
-        // system directory, and to the sibling whose name starts like the root's.
-        use std::os::unix::fs::symlink;
-        symlink("..", site.root().join("up")).unwrap();
-        symlink("/etc", site.root().join("etc-link")).unwrap();
-        symlink("../site-secret", site.root().join("sibling")).unwrap();
-    }
+    let site = traversal_site();
     let server = start(&site);
-    let targets = [
-        // `..` spelled with escapes, whole or in part, upper or lower case.
-        "/%2e%2e%2fsecret.txt",
-        "/%2e%2e%2f%2e%2e%2fsecret.txt",
-        "/.%2e/secret.txt",
-        "/%2e./secret.txt",
-        "/..%2f..%2fsecret.txt",
-        "/..%2F..%2Fetc%2Fpasswd",
-        "/./../secret.txt",
-        "/sub/./../../secret.txt",
-        "/sub/%2e%2e/%2e%2e/secret.txt",
-        "/../../../../../../../../etc/passwd",
-        "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-        // The Windows separator, raw and escaped.
-        "/..%5c..%5csecret.txt",
-        "/%5c..%5csecret.txt",
-        "/..\\..\\secret.txt",
-        "/sub\\..\\..\\secret.txt",
-        // Doubled slashes and dots that are not `..`.
-        "/....//secret.txt",
-        "/..//secret.txt",
-        "/sub//..//..//secret.txt",
-        // Absolute paths: `Path::join` would let them replace the root.
-        "//etc/passwd",
-        "///etc/passwd",
-        "/%2Fetc/passwd",
-        "/%2F%2Fetc%2Fpasswd",
-        "/C:/secret.txt",
-        "/c:%5csecret.txt",
-        // The sibling whose name starts with the root's name: a string prefix
-        // check (`starts_with` on text, not on path components) lets it through.
-        "/../site-secret/key.txt",
-        "/%2e%2e/site-secret/key.txt",
-        "/sub/../../site-secret/key.txt",
-        // NUL bytes, which end a path in C.
-        "/secret.txt%00",
-        "/%00/../secret.txt",
-        "/style.css%00/../../secret.txt",
-        // Overlong UTF-8 for `.` and `/` (old IIS and Tomcat bugs), double
-        // encoding, broken escapes, and full-width dots.
-        "/%c0%ae%c0%ae/%c0%ae%c0%ae/secret.txt",
-        "/%e0%80%ae%e0%80%ae/secret.txt",
-        "/..%c0%af..%c0%afsecret.txt",
-        "/%252e%252e/secret.txt",
-        "/%252e%252e%252fsecret.txt",
-        "/%2",
-        "/%2e%2",
-        "/%g0",
-        "/%%2e%2e/secret.txt",
-        "/%ef%bc%8e%ef%bc%8e/secret.txt",
-        // The absolute form a proxy sends, with the same tricks.
-        "http://localhost/%2e%2e/secret.txt",
-        "http://localhost/..%2fsecret.txt",
-        "http://localhost//etc/passwd",
-        // Not a path at all.
-        "secret.txt",
-        "*",
-        // Links inside the root that point outside (Unix; 404 elsewhere).
-        "/escape",
-        "/escape/",
-        "/%65scape",
-        "/up/secret.txt",
-        "/up/site-secret/key.txt",
-        "/etc-link/passwd",
-        "/sibling/key.txt",
-    ];
-    for target in targets {
-        let response = server.exchange_and_close(&get(target));
-        assert!(
-            [400, 403, 404].contains(&response.status),
-            "{target}: {}",
-            response.status_line
-        );
-        assert_no_leak(&response.body, target);
-        assert_alive(&server, target);
-    }
+    // Step 4 also closes each connection after its answer, as `Connection:
+    // close` asks.
+    assert_traversals_are_refused(&server, Server::exchange_and_close);
 }
 
 #[test]
 fn traversal_with_raw_bytes_in_the_request_line() {
     let site = Site::new();
     let server = start(&site);
-    let requests: [&[u8]; 5] = [
-        b"GET /..\0/secret.txt HTTP/1.1\r\n\r\n",
-        b"GET /secret.txt\0.html HTTP/1.1\r\n\r\n",
-        b"GET /..\t/secret.txt HTTP/1.1\r\n\r\n",
-        b"GET /\xc0\xae\xc0\xae/secret.txt HTTP/1.1\r\n\r\n",
-        b"GET /../secret.txt HTTP/1.1\r\nHost: ../../\r\n\r\n",
-    ];
-    for raw in requests {
+    for raw in RAW_TRAVERSALS {
         let what = String::from_utf8_lossy(raw).into_owned();
         let response = server.exchange_and_close(raw);
         assert!(
@@ -408,20 +290,8 @@ fn a_client_that_resets_mid_download_is_forgotten_at_once() {
     std::fs::write(site.root().join("huge.bin"), vec![7u8; 32 << 20]).unwrap();
     // The default timeout: if the server noticed the reset only when a write
     // timed out, the probe below would wait five seconds.
-    let mut server = Server::start(&site.root(), &["--timeout", "5"]);
-    for round in 0..5 {
-        let mut stream = server.connect();
-        stream.write_all(&get("/huge.bin")).unwrap();
-        let mut first = vec![0; 64 * 1024];
-        stream.read_exact(&mut first).unwrap();
-        // std cannot set SO_LINGER (`set_linger` is unstable), but closing a
-        // socket whose receive buffer still holds unread bytes makes the kernel
-        // abort the connection with a reset (RST) instead of a FIN (RFC 2525
-        // §2.17): the server's next write fails with "connection reset" or
-        // "broken pipe", and Rust ignores SIGPIPE, so that is an error, not death.
-        drop(stream);
-        assert_alive(&server, &format!("reset number {round}"));
-    }
+    let mut server = Server::start(&STAGE, &site.root(), &["--timeout", "5"]);
+    assert_resets_mid_download_are_forgotten(&server);
     assert!(server.is_running());
 }
 
@@ -458,29 +328,8 @@ fn post_is_403_at_once_whatever_its_body_does() {
     let site = Site::new();
     let server = start(&site);
 
-    // A Content-Length that promises far more than comes, and a client that
-    // then waits with the connection open: the 403 must not wait for the
-    // body, and the gentle close must not outlast the timeout.
-    for announce in [
-        "Content-Length: 1000000000",
-        "Transfer-Encoding: chunked",
-        "Content-Length: 10\r\nExpect: 100-continue",
-    ] {
-        let mut liar = server.connect();
-        let asked = Instant::now();
-        liar.write_all(
-            format!("POST / HTTP/1.1\r\nHost: x\r\n{announce}\r\n\r\nonly this").as_bytes(),
-        )
-        .unwrap();
-        let (response, _) = read_response(&liar, false);
-        assert_eq!(response.status, 403, "{announce}");
-        assert!(
-            asked.elapsed() < SLACK,
-            "{announce}: the 403 waited for the body"
-        );
-        assert_alive_within(&server, TIMEOUT + SLACK, announce);
-        drop(liar);
-    }
+    // The gentle close after each 403 must not outlast the timeout.
+    assert_lying_posts_get_403_at_once(&server, TIMEOUT + SLACK);
 
     // A body that never ends, sent as fast as the server takes it.
     let mut endless = server.connect();

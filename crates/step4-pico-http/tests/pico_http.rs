@@ -12,12 +12,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use common::{Server, Site, read_response};
+use common::{STAGE, Server, Site, read_response};
 
 #[test]
 fn closes_the_connection_after_one_response() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     // No `Connection: close` from the client: the server closes all the same.
     let response = server.exchange_and_close(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     assert_eq!(response.status, 200);
@@ -27,7 +27,7 @@ fn closes_the_connection_after_one_response() {
 #[test]
 fn the_date_is_an_imf_fixdate() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     let date = server.get("/").header("Date").unwrap().to_string();
     // "Tue, 24 Nov 2026 08:00:00 GMT"
     let parts: Vec<&str> = date.split(' ').collect();
@@ -49,7 +49,7 @@ fn the_date_is_an_imf_fixdate() {
 #[test]
 fn malformed_heads_are_answered_400_with_a_page() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     let cases: [(&str, &[u8]); 10] = [
         ("empty request line", b"\r\n\r\n"),
         (
@@ -85,7 +85,7 @@ fn malformed_heads_are_answered_400_with_a_page() {
 #[test]
 fn an_unsupported_version_is_505() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     for version in ["HTTP/2.0", "HTTP/3.0", "HTTP/0.9"] {
         let response = server.exchange_and_close(format!("GET / {version}\r\n\r\n").as_bytes());
         assert_eq!(
@@ -102,7 +102,7 @@ fn an_unsupported_version_is_505() {
 #[test]
 fn bare_lf_line_endings_are_accepted() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     assert_eq!(
         server
             .exchange_and_close(b"GET /style.css HTTP/1.1\nHost: x\n\n")
@@ -114,7 +114,7 @@ fn bare_lf_line_endings_are_accepted() {
 #[test]
 fn a_lowercase_method_is_just_another_method() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     // Methods are case-sensitive (RFC 9110 §9.1): `get` is not GET.
     let response = server.exchange_and_close(b"get / HTTP/1.1\r\nHost: x\r\n\r\n");
     assert_eq!(response.status, 405);
@@ -123,7 +123,7 @@ fn a_lowercase_method_is_just_another_method() {
 #[test]
 fn oversized_heads_are_414_and_431() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     let long_line = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(100 * 1024));
     assert_eq!(
         server.exchange(long_line.as_bytes()).status_line,
@@ -146,7 +146,7 @@ fn oversized_heads_are_414_and_431() {
 #[test]
 fn an_idle_client_gets_408_and_the_next_one_is_served() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &["--timeout", "0.5"]);
+    let server = Server::start(&STAGE, &site.root(), &["--timeout", "0.5"]);
     let idle = server.connect();
     // The idle client is accepted first; this request waits behind it.
     let response = server.get("/");
@@ -158,7 +158,7 @@ fn an_idle_client_gets_408_and_the_next_one_is_served() {
 #[test]
 fn a_trickling_client_is_cut_off_at_the_deadline() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &["--timeout", "0.5"]);
+    let server = Server::start(&STAGE, &site.root(), &["--timeout", "0.5"]);
     let stream = server.connect();
     let sent = Arc::new(AtomicUsize::new(0));
     let trickle = {
@@ -189,7 +189,7 @@ fn a_trickling_client_is_cut_off_at_the_deadline() {
 #[test]
 fn a_client_that_leaves_mid_download_does_not_stop_the_server() {
     let site = Site::new();
-    let mut server = Server::start(&site.root(), &[]);
+    let mut server = Server::start(&STAGE, &site.root(), &[]);
     for _ in 0..3 {
         let mut stream = server.connect();
         stream.write_all(b"GET /big.bin HTTP/1.1\r\n\r\n").unwrap();
@@ -209,7 +209,7 @@ fn a_client_that_never_reads_is_dropped_after_the_write_timeout() {
     let site = Site::new();
     // Larger than every socket buffer between us, so the server's writes block.
     std::fs::write(site.root().join("huge.bin"), vec![7u8; 64 << 20]).unwrap();
-    let server = Server::start(&site.root(), &["--timeout", "0.5"]);
+    let server = Server::start(&STAGE, &site.root(), &["--timeout", "0.5"]);
     let mut stalled = server.connect();
     stalled
         .write_all(b"GET /huge.bin HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -222,7 +222,7 @@ fn a_client_that_never_reads_is_dropped_after_the_write_timeout() {
 #[test]
 fn post_is_answered_at_once_whatever_its_body_says() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     // A Content-Length that promises far more than comes: no waiting for it.
     let mut liar = server.connect();
     liar.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nonly this")
@@ -255,7 +255,7 @@ fn a_large_file_is_streamed_without_the_memory_growing() {
     // 256 MiB of zeros, without writing them: `set_len` makes a sparse file.
     let huge = std::fs::File::create(site.root().join("huge.bin")).unwrap();
     huge.set_len(256 << 20).unwrap();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     let Some(before) = server.memory_kib("VmHWM") else {
         eprintln!(
             "SKIPPED a_large_file_is_streamed_without_the_memory_growing: no /proc here to read the server's memory from"

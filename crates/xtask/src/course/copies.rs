@@ -1,8 +1,10 @@
 //! `copies --check`: the files that stages share on purpose stay byte-identical.
 //! A stage keeps a file unchanged when its layer is not the one replaced (the
-//! docroot policy, the content types, the tests every HTTP stage must pass);
-//! each stage crate stands alone, so these are copies, and a fix made in one
-//! must reach the others. [`COPIES`] is the one list of them.
+//! docroot policy, the content types, the head checks); each stage's sources
+//! are a teaching snapshot that stands alone, so these are copies, and a fix
+//! made in one must reach the others. [`COPIES`] is the one list of them.
+//! Tests are not copied: the black-box suite every HTTP stage runs is written
+//! once, in `crates/http-suite`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,8 +15,9 @@ use crate::stages::{self, STAGES};
 
 /// Each file meant to be the same in several stages: its path inside the
 /// stage crate, and the stages (by number) that share it. Step 4's `cli.rs`
-/// adds `--timeout`, and its `tests/hostile.rs` tests its own connection
-/// handling: those two are shared by steps 1 and 3 only.
+/// adds `--timeout`: it and its tests are shared by steps 1 and 3 only. The
+/// `tests.rs` of `docroot.rs` and `conformance.rs` are one `include!` of the
+/// unit tests written once in `crates/http-suite/policy/`.
 pub(crate) const COPIES: &[(&str, &[u8])] = &[
     ("src/docroot.rs", &[1, 3, 4]),
     ("src/docroot/tests.rs", &[1, 3, 4]),
@@ -22,12 +25,8 @@ pub(crate) const COPIES: &[(&str, &[u8])] = &[
     ("src/status.rs", &[1, 3, 4]),
     ("src/conformance.rs", &[1, 3, 4]),
     ("src/conformance/tests.rs", &[1, 3, 4]),
-    ("tests/common/mod.rs", &[1, 3, 4]),
-    ("tests/http.rs", &[1, 3, 4]),
-    ("tests/browser.rs", &[1, 3, 4]),
     ("src/cli.rs", &[1, 3]),
     ("src/cli/tests.rs", &[1, 3]),
-    ("tests/hostile.rs", &[1, 3]),
 ];
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode> {

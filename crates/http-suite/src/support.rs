@@ -1,8 +1,7 @@
-//! Test support shared by this crate's integration tests: start the stage's real
-//! binary on a free port, serve a throw-away directory, and talk to it with raw
-//! bytes over a real socket. The same file sits in every HTTP stage's `tests/`.
-
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
+//! What every socket test needs: start the stage's real binary on a free
+//! port, serve a throw-away directory, and talk to it with raw bytes over a
+//! real socket. Step 3's and step 4's tests of their own use it too, through
+//! their `tests/common/mod.rs`.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -13,8 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
-/// The stage binary under test.
-pub const BINARY: &str = env!(concat!("CARGO_BIN_EXE_", env!("CARGO_PKG_NAME")));
+use crate::Stage;
 
 /// How long a test waits for any answer before it fails instead of hanging.
 pub const PATIENCE: Duration = Duration::from_secs(20);
@@ -32,6 +30,7 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 ///     ├── empty/               a directory without an index
 ///     └── (Unix) escape -> ../secret.txt, inside -> style.css
 /// ```
+#[derive(Debug)]
 pub struct Site {
     pub top: PathBuf,
 }
@@ -40,6 +39,9 @@ pub struct Site {
 pub const SECRET: &str = "TOP-SECRET-6f1d";
 
 impl Site {
+    /// Writes a new tree under the system's temporary directory. No `Default`:
+    /// making one writes files, which `Site::default()` would hide.
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Site {
         static COUNT: AtomicUsize = AtomicUsize::new(0);
         let top = std::env::temp_dir().join(format!(
@@ -110,6 +112,7 @@ pub fn big_file_contents() -> Vec<u8> {
 }
 
 /// A running stage, killed when dropped.
+#[derive(Debug)]
 pub struct Server {
     child: Child,
     pub address: SocketAddr,
@@ -118,20 +121,29 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts the stage on a free port: `BINARY 0 --bind 127.0.0.1 --directory DIR [extra]`.
-    pub fn start(directory: &Path, extra: &[&str]) -> Server {
-        Server::launch(directory, extra, None)
+    /// Starts the stage on a free port: `BINARY 0 --bind 127.0.0.1 --directory DIR [extra]`,
+    /// where `BINARY` is the stage's.
+    pub fn start(stage: &Stage, directory: &Path, extra: &[&str]) -> Server {
+        Server::launch(stage, directory, extra, None)
     }
 
     /// Like [`Server::start`], with the log at `info` (the access log) sent
     /// line by line to the returned channel instead of the test's stderr.
-    pub fn start_logged(directory: &Path) -> (Server, Receiver<String>) {
+    pub fn start_logged(stage: &Stage, directory: &Path) -> (Server, Receiver<String>) {
         let (sender, receiver) = channel();
-        (Server::launch(directory, &[], Some(sender)), receiver)
+        (
+            Server::launch(stage, directory, &[], Some(sender)),
+            receiver,
+        )
     }
 
-    fn launch(directory: &Path, extra: &[&str], log: Option<Sender<String>>) -> Server {
-        let mut child = Command::new(BINARY)
+    fn launch(
+        stage: &Stage,
+        directory: &Path,
+        extra: &[&str],
+        log: Option<Sender<String>>,
+    ) -> Server {
+        let mut child = Command::new(stage.binary)
             .args(["0", "--bind", "127.0.0.1", "--directory"])
             .arg(directory)
             .args(extra)
