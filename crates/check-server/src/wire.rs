@@ -1,26 +1,45 @@
-//! One exchange on the wire: connect, send bytes, read what comes back until
-//! the server closes or the time is up, then parse it as an HTTP/1.1 response
-//! (RFC 9112 §4 status line, §5 fields, §6 body), remembering the first byte
-//! that does not fit, so that the report can put a caret under it.
+//! One exchange on the wire: connect, send bytes, read until the response's
+//! framing says it is complete (RFC 9112 §6.3: `Content-Length`, the last
+//! chunk, or no body at all for HEAD, 1xx, 204 and 304), then a moment more
+//! to learn whether the server closes; then parse it as an HTTP/1.x response
+//! (§4 status line, §5 fields, §6 body), remembering the first byte that does
+//! not fit, so that the report can put a caret under it.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// We keep at most this much of a response: enough for every page of the
 /// fixture; the big file is read by its own check, which counts instead.
 const KEEP: usize = 1024 * 1024;
 
+/// After a complete response, how long we wait to see the server close.
+const CLOSE_GRACE: Duration = Duration::from_secs(1);
+
+/// Silence this long, and a second client asks for a page: a server that
+/// wrote its answer into a buffer and never flushed it sends it only when
+/// something else happens, like the article's `makefile()` streams, which
+/// are flushed when the next connection replaces them (bugs chapter, item 8).
+const NUDGE_AFTER: Duration = Duration::from_secs(1);
+
+/// Set once a server has answered and then kept the connection open: from
+/// then on, exchanges end with the response instead of waiting for a close
+/// that never comes. The connection check still waits, to report it.
+static KEEPS_OPEN: AtomicBool = AtomicBool::new(false);
+
 /// How an exchange ended on the transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum End {
-    /// The server closed its side (read returned 0): the normal end.
+    /// The server closed its side (read returned 0).
     Closed,
+    /// The response was complete and the connection stayed open.
+    KeptOpen,
     /// `ECONNRESET`: it closed with our bytes unread, or it crashed.
     Reset,
     /// Nobody listens on the port.
     Refused,
-    /// The time bound passed with the connection still open.
+    /// The time bound passed before the response was complete.
     TimedOut,
 }
 
@@ -31,52 +50,229 @@ pub(crate) struct Exchange {
     pub(crate) received: Vec<u8>,
     pub(crate) end: End,
     pub(crate) elapsed: Duration,
+    /// A second client connected after [`NUDGE_AFTER`] of silence.
+    pub(crate) nudged: bool,
+    /// ... and only then did the first byte of this response arrive.
+    pub(crate) unflushed: bool,
 }
 
-/// Connects, sends `request`, reads until the server closes or `limit` passes.
-pub(crate) fn exchange(addr: SocketAddr, request: &[u8], limit: Duration) -> Exchange {
+/// How long an exchange may take and what it knows of the request.
+#[derive(Debug, Clone)]
+pub(crate) struct Wait {
+    pub(crate) limit: Duration,
+    /// The request was HEAD: its response ends with the head.
+    pub(crate) head: bool,
+    /// Wait for the close even when the server is known to keep connections.
+    pub(crate) await_close: bool,
+    /// What the second client sends after a silence; `None`: no second client.
+    pub(crate) nudge: Option<Vec<u8>>,
+}
+
+impl Wait {
+    /// A plain wait of `limit`, without a second client.
+    pub(crate) fn plain(limit: Duration) -> Wait {
+        Wait {
+            limit,
+            head: false,
+            await_close: false,
+            nudge: None,
+        }
+    }
+}
+
+/// Connects, sends `request`, reads the response as [`Wait`] says.
+pub(crate) fn exchange(addr: SocketAddr, request: &[u8], wait: &Wait) -> Exchange {
     let start = Instant::now();
-    let done = |received, end| Exchange {
+    let mut exchange = Exchange {
         sent: request.to_vec(),
-        received,
-        end,
-        elapsed: start.elapsed(),
+        received: Vec::new(),
+        end: End::TimedOut,
+        elapsed: Duration::ZERO,
+        nudged: false,
+        unflushed: false,
     };
-    let stream = match TcpStream::connect_timeout(&addr, limit) {
-        Ok(stream) => stream,
-        Err(e) if e.kind() == ErrorKind::ConnectionRefused => {
-            return done(Vec::new(), End::Refused);
+    match TcpStream::connect_timeout(&addr, wait.limit) {
+        Ok(stream) => {
+            // A write error is not the end: the server may have answered (a
+            // 414, say) and closed before reading all we sent.
+            let _ = (&stream).write_all(request);
+            let mut reader = Reader::new(&stream, start + wait.limit, wait.head);
+            let nudge = wait.nudge.as_deref().map(|bytes| (addr, bytes));
+            let other = reader.read_response(nudge);
+            reader.await_close(wait.await_close);
+            exchange.nudged = other.is_some();
+            exchange.unflushed = reader.unflushed;
+            exchange.end = reader.end;
+            exchange.received = reader.received;
+            if let Some(other) = other {
+                finish_other(&other);
+            }
         }
-        Err(_) => return done(Vec::new(), End::TimedOut),
-    };
-    // A write error is not the end: the server may have answered (a 414, say)
-    // and closed before reading all we sent. What it wrote is still to read.
-    let _ = (&stream).write_all(request);
-    let (received, end) = read_until_close(&stream, start + limit);
-    done(received, end)
+        Err(e) if e.kind() == ErrorKind::ConnectionRefused => exchange.end = End::Refused,
+        Err(_) => {}
+    }
+    exchange.elapsed = start.elapsed();
+    exchange
 }
 
-/// Reads until EOF, a reset or the deadline, keeping the first [`KEEP`] bytes.
-pub(crate) fn read_until_close(mut stream: &TcpStream, deadline: Instant) -> (Vec<u8>, End) {
-    let mut received = Vec::new();
-    let mut buffer = [0u8; 16 * 1024];
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
-            return (received, End::TimedOut);
+/// Reads the second client's answer, so that a server serving one client at
+/// a time is not left writing to a closed socket; at most one second.
+fn finish_other(stream: &TcpStream) {
+    let mut reader = Reader::new(stream, Instant::now() + NUDGE_AFTER, false);
+    reader.read_response(None);
+}
+
+/// One connection being read: what came, how it ended, and whether the
+/// response is complete by its framing.
+struct Reader<'s> {
+    stream: &'s TcpStream,
+    deadline: Instant,
+    head: bool,
+    received: Vec<u8>,
+    /// Bytes read, also past [`KEEP`].
+    total: usize,
+    end: End,
+    complete: bool,
+    unflushed: bool,
+}
+
+/// What one read brought.
+enum Got {
+    Bytes,
+    Quiet,
+    Over(End),
+}
+
+impl<'s> Reader<'s> {
+    fn new(stream: &'s TcpStream, deadline: Instant, head: bool) -> Reader<'s> {
+        Reader {
+            stream,
+            deadline,
+            head,
+            received: Vec::new(),
+            total: 0,
+            end: End::TimedOut,
+            complete: false,
+            unflushed: false,
         }
+    }
+
+    /// One read, waiting at most `wait` (and never past the deadline).
+    fn read_once(&mut self, wait: Duration) -> Got {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        let wait = wait.min(left);
+        if wait.is_zero() || self.stream.set_read_timeout(Some(wait)).is_err() {
+            return if left.is_zero() {
+                Got::Over(End::TimedOut)
+            } else {
+                Got::Quiet
+            };
+        }
+        let mut buffer = [0u8; 16 * 1024];
+        let mut stream = self.stream;
         match stream.read(&mut buffer) {
-            Ok(0) => return (received, End::Closed),
+            Ok(0) => Got::Over(End::Closed),
             Ok(n) => {
-                let room = KEEP.saturating_sub(received.len()).min(n);
-                received.extend_from_slice(&buffer[..room]);
+                let room = KEEP.saturating_sub(self.received.len()).min(n);
+                self.received.extend_from_slice(&buffer[..room]);
+                self.total += n;
+                Got::Bytes
             }
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                return (received, End::TimedOut);
-            }
-            Err(_) => return (received, End::Reset),
+            Err(e) if e.kind() == ErrorKind::Interrupted => Got::Quiet,
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => Got::Quiet,
+            Err(_) => Got::Over(End::Reset),
         }
+    }
+
+    /// Reads until the framing says the response is complete, the server
+    /// closes or resets, or the deadline. After a silence of [`NUDGE_AFTER`]
+    /// with nothing received, a second client connects to the address and
+    /// sends the bytes of `nudge`; its stream is returned, for the caller to
+    /// finish.
+    fn read_response(&mut self, mut nudge: Option<(SocketAddr, &[u8])>) -> Option<TcpStream> {
+        let start = Instant::now();
+        let mut other = None;
+        loop {
+            let silent = self.received.is_empty() && nudge.is_some();
+            let wait = if silent {
+                NUDGE_AFTER.saturating_sub(start.elapsed())
+            } else {
+                Duration::MAX
+            };
+            match self.read_once(wait) {
+                Got::Over(end) => {
+                    self.end = end;
+                    return other;
+                }
+                Got::Bytes => {
+                    // The second client connects only while nothing came.
+                    self.unflushed = other.is_some();
+                    if framed_end(&self.received, self.total, self.head).is_some() {
+                        self.complete = true;
+                        return other;
+                    }
+                }
+                Got::Quiet if silent && start.elapsed() >= NUDGE_AFTER => {
+                    if let Some((addr, bytes)) = nudge.take() {
+                        other = TcpStream::connect_timeout(&addr, NUDGE_AFTER).ok();
+                        if let Some(stream) = &other {
+                            let _ = (&*stream).write_all(bytes);
+                        }
+                    }
+                }
+                Got::Quiet => {}
+            }
+        }
+    }
+
+    /// After a complete response: waits [`CLOSE_GRACE`] for the close, unless
+    /// the server is known to keep connections open and `always` is false.
+    /// Bytes that still come (a body after HEAD, more than `Content-Length`
+    /// said) are kept for the diagnosis.
+    fn await_close(&mut self, always: bool) {
+        if !self.complete {
+            return;
+        }
+        if KEEPS_OPEN.load(Ordering::SeqCst) && !always {
+            self.end = End::KeptOpen;
+            return;
+        }
+        let grace = Instant::now() + CLOSE_GRACE;
+        self.deadline = self.deadline.min(grace).max(Instant::now());
+        loop {
+            match self.read_once(grace.saturating_duration_since(Instant::now())) {
+                Got::Bytes => {}
+                Got::Over(End::TimedOut) | Got::Quiet => {
+                    KEEPS_OPEN.store(true, Ordering::SeqCst);
+                    self.end = End::KeptOpen;
+                    return;
+                }
+                Got::Over(end) => {
+                    self.end = end;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Where a complete response ends by its framing (RFC 9112 §6.3), given the
+/// first bytes kept and the `total` read; `None` while more is to come or
+/// when only the close can end it (no length, or a head we cannot read).
+fn framed_end(bytes: &[u8], total: usize, head: bool) -> Option<usize> {
+    let (response, body_at) = parse_head(bytes).ok()?;
+    if response.status / 100 == 1 {
+        let next = framed_end(&bytes[body_at..], total - body_at, head)?;
+        return Some(body_at + next);
+    }
+    match framing(&response, head).ok()? {
+        Framing::Empty => Some(body_at),
+        Framing::Length(length) => (total >= body_at + length).then_some(body_at + length),
+        Framing::Chunked => match dechunk(&bytes[body_at..]) {
+            Ok((_, used)) => Some(body_at + used),
+            Err(_) => None,
+        },
+        Framing::UntilClose => None,
     }
 }
 
@@ -116,14 +312,44 @@ impl Response {
 pub(crate) enum Broken {
     /// Nothing came back.
     Nothing,
-    /// Byte `at` breaks the status line or a header: `why` says how.
+    /// It came only when a second client connected: it sat in a buffer.
+    Unflushed,
+    /// Byte `at` breaks the status line, a header or a chunk: `why` says how.
     BadByte { at: usize, why: &'static str },
     /// The head never ended with an empty line.
     HeadUnfinished,
-    /// More bytes than `Content-Length` said.
+    /// More bytes than `Content-Length` said, or than the last chunk ended.
     AfterBody(usize),
+    /// Bytes after the head of a response that has no body (HEAD, 204, 304).
+    BodyNotAllowed(usize),
     /// Fewer bytes than `Content-Length` said.
     ShortBody(usize),
+    /// A chunked body that stopped before its last, empty chunk.
+    ChunksUnfinished,
+}
+
+impl Exchange {
+    /// The response, parsed; `head` for a HEAD request, whose response has
+    /// headers but never a body (RFC 9110 §9.3.2).
+    pub(crate) fn response(&self, head: bool) -> Result<Response, Broken> {
+        if self.unflushed {
+            return Err(Broken::Unflushed);
+        }
+        parse(&self.received, head)
+    }
+}
+
+impl Broken {
+    /// The problem in one line, as a FAIL states it.
+    pub(crate) fn problem(&self, end: End) -> String {
+        match self {
+            Broken::Nothing => format!("no response ({})", crate::check::end_word(end)),
+            Broken::Unflushed => {
+                "the response was sent only when another client connected (never flushed)".into()
+            }
+            _ => "the response is not valid HTTP/1.1".into(),
+        }
+    }
 }
 
 /// `tchar` of RFC 9110 §5.6.2: the bytes a field name may hold.
@@ -136,12 +362,52 @@ fn next_is_colon(rest: &[u8]) -> bool {
     rest.iter().find(|&&b| b != b' ' && b != b'\t') == Some(&b':')
 }
 
-/// Parses `bytes` as the response to a request; `head` for a HEAD request,
-/// whose response has headers but never a body (RFC 9110 §9.3.2).
+/// Parses `bytes` as the response to a request; `head` for a HEAD request.
+/// Interim 1xx responses before the final one are passed over.
 pub(crate) fn parse(bytes: &[u8], head: bool) -> Result<Response, Broken> {
     if bytes.is_empty() {
         return Err(Broken::Nothing);
     }
+    let (mut response, body_at) = parse_head(bytes)?;
+    if response.status / 100 == 1 && body_at < bytes.len() {
+        return parse(&bytes[body_at..], head).map_err(|broken| match broken {
+            Broken::BadByte { at, why } => Broken::BadByte {
+                at: at + body_at,
+                why,
+            },
+            other => other,
+        });
+    }
+    let rest = &bytes[body_at..];
+    response.body = match framing(&response, head).map_err(|why| Broken::BadByte { at: 0, why })? {
+        Framing::Empty if rest.is_empty() => Vec::new(),
+        Framing::Empty => return Err(Broken::BodyNotAllowed(rest.len())),
+        Framing::Length(length) if rest.len() > length => {
+            return Err(Broken::AfterBody(rest.len() - length));
+        }
+        Framing::Length(length) if rest.len() < length => {
+            return Err(Broken::ShortBody(length - rest.len()));
+        }
+        Framing::Length(_) | Framing::UntilClose => rest.to_vec(),
+        Framing::Chunked => match dechunk(rest) {
+            Ok((body, used)) if used == rest.len() => body,
+            Ok((_, used)) => return Err(Broken::AfterBody(rest.len() - used)),
+            Err(Chunks::Unfinished) => return Err(Broken::ChunksUnfinished),
+            Err(Chunks::Bad(at)) => {
+                let why = "a chunk is `SIZE-IN-HEX\\r\\nDATA\\r\\n`, the last `0\\r\\n\\r\\n` (RFC 9112 §7.1)";
+                return Err(Broken::BadByte {
+                    at: body_at + at,
+                    why,
+                });
+            }
+        },
+    };
+    Ok(response)
+}
+
+/// The status line and the fields: the response without its body, and the
+/// offset where the body starts.
+fn parse_head(bytes: &[u8]) -> Result<(Response, usize), Broken> {
     let (version, status, mut at) = parse_status_line(bytes)?;
     let mut headers = Vec::new();
     loop {
@@ -154,15 +420,13 @@ pub(crate) fn parse(bytes: &[u8], head: bool) -> Result<Response, Broken> {
         headers.push(field);
         at = next;
     }
-    let rest = &bytes[at + 2..];
-    let mut response = Response {
+    let response = Response {
         version,
         status,
         headers,
         body: Vec::new(),
     };
-    response.body = frame_body(&response, rest, head)?.to_vec();
-    Ok(response)
+    Ok((response, at + 2))
 }
 
 /// `HTTP/1.1 200 OK\r\n` (RFC 9112 §4): returns version, code, next offset.
@@ -184,6 +448,12 @@ fn parse_status_line(bytes: &[u8]) -> Result<(String, u16, usize), Broken> {
                 "a status line looks like `HTTP/1.1 200 OK\\r\\n` (RFC 9112 §4)",
             );
         }
+    }
+    if !matches!(&bytes[5..8], b"1.1" | b"1.0") {
+        return bad(
+            5,
+            "the answer to an HTTP/1.1 request is HTTP/1.1 or HTTP/1.0 (RFC 9112 §2.3)",
+        );
     }
     let version = String::from_utf8_lossy(&bytes[..8]).into_owned();
     let status =
@@ -249,22 +519,94 @@ fn parse_field(bytes: &[u8], start: usize) -> Result<((String, String), usize), 
     Ok(((name, value), end + 2))
 }
 
-/// The body within `rest` (RFC 9112 §6.3): none for HEAD, 1xx, 204 and 304;
-/// else `Content-Length` bytes exactly; else everything up to the close.
-fn frame_body<'a>(response: &Response, rest: &'a [u8], head: bool) -> Result<&'a [u8], Broken> {
-    let bodiless = head || response.status / 100 == 1 || matches!(response.status, 204 | 304);
-    let length = match response.header("Content-Length") {
-        _ if bodiless => 0,
-        Some(value) => value.parse::<usize>().map_err(|_| Broken::BadByte {
-            at: 0,
-            why: "Content-Length is a decimal number (RFC 9110 §8.6)",
-        })?,
-        None => rest.len(),
+/// How the body of a response is delimited (RFC 9112 §6.3).
+enum Framing {
+    /// HEAD, 1xx, 204 and 304: the head is the whole response.
+    Empty,
+    Length(usize),
+    /// `Transfer-Encoding` ending in `chunked`.
+    Chunked,
+    /// Neither: the body is everything until the server closes.
+    UntilClose,
+}
+
+/// The framing of `response`, or why its `Content-Length` cannot be read.
+fn framing(response: &Response, head: bool) -> Result<Framing, &'static str> {
+    if head || response.status / 100 == 1 || matches!(response.status, 204 | 304) {
+        return Ok(Framing::Empty);
+    }
+    // Transfer-Encoding overrides Content-Length; chunked last means chunks,
+    // any other coding last means the close ends the body (§6.3 items 3-4).
+    if let Some(codings) = response.header("Transfer-Encoding") {
+        let last = codings.rsplit(',').next().unwrap_or("").trim();
+        return Ok(if last.eq_ignore_ascii_case("chunked") {
+            Framing::Chunked
+        } else {
+            Framing::UntilClose
+        });
+    }
+    match response.header("Content-Length") {
+        Some(value) => value
+            .parse()
+            .map(Framing::Length)
+            .map_err(|_| "Content-Length is a decimal number (RFC 9110 §8.6)"),
+        None => Ok(Framing::UntilClose),
+    }
+}
+
+/// Why a chunked body could not be decoded.
+#[derive(Debug, PartialEq, Eq)]
+enum Chunks {
+    /// It stops before the last chunk and the empty line after the trailers.
+    Unfinished,
+    /// The byte at this offset breaks a chunk's size line or its end.
+    Bad(usize),
+}
+
+/// Decodes a chunked body (RFC 9112 §7.1): `SIZE[;ext]\r\nDATA\r\n` again
+/// and again, then `0\r\n`, trailer fields and an empty line. Returns the
+/// data and how many bytes the chunks took.
+fn dechunk(bytes: &[u8]) -> Result<(Vec<u8>, usize), Chunks> {
+    let line = |from: usize| -> Result<usize, Chunks> {
+        let at = bytes[from..].windows(2).position(|w| w == b"\r\n");
+        at.map(|at| from + at).ok_or(Chunks::Unfinished)
     };
-    match rest.len() {
-        n if n > length => Err(Broken::AfterBody(n - length)),
-        n if n < length => Err(Broken::ShortBody(length - n)),
-        _ => Ok(rest),
+    let mut data = Vec::new();
+    let mut at = 0;
+    loop {
+        let end = line(at)?;
+        let digits = bytes[at..end]
+            .iter()
+            .take_while(|b| b.is_ascii_hexdigit())
+            .count();
+        let size_text = std::str::from_utf8(&bytes[at..at + digits]).unwrap_or("");
+        let size = usize::from_str_radix(size_text, 16).map_err(|_| Chunks::Bad(at + digits))?;
+        let ext = &bytes[at + digits..end];
+        if !ext.is_empty() && ext.iter().find(|&&b| b != b' ' && b != b'\t') != Some(&b';') {
+            return Err(Chunks::Bad(at + digits));
+        }
+        at = end + 2;
+        if size == 0 {
+            // Trailer fields, if any, up to the empty line.
+            loop {
+                let end = line(at)?;
+                let empty = end == at;
+                at = end + 2;
+                if empty {
+                    return Ok((data, at));
+                }
+            }
+        }
+        let Some(chunk) = bytes.get(at..at.saturating_add(size)) else {
+            return Err(Chunks::Unfinished);
+        };
+        data.extend_from_slice(chunk);
+        at += size;
+        match bytes.get(at..at + 2) {
+            Some(b"\r\n") => at += 2,
+            Some(_) => return Err(Chunks::Bad(at)),
+            None => return Err(Chunks::Unfinished),
+        }
     }
 }
 
@@ -295,5 +637,65 @@ mod tests {
         assert_eq!(short.err(), Some(Broken::ShortBody(3)));
         let head = parse(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", true);
         assert_eq!(head.map(|r| r.body.len()).ok(), Some(0));
+    }
+
+    #[test]
+    fn a_body_after_head_is_named_as_such() {
+        let head = parse(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", true);
+        assert_eq!(head.err(), Some(Broken::BodyNotAllowed(5)));
+        let no_content = parse(b"HTTP/1.1 204 No Content\r\n\r\nx", false);
+        assert_eq!(no_content.err(), Some(Broken::BodyNotAllowed(1)));
+    }
+
+    #[test]
+    fn chunked_bodies_are_decoded() {
+        let bytes = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\
+            5;name=x\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: y\r\n\r\n";
+        let r = parse(bytes, false).map_err(|e| format!("{e:?}"));
+        assert_eq!(r.map(|r| r.body), Ok(b"hello world".to_vec()));
+        assert_eq!(framed_end(bytes, bytes.len(), false), Some(bytes.len()));
+        let cut = &bytes[..bytes.len() - 2];
+        assert_eq!(framed_end(cut, cut.len(), false), None);
+        assert_eq!(parse(cut, false).err(), Some(Broken::ChunksUnfinished));
+        let bad = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello!\r\n0\r\n\r\n";
+        assert!(matches!(
+            parse(bad, false),
+            Err(Broken::BadByte { at: 55, .. })
+        ));
+    }
+
+    #[test]
+    fn only_http_1_0_and_1_1_status_lines_pass() {
+        assert!(parse(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", false).is_ok());
+        let nine = parse(b"HTTP/9.9 200 OK\r\nContent-Length: 0\r\n\r\n", false);
+        assert!(matches!(nine, Err(Broken::BadByte { at: 5, .. })));
+    }
+
+    #[test]
+    fn framing_ends_a_response_without_a_close() {
+        let framed = |bytes: &[u8], head| framed_end(bytes, bytes.len(), head);
+        assert_eq!(
+            framed(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", false),
+            Some(40)
+        );
+        assert_eq!(
+            framed(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nh", false),
+            None
+        );
+        assert_eq!(
+            framed(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", true),
+            Some(38)
+        );
+        assert_eq!(
+            framed(b"HTTP/1.1 304 Not Modified\r\n\r\n", false),
+            Some(29)
+        );
+        assert_eq!(
+            framed(b"HTTP/1.0 200 OK\r\n\r\nuntil the close", false),
+            None
+        );
+        let interim = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n";
+        assert_eq!(framed(interim, false), Some(interim.len()));
+        assert_eq!(parse(interim, false).map(|r| r.status).ok(), Some(204));
     }
 }
