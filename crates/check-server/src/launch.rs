@@ -168,15 +168,22 @@ impl Server {
         fs::metadata(&self.log).map_or(0, |m| m.len())
     }
 
-    /// The last lines the server printed after `mark`: after a crash, the
-    /// panic message or the exception, which a Python traceback prints last.
+    /// The lines the server printed after `mark` that say why it stopped: a
+    /// Python traceback ends with its exception, so the last lines; a Rust
+    /// panic starts with `panicked at` and its message, and a backtrace may
+    /// follow, so the lines from there.
     pub(crate) fn output_since(&self, mark: u64, lines: usize) -> Vec<String> {
         let text = fs::read(&self.log).unwrap_or_default();
         let start = (mark as usize).min(text.len());
         let text = String::from_utf8_lossy(&text[start..]);
         let printed: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-        let from = printed.len().saturating_sub(lines);
-        printed[from..].iter().map(|l| l.to_string()).collect()
+        let panic = printed.iter().position(|l| l.contains("panicked at"));
+        let from = panic.unwrap_or(printed.len().saturating_sub(lines));
+        printed[from..]
+            .iter()
+            .take(lines)
+            .map(|l| l.to_string())
+            .collect()
     }
 
     /// The last lines the server printed, when it would not start.
