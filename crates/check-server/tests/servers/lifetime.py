@@ -7,7 +7,10 @@ server keeps workers, and then, as MODE says:
   crash-once   listens at once, exits at the first request, and once started
                again (a marker file beside PIDS says so) sleeps 30 s before
                it listens;
-  silent       listens and never answers.
+  silent       listens and never answers;
+  own-session  forks a child that leaves the process group (setsid, as a
+               daemon does), listens there and answers every request with an
+               empty 200, while the parent waits for it; three pids.
 
 usage: lifetime.py MODE PORT PIDS
 """
@@ -27,6 +30,14 @@ again = os.path.exists(marker)
 open(marker, 'w').close()
 if mode == 'slow-start' or (mode == 'crash-once' and again):
     time.sleep(30)
+if mode == 'own-session':
+    worker = os.fork()
+    if worker != 0:
+        os.waitpid(worker, 0)
+        sys.exit(0)
+    os.setsid()
+    with open(pids, 'a') as f:
+        f.write(f'{os.getpid()}\n')
 listener = socket.socket()
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 listener.bind(('127.0.0.1', port))
@@ -36,4 +47,9 @@ while True:
     conn, _ = listener.accept()
     if mode == 'crash-once':
         sys.exit('crashing on purpose')
+    if mode == 'own-session':
+        conn.recv(65536)
+        conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
+        conn.close()
+        continue
     held.append(conn)
