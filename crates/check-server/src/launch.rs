@@ -84,6 +84,8 @@ pub(crate) struct Server {
     log: PathBuf,
     child: Child,
     pub(crate) port: u16,
+    /// Stopped already: the pid may belong to another process by now.
+    stopped: bool,
 }
 
 /// A free port: bind port 0, let the kernel pick, release it. Another program
@@ -134,6 +136,7 @@ impl Server {
             log: log.to_path_buf(),
             child,
             port,
+            stopped: false,
         };
         server.wait_listening(startup)?;
         Ok(server)
@@ -143,6 +146,7 @@ impl Server {
     pub(crate) fn restart(&mut self, startup: Duration) -> Result<(), String> {
         self.stop();
         self.child = spawn_recorded(&self.command, &self.log, self.port)?;
+        self.stopped = false;
         self.wait_listening(startup)
     }
 
@@ -229,6 +233,10 @@ impl Server {
     /// Stops the whole group: SIGTERM, a moment to exit, then SIGKILL; then
     /// the descendants that left the group, and whatever still holds the port.
     pub(crate) fn stop(&mut self) {
+        if self.stopped {
+            return;
+        }
+        self.stopped = true;
         let mut running = running();
         let tree = procfs::tree(self.child.id()).unwrap_or_default();
         signal_group(self.child.id(), "-TERM");
