@@ -113,8 +113,8 @@ fn check_pattern(chunk: &[u8], at: u64) -> Result<u64, String> {
 }
 
 /// The memory of the server's whole process tree while `work` runs: the
-/// peak of the sum sampled every 10 ms, and of each process's own peak
-/// (`VmHWM`), which catches what the sampling misses in one process. A
+/// peak of its sum sampled every 20 ms, or the growth of the listening
+/// process's own peak (`VmHWM`), which catches what the sampling misses. A
 /// forking server's child that reads the file whole is in the tree. Returns
 /// how much it grew, in KiB, or `None` where `/proc` cannot tell.
 fn growth_while<T: Send>(pid: Option<u32>, work: impl FnOnce() -> T + Send) -> (T, Option<u64>) {
@@ -129,7 +129,7 @@ fn growth_while<T: Send>(pid: Option<u32>, work: impl FnOnce() -> T + Send) -> (
             let mut peak = before;
             while !done.load(Ordering::SeqCst) {
                 peak = peak.max(procfs::tree_memory_kib(pid).unwrap_or(0));
-                std::thread::sleep(Duration::from_millis(10));
+                std::thread::sleep(Duration::from_millis(20));
             }
             peak
         });
@@ -167,7 +167,7 @@ pub(crate) fn big_file(ctx: &Ctx) -> Verdict {
     let Some(grew) = grew else {
         return Verdict::skip(
             &what,
-            "measuring memory needs Linux's /proc and the server's pid; the file arrived whole",
+            "measuring memory needs Linux's /proc (smaps_rollup) and the server's pid; the file arrived whole",
         );
     };
     if grew > GROWTH_KIB {

@@ -89,11 +89,14 @@ pub(crate) fn tree_descriptors(pid: u32) -> Option<Vec<(u32, usize)>> {
     (!counts.is_empty()).then_some(counts)
 }
 
-/// The resident memory of the whole tree of `pid` now, in KiB (`VmRSS`).
+/// The memory of the whole tree of `pid` now, in KiB: the sum of each
+/// process's `Pss`, its resident pages with each shared page divided among
+/// the processes sharing it. A forked child shares its parent's pages until
+/// it writes them; summing `VmRSS` would count them once per process.
 pub(crate) fn tree_memory_kib(pid: u32) -> Option<u64> {
     let sizes: Vec<u64> = tree(pid)?
         .into_iter()
-        .filter_map(|p| status_kib(p, "VmRSS:"))
+        .filter_map(|p| kib_line(&format!("/proc/{p}/smaps_rollup"), "Pss:"))
         .collect();
     (!sizes.is_empty()).then(|| sizes.iter().sum())
 }
@@ -105,13 +108,13 @@ pub(crate) fn open_descriptors(pid: u32) -> Option<usize> {
 
 /// `VmHWM`, the peak resident memory of `pid`, in KiB.
 pub(crate) fn peak_memory_kib(pid: u32) -> Option<u64> {
-    status_kib(pid, "VmHWM:")
+    kib_line(&format!("/proc/{pid}/status"), "VmHWM:")
 }
 
-/// A `... kB` line of `/proc/PID/status`.
-fn status_kib(pid: u32, field: &str) -> Option<u64> {
-    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
+/// The number of a `NAME: N kB` line of a `/proc` file.
+fn kib_line(file: &str, name: &str) -> Option<u64> {
+    let text = fs::read_to_string(file).ok()?;
+    let line = text.lines().find(|l| l.starts_with(name))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
