@@ -197,7 +197,7 @@ pub(crate) fn connection_close(ctx: &Ctx) -> Verdict {
     let kept_open = verdict
         .exchanges
         .first()
-        .is_some_and(|e| e.end != End::Closed);
+        .is_some_and(|e| matches!(e.end, End::KeptOpen | End::TimedOut));
     if verdict.status != Status::Pass || !kept_open {
         return verdict;
     }

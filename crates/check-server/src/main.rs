@@ -14,6 +14,7 @@ mod load;
 mod procfs;
 mod report;
 mod request;
+mod response;
 mod rubric;
 mod run;
 mod wire;
