@@ -24,6 +24,11 @@ const CLOSE_GRACE: Duration = Duration::from_secs(1);
 /// are flushed when the next connection replaces them (bugs chapter, item 8).
 const NUDGE_AFTER: Duration = Duration::from_secs(1);
 
+/// An answer that sat in a buffer comes at once when the second client is
+/// accepted; one that comes later is the server's own slowness (a timer of
+/// its own, say), and is not called unflushed.
+const NUDGE_ECHO: Duration = Duration::from_millis(500);
+
 /// Set once a server has answered and then kept the connection open: from
 /// then on, exchanges end with the response instead of waiting for a close
 /// that never comes. The connection check still waits, to report it.
@@ -53,7 +58,7 @@ pub(crate) struct Exchange {
     pub(crate) elapsed: Duration,
     /// A second client connected after [`NUDGE_AFTER`] of silence.
     pub(crate) nudged: bool,
-    /// ... and only then did the first byte of this response arrive.
+    /// ... and the first byte of this response came at once after it.
     pub(crate) unflushed: bool,
 }
 
@@ -193,6 +198,7 @@ impl<'s> Reader<'s> {
     fn read_response(&mut self, mut nudge: Option<(SocketAddr, &[u8])>) -> Option<TcpStream> {
         let start = Instant::now();
         let mut other = None;
+        let mut nudged_at: Option<Instant> = None;
         loop {
             let silent = self.received.is_empty() && nudge.is_some();
             let wait = if silent {
@@ -206,8 +212,10 @@ impl<'s> Reader<'s> {
                     return other;
                 }
                 Got::Bytes => {
-                    // The second client connects only while nothing came.
-                    self.unflushed = other.is_some();
+                    // The second client connects only while nothing came:
+                    // these are the first bytes.
+                    self.unflushed |= nudged_at.is_some_and(|at| at.elapsed() <= NUDGE_ECHO);
+                    nudged_at = None;
                     if framed_end(&self.received, self.total, self.head).is_some() {
                         self.complete = true;
                         return other;
@@ -218,6 +226,7 @@ impl<'s> Reader<'s> {
                         other = TcpStream::connect_timeout(&addr, NUDGE_AFTER).ok();
                         if let Some(stream) = &other {
                             let _ = (&*stream).write_all(bytes);
+                            nudged_at = Some(Instant::now());
                         }
                     }
                 }

@@ -351,3 +351,27 @@ fn an_answer_left_in_a_buffer_is_told_from_no_answer() {
     );
     assert!(!text.contains("no answer in time"), "{text}");
 }
+
+#[test]
+fn a_slow_answer_is_not_called_unflushed() {
+    // Its own timer, not a second client, sends this 404 after 1.7 s.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1700));
+                let _ = (&stream).write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            });
+        }
+    });
+    let (_, text) = check(port, "not-found-404");
+    assert!(text.contains("PASS not-found-404"), "{text}");
+}
