@@ -21,7 +21,10 @@ pub(crate) fn is_listening(port: u16) -> Option<bool> {
 /// and state `0A` meaning LISTEN.
 fn listening_inode(table: &str, port: u16) -> Option<String> {
     let wanted = format!(":{port:04X}");
-    table.lines().skip(1).find_map(|line| {
+    // A busy machine's table holds tens of thousands of TIME_WAIT lines:
+    // only the lines that name the port are split into fields.
+    let mut named = table.lines().skip(1).filter(|line| line.contains(&wanted));
+    named.find_map(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
         let listens = fields.get(1)?.ends_with(&wanted) && *fields.get(3)? == "0A";
         listens.then(|| fields.get(9).map(|s| s.to_string()))?

@@ -24,6 +24,13 @@ const CLOSE_GRACE: Duration = Duration::from_secs(1);
 /// are flushed when the next connection replaces them (bugs chapter, item 8).
 const NUDGE_AFTER: Duration = Duration::from_secs(1);
 
+/// Once a server has been seen sending an answer only when a second client
+/// came, later exchanges call the second client after this shorter silence.
+const NUDGE_AFTER_SEEN: Duration = Duration::from_millis(200);
+
+/// Set when an answer came only with the second client: see [`NUDGE_AFTER_SEEN`].
+static HOLDS_ANSWERS: AtomicBool = AtomicBool::new(false);
+
 /// An answer that sat in a buffer comes at once when the second client is
 /// accepted; one that comes later is the server's own slowness (a timer of
 /// its own, say), and is not called unflushed.
@@ -199,10 +206,15 @@ impl<'s> Reader<'s> {
         let start = Instant::now();
         let mut other = None;
         let mut nudged_at: Option<Instant> = None;
+        let nudge_after = if HOLDS_ANSWERS.load(Ordering::SeqCst) {
+            NUDGE_AFTER_SEEN
+        } else {
+            NUDGE_AFTER
+        };
         loop {
             let silent = self.received.is_empty() && nudge.is_some();
             let wait = if silent {
-                NUDGE_AFTER.saturating_sub(start.elapsed())
+                nudge_after.saturating_sub(start.elapsed())
             } else {
                 Duration::MAX
             };
@@ -214,14 +226,17 @@ impl<'s> Reader<'s> {
                 Got::Bytes => {
                     // The second client connects only while nothing came:
                     // these are the first bytes.
-                    self.unflushed |= nudged_at.is_some_and(|at| at.elapsed() <= NUDGE_ECHO);
+                    if nudged_at.is_some_and(|at| at.elapsed() <= NUDGE_ECHO) {
+                        self.unflushed = true;
+                        HOLDS_ANSWERS.store(true, Ordering::SeqCst);
+                    }
                     nudged_at = None;
                     if framed_end(&self.received, self.total, self.head).is_some() {
                         self.complete = true;
                         return other;
                     }
                 }
-                Got::Quiet if silent && start.elapsed() >= NUDGE_AFTER => {
+                Got::Quiet if silent && start.elapsed() >= nudge_after => {
                     if let Some((addr, bytes)) = nudge.take() {
                         other = TcpStream::connect_timeout(&addr, NUDGE_AFTER).ok();
                         if let Some(stream) = &other {
