@@ -46,8 +46,10 @@ fn running() -> MutexGuard<'static, Running> {
 pub(crate) fn stop_for_good() {
     let mut running = running();
     running.ending = true;
-    signal_group(running.group, "-KILL");
-    stop_leftover(running.port);
+    if running.group != 0 {
+        signal_group(running.group, "-KILL");
+        stop_leftover(running.port);
+    }
     running.group = 0;
 }
 
@@ -252,6 +254,7 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
         stop_leftover(self.port);
+        // The port is free again: whoever takes it next is not ours.
         running.group = 0;
     }
 }
