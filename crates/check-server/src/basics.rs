@@ -201,8 +201,9 @@ pub(crate) fn connection_close(ctx: &Ctx) -> Verdict {
     if verdict.status != Status::Pass || !kept_open {
         return verdict;
     }
-    let problem =
-        "Connection: close, and the response came, but the connection was never closed".to_string();
+    let problem = "Connection: close, and the response came, but the connection was never closed \
+                   (1 s after it)"
+        .to_string();
     let failure = Failure {
         problem: problem.clone(),
         reproduce: ctx.reproduce(&Request::get(&ctx.fixture.page.target)),
