@@ -184,29 +184,34 @@ pub(crate) fn date(ctx: &Ctx) -> Verdict {
 }
 
 pub(crate) fn connection_close(ctx: &Ctx) -> Verdict {
-    let verdict = ctx.expect(Request::get(&ctx.fixture.page.target), |r| {
-        match r.header("Connection") {
-            Some(value) if value.eq_ignore_ascii_case("close") => Ok("Connection: close".into()),
-            other => Err(format!(
-                "Connection: {}; the course answers once per connection and says so",
-                other.unwrap_or("(none)")
-            )),
-        }
+    let request = Request::get(&ctx.fixture.page.target).awaiting_close();
+    let verdict = ctx.expect(request, |r| match r.header("Connection") {
+        Some(value) if value.eq_ignore_ascii_case("close") => Ok("Connection: close".into()),
+        other => Err(format!(
+            "Connection: {}; the course answers once per connection and says so",
+            other.unwrap_or("(none)")
+        )),
     });
     // Saying it is not enough: the server must also close its side, or a
     // client that reads to the end waits for nothing.
     let kept_open = verdict
         .exchanges
         .first()
-        .is_some_and(|e| e.end != End::Closed);
+        .is_some_and(|e| matches!(e.end, End::KeptOpen | End::TimedOut));
     if verdict.status != Status::Pass || !kept_open {
         return verdict;
     }
-    let problem = "Connection: close, but the server kept the connection open".to_string();
+    let problem = "Connection: close, and the response came, but the connection was never closed \
+                   (1 s after it)"
+        .to_string();
     let failure = Failure {
         problem: problem.clone(),
         reproduce: ctx.reproduce(&Request::get(&ctx.fixture.page.target)),
-        diagnosis: vec!["hint: after the response, shut down and close the socket".into()],
+        diagnosis: vec![
+            "hint: after the response, shut down and close the socket; in Python, the streams \
+             of `conn.makefile()` hold it open until they are closed too (`with conn:` is not enough)"
+                .into(),
+        ],
     };
     Verdict {
         status: Status::Fail,

@@ -100,7 +100,7 @@ pub(crate) struct Ctx<'a> {
 impl Ctx<'_> {
     /// Sends `request` and reads the whole answer.
     pub(crate) fn send(&self, request: &Request) -> Exchange {
-        wire::exchange(self.addr, &self.bytes(request), self.limits.exchange)
+        wire::exchange(self.addr, &self.bytes(request), &self.wait(request))
     }
 
     /// Sends `request`, parses the answer and lets `judge` decide: `Ok` with
@@ -124,12 +124,9 @@ impl Ctx<'_> {
                 diagnosis: crate::diagnose::describe(&exchange, broken),
             }),
         };
-        match wire::parse(&exchange.received, head) {
+        match exchange.response(head) {
             Err(broken) => {
-                let problem = match broken {
-                    Broken::Nothing => format!("no response ({})", end_word(exchange.end)),
-                    _ => "the response is not valid HTTP/1.1".to_string(),
-                };
+                let problem = broken.problem(exchange.end);
                 failed(problem.clone(), problem, Some(&broken))
             }
             Ok(response) => match judge(&response) {
@@ -162,6 +159,7 @@ pub(crate) fn shown_request(sent: &[u8]) -> String {
 pub(crate) fn end_word(end: End) -> &'static str {
     match end {
         End::Closed => "EOF",
+        End::KeptOpen => "the connection stayed open",
         End::Reset => "connection reset",
         End::Refused => "connection refused",
         End::TimedOut => "timed out",

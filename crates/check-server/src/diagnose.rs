@@ -7,25 +7,42 @@ use crate::wire::{Broken, End, Exchange};
 /// How much of each direction a FAIL shows.
 const SHOWN: usize = 160;
 
-/// The hint for each way a connection can end badly: the three errors
-/// beginners meet most, each with its usual cause.
-pub(crate) fn transport_hint(end: End) -> &'static str {
-    match end {
+/// The bugs chapter's item on answers left in a buffer.
+const UNFLUSHED: &str = "docs/src/bugs.md#8-error-responses-are-never-flushed";
+
+/// The hint for the way a connection ended, when that is the story: the
+/// errors beginners meet most, each with its usual cause. `None` when the
+/// response came whole and the transport has nothing to add.
+pub(crate) fn transport_hint(exchange: &Exchange) -> Option<String> {
+    let nothing = exchange.received.is_empty();
+    let hint = match exchange.end {
+        End::Closed | End::KeptOpen if !nothing => return None,
         End::Closed => {
             "no status line, the server closed the connection (EOF): it read the request and \
              wrote nothing, often an exception or panic in the handler"
+                .to_string()
         }
-        End::Reset => {
-            "connection reset: the server closed with unread input, or crashed; read the whole \
-             head before answering, and close gently"
-        }
-        End::Refused => {
-            "connection refused: is the server still running? It may have crashed on an earlier request"
-        }
-        End::TimedOut => {
-            "no answer in time: the server is waiting for something, or busy with another client"
-        }
-    }
+        End::KeptOpen => return None,
+        End::Reset => "connection reset: the server closed with unread input, or crashed; read \
+             the whole head before answering, and close gently"
+            .to_string(),
+        End::Refused => "connection refused: is the server still running? It may have crashed \
+             on an earlier request"
+            .to_string(),
+        End::TimedOut if !nothing => "the response was still unfinished when the time ran out: \
+             it promised more bytes than it sent, and kept the connection open"
+            .to_string(),
+        End::TimedOut if exchange.nudged => format!(
+            "no answer in time, not even when a second client connected: the server is waiting \
+             for something (more of a request it thinks is coming?), or it wrote its answer \
+             into a buffer it never flushes ({UNFLUSHED})"
+        ),
+        End::TimedOut => format!(
+            "no answer in time: the server is waiting for something, busy with another client, \
+             or it wrote its answer into a buffer it never flushes ({UNFLUSHED})"
+        ),
+    };
+    Some(hint)
 }
 
 /// The lines under a FAIL: what was sent and received, then where it broke.
@@ -39,16 +56,33 @@ pub(crate) fn describe(exchange: &Exchange, broken: Option<&Broken>) -> Vec<Stri
         Some(Broken::AfterBody(n)) => lines.push(format!(
             "{n} bytes after the body: Content-Length is too small, or the server wrote more than it announced"
         )),
+        Some(Broken::BodyNotAllowed(n)) => lines.push(format!(
+            "{n} bytes after the head: the response to HEAD (or a 204 or 304) has no body; \
+             \"the server MUST NOT send content in the response\" to HEAD (RFC 9110 §9.3.2)"
+        )),
         Some(Broken::ShortBody(n)) => lines.push(format!(
             "body ended {n} bytes short: Content-Length is too large, or the server stopped writing early"
         )),
+        Some(Broken::ChunksUnfinished) => lines.push(
+            "the chunked body stopped before its last chunk, `0\\r\\n\\r\\n` (RFC 9112 §7.1)".into(),
+        ),
         Some(Broken::HeadUnfinished) => lines.push(
             "the head never ended: a response head ends with an empty line, \\r\\n\\r\\n (RFC 9112 §2.1)".into(),
         ),
+        Some(Broken::Unflushed) => {
+            lines.push(
+                "nothing came for a second; the response left only when a second client \
+                 connected: it sat in the server's buffer until something else happened"
+                    .into(),
+            );
+            lines.push(format!(
+                "hint: flush the stream after every response, errors too ({UNFLUSHED})"
+            ));
+        }
         Some(Broken::Nothing) | None => {}
     }
-    if exchange.received.is_empty() || exchange.end != End::Closed {
-        lines.push(format!("hint: {}", transport_hint(exchange.end)));
+    if let Some(hint) = transport_hint(exchange) {
+        lines.push(format!("hint: {hint}"));
     }
     lines
 }

@@ -9,7 +9,6 @@ fn escape_byte(byte: u8) -> String {
         b'\n' => "\\n".into(),
         b'\t' => "\\t".into(),
         b'\\' => "\\\\".into(),
-        b'\'' => "\\'".into(),
         0x20..=0x7e => char::from(byte).to_string(),
         _ => format!("\\x{byte:02x}"),
     }
@@ -79,6 +78,11 @@ mod tests {
             shorten_lines(b"ab\r\ncd\r\nef", 3),
             "ab\\r\\n...(6 more bytes)"
         );
+    }
+
+    #[test]
+    fn a_quote_is_shown_as_sent() {
+        assert_eq!(escape(b"a'b\\"), "a'b\\\\");
     }
 
     #[test]

@@ -11,14 +11,73 @@ use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::procfs;
 
-/// The running group, for the Ctrl-C handler and the run's watchdog: 0 when
-/// no server is running.
-pub(crate) static GROUP: AtomicU32 = AtomicU32::new(0);
+/// The running server as the run's watchdog and the signal handler see it.
+#[derive(Debug)]
+struct Running {
+    /// The process group (its leader's id), 0 when no server runs.
+    group: u32,
+    port: u16,
+    /// Set when the run is ending (deadline, Ctrl-C, SIGTERM): no server may
+    /// start after that.
+    ending: bool,
+}
+
+/// One lock for the group and the end: a restart and the watchdog's stop
+/// never cross, so no server starts after the last one was stopped.
+static RUNNING: Mutex<Running> = Mutex::new(Running {
+    group: 0,
+    port: 0,
+    ending: false,
+});
+
+fn running() -> MutexGuard<'static, Running> {
+    RUNNING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Ends the run's server for good: no restart after this. For the watchdog
+/// and the signal handler, which exit right after.
+pub(crate) fn stop_for_good() {
+    let mut running = running();
+    running.ending = true;
+    if running.group != 0 {
+        signal_group(running.group, "-KILL");
+        stop_leftover(running.port);
+    }
+    running.group = 0;
+}
+
+/// Starts `command` in a group of its own and records the group, unless the
+/// run is ending.
+fn spawn_recorded(command: &str, log: &Path, port: u16) -> Result<Child, String> {
+    let mut running = running();
+    if running.ending {
+        return Err("the run is ending: no server is started".into());
+    }
+    let child = spawn(command, log).map_err(|e| format!("cannot start `{command}`: {e}"))?;
+    running.group = child.id();
+    running.port = port;
+    Ok(child)
+}
+
+/// Stops whatever still listens on `port` after the group is gone: a server
+/// that left its group (a daemon forks into a session of its own) still
+/// holds the port, and the port was free when we started. Linux only.
+fn stop_leftover(port: u16) {
+    if port == 0 {
+        return;
+    }
+    if let Some(pid) = procfs::listener_pid(port) {
+        signal_group(pid, "-KILL");
+        signal_process(pid, "-KILL");
+    }
+}
 
 /// A server started from the COMMAND template.
 #[derive(Debug)]
@@ -27,6 +86,8 @@ pub(crate) struct Server {
     log: PathBuf,
     child: Child,
     pub(crate) port: u16,
+    /// Stopped already: the pid may belong to another process by now.
+    stopped: bool,
 }
 
 /// A free port: bind port 0, let the kernel pick, release it. Another program
@@ -71,13 +132,13 @@ impl Server {
                 "port {port} is already in use: stop what listens there, or leave out --port"
             ));
         }
-        let child = spawn(command, log).map_err(|e| format!("cannot start `{command}`: {e}"))?;
-        GROUP.store(child.id(), Ordering::SeqCst);
+        let child = spawn_recorded(command, log, port)?;
         let mut server = Server {
             command: command.to_string(),
             log: log.to_path_buf(),
             child,
             port,
+            stopped: false,
         };
         server.wait_listening(startup)?;
         Ok(server)
@@ -86,9 +147,8 @@ impl Server {
     /// Stops it and starts it again on the same port (after a crash or a wedge).
     pub(crate) fn restart(&mut self, startup: Duration) -> Result<(), String> {
         self.stop();
-        let child = spawn(&self.command, &self.log).map_err(|e| format!("cannot restart: {e}"))?;
-        GROUP.store(child.id(), Ordering::SeqCst);
-        self.child = child;
+        self.child = spawn_recorded(&self.command, &self.log, self.port)?;
+        self.stopped = false;
         self.wait_listening(startup)
     }
 
@@ -114,14 +174,22 @@ impl Server {
         fs::metadata(&self.log).map_or(0, |m| m.len())
     }
 
-    /// The first lines the server printed after `mark`: after a crash, the
-    /// panic message or the exception, which is where a learner looks first.
+    /// The lines the server printed after `mark` that say why it stopped: a
+    /// Python traceback ends with its exception, so the last lines; a Rust
+    /// panic starts with `panicked at` and its message, and a backtrace may
+    /// follow, so the lines from there.
     pub(crate) fn output_since(&self, mark: u64, lines: usize) -> Vec<String> {
         let text = fs::read(&self.log).unwrap_or_default();
         let start = (mark as usize).min(text.len());
         let text = String::from_utf8_lossy(&text[start..]);
-        let printed = text.lines().filter(|l| !l.trim().is_empty());
-        printed.take(lines).map(str::to_string).collect()
+        let printed: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        let panic = printed.iter().position(|l| l.contains("panicked at"));
+        let from = panic.unwrap_or(printed.len().saturating_sub(lines));
+        printed[from..]
+            .iter()
+            .take(lines)
+            .map(|l| l.to_string())
+            .collect()
     }
 
     /// The last lines the server printed, when it would not start.
@@ -164,8 +232,15 @@ impl Server {
         ))
     }
 
-    /// Stops the whole group: SIGTERM, a moment to exit, then SIGKILL.
+    /// Stops the whole group: SIGTERM, a moment to exit, then SIGKILL; then
+    /// the descendants that left the group, and whatever still holds the port.
     pub(crate) fn stop(&mut self) {
+        if self.stopped {
+            return;
+        }
+        self.stopped = true;
+        let mut running = running();
+        let tree = procfs::tree(self.child.id()).unwrap_or_default();
         signal_group(self.child.id(), "-TERM");
         let start = Instant::now();
         while matches!(self.child.try_wait(), Ok(None)) && start.elapsed() < Duration::from_secs(2)
@@ -173,9 +248,14 @@ impl Server {
             std::thread::sleep(Duration::from_millis(20));
         }
         signal_group(self.child.id(), "-KILL");
+        for pid in tree {
+            signal_process(pid, "-KILL");
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
-        GROUP.store(0, Ordering::SeqCst);
+        stop_leftover(self.port);
+        // The port is free again: whoever takes it next is not ours.
+        running.group = 0;
     }
 }
 
@@ -217,12 +297,26 @@ fn spawn(command: &str, log: &Path) -> io::Result<Child> {
 /// Sends `signal` to process group `group` (its leader's id). We have no
 /// `unsafe` for `kill(2)`, so we ask `kill(1)`, which every Unix has; on
 /// Windows there are no groups here and `Child::kill` alone stops the server.
-pub(crate) fn signal_group(group: u32, signal: &str) {
-    if cfg!(windows) || group == 0 {
+fn signal_group(group: u32, signal: &str) {
+    if group != 0 {
+        signal_process_id(signal, &format!("-{group}"));
+    }
+}
+
+/// Sends `signal` to one process.
+fn signal_process(pid: u32, signal: &str) {
+    if pid != 0 {
+        signal_process_id(signal, &pid.to_string());
+    }
+}
+
+fn signal_process_id(signal: &str, id: &str) {
+    if cfg!(windows) {
         return;
     }
     let _ = Command::new("kill")
-        .args([signal, "--", &format!("-{group}")])
+        .args([signal, "--", id])
+        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
 }

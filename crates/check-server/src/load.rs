@@ -27,7 +27,8 @@ fn served_beside(
     let request = Request::get(&ctx.fixture.page.target);
     let exchange = std::thread::scope(|scope| {
         scope.spawn(|| blocker(stream, stopped));
-        let exchange = wire::exchange(ctx.addr, &ctx.bytes(&request), ctx.limits.idle_bound);
+        let wait = wire::Wait::plain(ctx.limits.idle_bound);
+        let exchange = wire::exchange(ctx.addr, &ctx.bytes(&request), &wait);
         drop(stop);
         exchange
     });
@@ -129,16 +130,15 @@ pub(crate) fn reset_mid_download(ctx: &Ctx) -> Verdict {
 /// Many requests in a row: all answered, and no descriptor left behind.
 pub(crate) fn many_requests(ctx: &Ctx) -> Verdict {
     let what = format!("{} x GET {}", ctx.limits.requests, ctx.fixture.page.target);
-    let Some(pid) = ctx
+    let Some((pid, before)) = ctx
         .pid
-        .filter(|&pid| procfs::open_descriptors(pid).is_some())
+        .and_then(|pid| Some((pid, procfs::tree_descriptors(pid)?)))
     else {
         return Verdict::skip(
             &what,
             "counting descriptors needs Linux's /proc and the server's pid",
         );
     };
-    let before = procfs::open_descriptors(pid).unwrap_or(0);
     let request = Request::get(&ctx.fixture.page.target);
     for i in 0..ctx.limits.requests {
         let verdict = ctx.expect(request.clone(), |r| crate::check::status_in(r, &[200]));
@@ -154,7 +154,16 @@ pub(crate) fn many_requests(ctx: &Ctx) -> Verdict {
             };
         }
     }
-    let after = procfs::open_descriptors(pid).unwrap_or(0);
+    // The processes there before and after: a forking server's children come
+    // and go with their clients, and what a child holds ends with it.
+    let after = procfs::tree_descriptors(pid).unwrap_or_default();
+    let lasting = |counts: &[(u32, usize)], other: &[(u32, usize)]| -> usize {
+        let kept = counts
+            .iter()
+            .filter(|(p, _)| other.iter().any(|(o, _)| o == p));
+        kept.map(|(_, n)| n).sum()
+    };
+    let (before, after) = (lasting(&before, &after), lasting(&after, &before));
     let grew = after.saturating_sub(before);
     let counts = format!("{before} descriptors before, {after} after");
     if grew <= 10 {
@@ -171,7 +180,9 @@ pub(crate) fn many_requests(ctx: &Ctx) -> Verdict {
     }
     let failure = Failure {
         problem: format!("{grew} descriptors leaked"),
-        reproduce: format!("ls /proc/{pid}/fd | wc -l, before and after some requests"),
+        reproduce: format!(
+            "ls /proc/{pid}/fd | wc -l (and its children's), before and after some requests"
+        ),
         diagnosis: vec![
             "hint: every accepted connection and every opened file must be closed (dropped)".into(),
         ],

@@ -14,6 +14,7 @@ mod load;
 mod procfs;
 mod report;
 mod request;
+mod response;
 mod rubric;
 mod run;
 mod wire;
@@ -32,12 +33,13 @@ fn main() -> ExitCode {
         report::list(rubric::RUBRIC);
         return ExitCode::SUCCESS;
     }
-    // Ctrl-C: the server runs in its own process group, which the terminal's
-    // SIGINT does not reach; stop it ourselves before we go.
+    // Ctrl-C, SIGTERM, SIGHUP: the server runs in its own process group,
+    // which the terminal's SIGINT does not reach; stop it ourselves, and
+    // remove the site, before we go.
     let _ = ctrlc::set_handler(|| {
-        let group = launch::GROUP.load(std::sync::atomic::Ordering::SeqCst);
-        launch::signal_group(group, "-KILL");
+        launch::stop_for_good();
         run::remove_temporary();
+        eprintln!("stopped: the server was stopped and the site removed");
         std::process::exit(130);
     });
     match run::run(&options) {

@@ -4,6 +4,7 @@
 
 use crate::check::{Ctx, Profile};
 use crate::escape::escape;
+use crate::wire::Wait;
 
 /// A request to build. Most are well-formed, and curl can repeat them;
 /// `raw` ones are sent as written, and need `just send`.
@@ -17,6 +18,8 @@ pub(crate) struct Request {
     pub(crate) raw: Option<Vec<u8>>,
     /// A hand-written reproduce command, for requests too long to print.
     pub(crate) recipe: Option<String>,
+    /// Wait to see whether the server closes, even when it is known not to.
+    pub(crate) await_close: bool,
 }
 
 impl Request {
@@ -28,6 +31,7 @@ impl Request {
             no_host: false,
             raw: None,
             recipe: None,
+            await_close: false,
         }
     }
 
@@ -57,12 +61,29 @@ impl Request {
         self.no_host = true;
         self
     }
+
+    pub(crate) fn awaiting_close(mut self) -> Request {
+        self.await_close = true;
+        self
+    }
 }
 
 impl Ctx<'_> {
+    /// How the exchange of `request` reads: within the exchange bound, a
+    /// HEAD's response ends with its head, and after a silence a second client
+    /// asks for the page, which brings out an answer that was never flushed.
+    pub(crate) fn wait(&self, request: &Request) -> Wait {
+        Wait {
+            limit: self.limits.exchange,
+            head: request.method == "HEAD",
+            await_close: request.await_close,
+            nudge: Some(self.bytes(&Request::get(&self.fixture.page.target))),
+        }
+    }
+
     /// The bytes of `request`: the request line, `Host`, the extra headers,
-    /// and, in the library profile, `Connection: close` so that the server
-    /// ends the exchange and we need not guess when a response is complete.
+    /// and, in the library profile, `Connection: close`, so that a server
+    /// that keeps connections open closes this one after its response.
     pub(crate) fn bytes(&self, request: &Request) -> Vec<u8> {
         if let Some(raw) = &request.raw {
             return raw.clone();
@@ -100,7 +121,8 @@ impl Ctx<'_> {
                 .iter()
                 .all(|(n, v)| plain(n) && !v.contains(['\'', '\r', '\n']));
         if !curlable {
-            let bytes = escape(&self.bytes(request));
+            // Inside the shell's single quotes a quote is written `\x27`.
+            let bytes = escape(&self.bytes(request)).replace('\'', "\\x27");
             return format!("just send {} '{bytes}'", self.addr.port());
         }
         let mut command = match request.method {

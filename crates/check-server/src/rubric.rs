@@ -25,6 +25,7 @@ const TYPES: &str = "bugs.md#5-content-type-is-always-texthtml";
 const VALIDATE: &str = "step4-http-handler.md#validating-the-path";
 const CLOSING: &str = "step4-http-handler.md#closing-gently";
 const ROBUST: &str = "robustness.md#how-each-defence-works";
+const DECODING: &str = "glossary.md#percent-decoding";
 
 /// A row of the table, written on one line each to read as a table. `check`
 /// rows apply to both profiles, `course` rows only to the course profile:
@@ -74,8 +75,8 @@ use Level::{Course, Must, Should};
 pub(crate) const RUBRIC: &[Check] = &[
     check("get-page", "GET a page: 200 and its bytes", "RFC 9110 §9.3.1", Must, RESPONSE, basics::get_page),
     check("get-empty-file", "an empty file: 200, Content-Length: 0", "RFC 9110 §8.6", Must, RESPONSE, basics::get_empty),
-    check("get-name-with-space", "a name with a space, sent as %20", "RFC 3986 §2.1", Must, VALIDATE, basics::get_spaced_name),
-    check("get-non-ascii-name", "a non-ASCII name, percent-encoded UTF-8", "RFC 3986 §2.1", Must, VALIDATE, basics::get_non_ascii_name),
+    check("get-name-with-space", "a name with a space, sent as %20", "RFC 3986 §2.1", Must, DECODING, basics::get_spaced_name),
+    check("get-non-ascii-name", "a non-ASCII name, percent-encoded UTF-8", "RFC 3986 §2.1", Must, DECODING, basics::get_non_ascii_name),
     check("content-length", "Content-Length is the file's exact size", "RFC 9110 §8.6", Must, RESPONSE, basics::content_length),
     check("content-type", "Content-Type by extension, for every common type", "RFC 9110 §8.3", Should, TYPES, basics::content_type),
     check("date", "a Date header, as an IMF-fixdate", "RFC 9110 §6.6.1", Must, RESPONSE, basics::date),

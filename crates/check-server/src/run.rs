@@ -49,15 +49,41 @@ pub(crate) fn run(options: &Options) -> Result<bool, String> {
     }
     spawn_watchdog(options.deadline);
     let started = start_server(options, &fixture, &base);
-    let results = started.map(|(server, addr)| run_rubric(options, &fixture, server, addr));
+    let results = started.map(|(server, addr)| (run_rubric(options, &fixture, server, addr), addr));
     remove_temporary();
-    let results = results?;
+    let (results, addr) = results?;
     if options.json {
         println!("{}", report::json_document(seed, &results));
     } else {
+        if let Some(line) = replay_line(options, seed, addr, &results) {
+            println!("{line}");
+        }
         println!("{}", report::totals(&results));
     }
     Ok(results.iter().all(|(_, v)| v.status != Status::Fail))
+}
+
+/// How to run the first failed check again on the same site and port.
+fn replay_line(
+    options: &Options,
+    seed: u64,
+    addr: SocketAddr,
+    results: &[(&Check, Verdict)],
+) -> Option<String> {
+    let (check, _) = results.iter().find(|(_, v)| v.status == Status::Fail)?;
+    let server = match (&options.command, &options.url, &options.fixture) {
+        (Some(command), _, _) => format!(
+            "'{}' --port {}",
+            command.replace('\'', "'\\''"),
+            addr.port()
+        ),
+        (None, Some(url), Some(dir)) => format!("--url {url} --fixture {dir}"),
+        _ => return None,
+    };
+    Some(format!(
+        "replay one failure: just check-server {server} --only {} --seed {seed}",
+        check.name
+    ))
 }
 
 /// The bound of the whole run: past it, stop the server and give up, so a
@@ -69,8 +95,7 @@ fn spawn_watchdog(deadline: Duration) {
             "error: the whole run took longer than {} s",
             deadline.as_secs()
         );
-        let group = launch::GROUP.load(std::sync::atomic::Ordering::SeqCst);
-        launch::signal_group(group, "-KILL");
+        launch::stop_for_good();
         remove_temporary();
         std::process::exit(1);
     });
@@ -153,7 +178,7 @@ fn run_one(check: &Check, ctx: &mut Ctx, server: Option<&mut Server>) -> Verdict
         let mut words = vec!["the server exited during this check; it printed:".to_string()];
         words.extend(
             server
-                .output_since(mark, 4)
+                .output_since(mark, 5)
                 .iter()
                 .map(|line| format!("  | {line}")),
         );
@@ -177,8 +202,10 @@ fn run_one(check: &Check, ctx: &mut Ctx, server: Option<&mut Server>) -> Verdict
 /// A plain GET of the page, answered in time.
 fn answers(ctx: &Ctx) -> bool {
     let bytes = ctx.bytes(&Request::get(&ctx.fixture.page.target));
-    let exchange = wire::exchange(ctx.addr, &bytes, ctx.limits.idle_bound.max(EXCHANGE));
-    wire::parse(&exchange.received, false).is_ok()
+    let wait = wire::Wait::plain(ctx.limits.idle_bound.max(EXCHANGE));
+    wire::exchange(ctx.addr, &bytes, &wait)
+        .response(false)
+        .is_ok()
 }
 
 fn mark_harm(verdict: &mut Verdict, what: &str, restarted: &str) {

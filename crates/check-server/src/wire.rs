@@ -1,26 +1,58 @@
-//! One exchange on the wire: connect, send bytes, read what comes back until
-//! the server closes or the time is up, then parse it as an HTTP/1.1 response
-//! (RFC 9112 §4 status line, §5 fields, §6 body), remembering the first byte
-//! that does not fit, so that the report can put a caret under it.
+//! One exchange on the wire: connect, send bytes, read until the response's
+//! framing says it is complete (RFC 9112 §6.3: `Content-Length`, the last
+//! chunk, or no body at all for HEAD, 1xx, 204 and 304), then a moment more
+//! to learn whether the server closes. `response.rs` parses what came.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+use crate::response::framed_end;
+pub(crate) use crate::response::{Broken, Response, parse};
 
 /// We keep at most this much of a response: enough for every page of the
 /// fixture; the big file is read by its own check, which counts instead.
 const KEEP: usize = 1024 * 1024;
 
+/// After a complete response, how long we wait to see the server close.
+const CLOSE_GRACE: Duration = Duration::from_secs(1);
+
+/// Silence this long, and a second client asks for a page: a server that
+/// wrote its answer into a buffer and never flushed it sends it only when
+/// something else happens, like the article's `makefile()` streams, which
+/// are flushed when the next connection replaces them (bugs chapter, item 8).
+const NUDGE_AFTER: Duration = Duration::from_secs(1);
+
+/// Once a server has been seen sending an answer only when a second client
+/// came, later exchanges call the second client after this shorter silence.
+const NUDGE_AFTER_SEEN: Duration = Duration::from_millis(200);
+
+/// Set when an answer came only with the second client: see [`NUDGE_AFTER_SEEN`].
+static HOLDS_ANSWERS: AtomicBool = AtomicBool::new(false);
+
+/// An answer that sat in a buffer comes at once when the second client is
+/// accepted; one that comes later is the server's own slowness (a timer of
+/// its own, say), and is not called unflushed.
+const NUDGE_ECHO: Duration = Duration::from_millis(500);
+
+/// Set once a server has answered and then kept the connection open: from
+/// then on, exchanges end with the response instead of waiting for a close
+/// that never comes. The connection check still waits, to report it.
+static KEEPS_OPEN: AtomicBool = AtomicBool::new(false);
+
 /// How an exchange ended on the transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum End {
-    /// The server closed its side (read returned 0): the normal end.
+    /// The server closed its side (read returned 0).
     Closed,
+    /// The response was complete and the connection stayed open.
+    KeptOpen,
     /// `ECONNRESET`: it closed with our bytes unread, or it crashed.
     Reset,
     /// Nobody listens on the port.
     Refused,
-    /// The time bound passed with the connection still open.
+    /// The time bound passed before the response was complete.
     TimedOut,
 }
 
@@ -31,269 +63,266 @@ pub(crate) struct Exchange {
     pub(crate) received: Vec<u8>,
     pub(crate) end: End,
     pub(crate) elapsed: Duration,
+    /// A second client connected after [`NUDGE_AFTER`] of silence.
+    pub(crate) nudged: bool,
+    /// ... and the first byte of this response came at once after it.
+    pub(crate) unflushed: bool,
 }
 
-/// Connects, sends `request`, reads until the server closes or `limit` passes.
-pub(crate) fn exchange(addr: SocketAddr, request: &[u8], limit: Duration) -> Exchange {
-    let start = Instant::now();
-    let done = |received, end| Exchange {
-        sent: request.to_vec(),
-        received,
-        end,
-        elapsed: start.elapsed(),
-    };
-    let stream = match TcpStream::connect_timeout(&addr, limit) {
-        Ok(stream) => stream,
-        Err(e) if e.kind() == ErrorKind::ConnectionRefused => {
-            return done(Vec::new(), End::Refused);
-        }
-        Err(_) => return done(Vec::new(), End::TimedOut),
-    };
-    // A write error is not the end: the server may have answered (a 414, say)
-    // and closed before reading all we sent. What it wrote is still to read.
-    let _ = (&stream).write_all(request);
-    let (received, end) = read_until_close(&stream, start + limit);
-    done(received, end)
-}
-
-/// Reads until EOF, a reset or the deadline, keeping the first [`KEEP`] bytes.
-pub(crate) fn read_until_close(mut stream: &TcpStream, deadline: Instant) -> (Vec<u8>, End) {
-    let mut received = Vec::new();
-    let mut buffer = [0u8; 16 * 1024];
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
-            return (received, End::TimedOut);
-        }
-        match stream.read(&mut buffer) {
-            Ok(0) => return (received, End::Closed),
-            Ok(n) => {
-                let room = KEEP.saturating_sub(received.len()).min(n);
-                received.extend_from_slice(&buffer[..room]);
-            }
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                return (received, End::TimedOut);
-            }
-            Err(_) => return (received, End::Reset),
-        }
-    }
-}
-
-/// A response that parsed.
+/// How long an exchange may take and what it knows of the request.
 #[derive(Debug, Clone)]
-pub(crate) struct Response {
-    pub(crate) version: String,
-    pub(crate) status: u16,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Vec<u8>,
+pub(crate) struct Wait {
+    pub(crate) limit: Duration,
+    /// The request was HEAD: its response ends with the head.
+    pub(crate) head: bool,
+    /// Wait for the close even when the server is known to keep connections.
+    pub(crate) await_close: bool,
+    /// What the second client sends after a silence; `None`: no second client.
+    pub(crate) nudge: Option<Vec<u8>>,
 }
 
-impl Response {
-    /// The value of the first field called `name` (names are case-insensitive,
-    /// RFC 9110 §5.1).
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+impl Wait {
+    /// A plain wait of `limit`, without a second client.
+    pub(crate) fn plain(limit: Duration) -> Wait {
+        Wait {
+            limit,
+            head: false,
+            await_close: false,
+            nudge: None,
+        }
     }
+}
 
-    /// The status line and the headers, shortened to one line for a report.
-    pub(crate) fn summary(&self, fields: &[&str]) -> String {
-        let mut out = format!("{} {}", self.version, self.status);
-        for name in fields {
-            if let Some(value) = self.header(name) {
-                out.push_str(&format!(", {name}: {value}"));
+/// Connects, sends `request`, reads the response as [`Wait`] says.
+pub(crate) fn exchange(addr: SocketAddr, request: &[u8], wait: &Wait) -> Exchange {
+    let start = Instant::now();
+    let mut exchange = Exchange {
+        sent: request.to_vec(),
+        received: Vec::new(),
+        end: End::TimedOut,
+        elapsed: Duration::ZERO,
+        nudged: false,
+        unflushed: false,
+    };
+    match TcpStream::connect_timeout(&addr, wait.limit) {
+        Ok(stream) => {
+            // A write error is not the end: the server may have answered (a
+            // 414, say) and closed before reading all we sent.
+            let _ = (&stream).write_all(request);
+            let mut reader = Reader::new(&stream, start + wait.limit, wait.head);
+            let nudge = wait.nudge.as_deref().map(|bytes| (addr, bytes));
+            let other = reader.read_response(nudge);
+            reader.await_close(wait.await_close);
+            exchange.nudged = other.is_some();
+            exchange.unflushed = reader.unflushed;
+            exchange.end = reader.end;
+            exchange.received = reader.received;
+            if let Some(other) = other {
+                finish_other(&other);
             }
         }
-        out
+        Err(e) if e.kind() == ErrorKind::ConnectionRefused => exchange.end = End::Refused,
+        Err(_) => {}
     }
+    exchange.elapsed = start.elapsed();
+    exchange
 }
 
-/// Where and why a response stops being HTTP.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Broken {
-    /// Nothing came back.
-    Nothing,
-    /// Byte `at` breaks the status line or a header: `why` says how.
-    BadByte { at: usize, why: &'static str },
-    /// The head never ended with an empty line.
-    HeadUnfinished,
-    /// More bytes than `Content-Length` said.
-    AfterBody(usize),
-    /// Fewer bytes than `Content-Length` said.
-    ShortBody(usize),
+/// Reads the second client's answer, so that a server serving one client at
+/// a time is not left writing to a closed socket; at most one second.
+fn finish_other(stream: &TcpStream) {
+    let mut reader = Reader::new(stream, Instant::now() + NUDGE_AFTER, false);
+    reader.read_response(None);
 }
 
-/// `tchar` of RFC 9110 §5.6.2: the bytes a field name may hold.
-fn is_tchar(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+/// One connection being read: what came, how it ended, and whether the
+/// response is complete by its framing.
+struct Reader<'s> {
+    stream: &'s TcpStream,
+    deadline: Instant,
+    head: bool,
+    received: Vec<u8>,
+    /// Bytes read, also past [`KEEP`].
+    total: usize,
+    end: End,
+    complete: bool,
+    unflushed: bool,
 }
 
-/// Whether only spaces or tabs stand between here and a colon.
-fn next_is_colon(rest: &[u8]) -> bool {
-    rest.iter().find(|&&b| b != b' ' && b != b'\t') == Some(&b':')
+/// What one read brought.
+enum Got {
+    Bytes,
+    Quiet,
+    Over(End),
 }
 
-/// Parses `bytes` as the response to a request; `head` for a HEAD request,
-/// whose response has headers but never a body (RFC 9110 §9.3.2).
-pub(crate) fn parse(bytes: &[u8], head: bool) -> Result<Response, Broken> {
-    if bytes.is_empty() {
-        return Err(Broken::Nothing);
-    }
-    let (version, status, mut at) = parse_status_line(bytes)?;
-    let mut headers = Vec::new();
-    loop {
-        match bytes.get(at..at + 2) {
-            Some(b"\r\n") => break,
-            None if at >= bytes.len() => return Err(Broken::HeadUnfinished),
-            _ => {}
+impl<'s> Reader<'s> {
+    fn new(stream: &'s TcpStream, deadline: Instant, head: bool) -> Reader<'s> {
+        Reader {
+            stream,
+            deadline,
+            head,
+            received: Vec::new(),
+            total: 0,
+            end: End::TimedOut,
+            complete: false,
+            unflushed: false,
         }
-        let (field, next) = parse_field(bytes, at)?;
-        headers.push(field);
-        at = next;
     }
-    let rest = &bytes[at + 2..];
-    let mut response = Response {
-        version,
-        status,
-        headers,
-        body: Vec::new(),
-    };
-    response.body = frame_body(&response, rest, head)?.to_vec();
-    Ok(response)
-}
 
-/// `HTTP/1.1 200 OK\r\n` (RFC 9112 §4): returns version, code, next offset.
-fn parse_status_line(bytes: &[u8]) -> Result<(String, u16, usize), Broken> {
-    let bad = |at, why| Err(Broken::BadByte { at, why });
-    let shape = b"HTTP/D.D DDD";
-    for (i, &want) in shape.iter().enumerate() {
-        let Some(&got) = bytes.get(i) else {
-            return Err(Broken::HeadUnfinished);
-        };
-        let fits = if want == b'D' {
-            got.is_ascii_digit()
+    /// One read, waiting at most `wait` (and never past the deadline).
+    fn read_once(&mut self, wait: Duration) -> Got {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        let wait = wait.min(left);
+        if wait.is_zero() || self.stream.set_read_timeout(Some(wait)).is_err() {
+            return if left.is_zero() {
+                Got::Over(End::TimedOut)
+            } else {
+                Got::Quiet
+            };
+        }
+        let mut buffer = [0u8; 16 * 1024];
+        let mut stream = self.stream;
+        match stream.read(&mut buffer) {
+            Ok(0) => Got::Over(End::Closed),
+            Ok(n) => {
+                let room = KEEP.saturating_sub(self.received.len()).min(n);
+                self.received.extend_from_slice(&buffer[..room]);
+                self.total += n;
+                Got::Bytes
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => Got::Quiet,
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => Got::Quiet,
+            Err(_) => Got::Over(End::Reset),
+        }
+    }
+
+    /// Reads until the framing says the response is complete, the server
+    /// closes or resets, or the deadline. After a silence of [`NUDGE_AFTER`]
+    /// with nothing received, a second client connects to the address and
+    /// sends the bytes of `nudge`; its stream is returned, for the caller to
+    /// finish.
+    fn read_response(&mut self, mut nudge: Option<(SocketAddr, &[u8])>) -> Option<TcpStream> {
+        let start = Instant::now();
+        let mut other = None;
+        let mut nudged_at: Option<Instant> = None;
+        let nudge_after = if HOLDS_ANSWERS.load(Ordering::SeqCst) {
+            NUDGE_AFTER_SEEN
         } else {
-            got == want
+            NUDGE_AFTER
         };
-        if !fits {
-            return bad(
-                i,
-                "a status line looks like `HTTP/1.1 200 OK\\r\\n` (RFC 9112 §4)",
-            );
-        }
-    }
-    let version = String::from_utf8_lossy(&bytes[..8]).into_owned();
-    let status =
-        (bytes[9] - b'0') as u16 * 100 + (bytes[10] - b'0') as u16 * 10 + (bytes[11] - b'0') as u16;
-    let end = line_end(bytes, shape.len())?;
-    if end > shape.len() && bytes[shape.len()] != b' ' {
-        return bad(
-            shape.len(),
-            "the status code is three digits, then a space (RFC 9112 §4)",
-        );
-    }
-    Ok((version, status, end + 2))
-}
-
-/// The offset of the `\r` that ends the line starting at or before `from`;
-/// a bare `\n` or a control byte is a broken line.
-fn line_end(bytes: &[u8], from: usize) -> Result<usize, Broken> {
-    for (i, &byte) in bytes.iter().enumerate().skip(from) {
-        match byte {
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => return Ok(i),
-            b'\r' if i + 1 == bytes.len() => return Err(Broken::HeadUnfinished),
-            b'\r' | b'\n' => {
-                return Err(Broken::BadByte {
-                    at: i,
-                    why: "every line of the head ends with \\r\\n (RFC 9112 §2.2)",
-                });
+        loop {
+            let silent = self.received.is_empty() && nudge.is_some();
+            let wait = if silent {
+                nudge_after.saturating_sub(start.elapsed())
+            } else {
+                Duration::MAX
+            };
+            match self.read_once(wait) {
+                Got::Over(end) => {
+                    self.end = end;
+                    return other;
+                }
+                Got::Bytes => {
+                    // The second client connects only while nothing came:
+                    // these are the first bytes.
+                    if nudged_at.is_some_and(|at| at.elapsed() <= NUDGE_ECHO) {
+                        self.unflushed = true;
+                        HOLDS_ANSWERS.store(true, Ordering::SeqCst);
+                    }
+                    nudged_at = None;
+                    if framed_end(&self.received, self.total, self.head).is_some() {
+                        self.complete = true;
+                        return other;
+                    }
+                }
+                Got::Quiet if silent && start.elapsed() >= nudge_after => {
+                    if let Some((addr, bytes)) = nudge.take() {
+                        other = TcpStream::connect_timeout(&addr, NUDGE_AFTER).ok();
+                        if let Some(stream) = &other {
+                            let _ = (&*stream).write_all(bytes);
+                            nudged_at = Some(Instant::now());
+                        }
+                    }
+                }
+                Got::Quiet => {}
             }
-            0..=8 | 0x0a..=0x1f | 0x7f => {
-                return Err(Broken::BadByte {
-                    at: i,
-                    why: "a control byte has no place in the head (RFC 9110 §5.5)",
-                });
+        }
+    }
+
+    /// After a complete response: waits [`CLOSE_GRACE`] for the close, unless
+    /// the server is known to keep connections open and `always` is false.
+    /// Bytes that still come (a body after HEAD, more than `Content-Length`
+    /// said) are kept for the diagnosis.
+    fn await_close(&mut self, always: bool) {
+        if !self.complete {
+            return;
+        }
+        if KEEPS_OPEN.load(Ordering::SeqCst) && !always {
+            self.end = End::KeptOpen;
+            return;
+        }
+        self.deadline = Instant::now() + CLOSE_GRACE;
+        loop {
+            match self.read_once(CLOSE_GRACE) {
+                Got::Bytes => {}
+                Got::Over(End::TimedOut) | Got::Quiet => {
+                    KEEPS_OPEN.store(true, Ordering::SeqCst);
+                    self.end = End::KeptOpen;
+                    return;
+                }
+                Got::Over(end) => {
+                    self.end = end;
+                    return;
+                }
             }
-            _ => {}
         }
     }
-    Err(Broken::HeadUnfinished)
 }
 
-/// `Name: value\r\n` (RFC 9112 §5): returns the field and the next offset.
-fn parse_field(bytes: &[u8], start: usize) -> Result<((String, String), usize), Broken> {
-    let mut at = start;
-    while bytes.get(at).is_some_and(|&b| is_tchar(b)) {
-        at += 1;
-    }
-    match bytes.get(at) {
-        None => return Err(Broken::HeadUnfinished),
-        Some(b':') if at > start => {}
-        Some(b' ' | b'\t') if at > start && next_is_colon(&bytes[at..]) => {
-            let why = "no space between a field name and its colon (RFC 9112 §5.1)";
-            return Err(Broken::BadByte { at, why });
+impl Exchange {
+    /// The response, parsed; `head` for a HEAD request, whose response has
+    /// headers but never a body (RFC 9110 §9.3.2).
+    pub(crate) fn response(&self, head: bool) -> Result<Response, Broken> {
+        if self.unflushed {
+            return Err(Broken::Unflushed);
         }
-        Some(_) => {
-            let why = "a header line is `Name: value\\r\\n`, the name a token (RFC 9110 §5.1)";
-            return Err(Broken::BadByte { at, why });
-        }
-    }
-    let end = line_end(bytes, at + 1)?;
-    let name = String::from_utf8_lossy(&bytes[start..at]).into_owned();
-    let value = String::from_utf8_lossy(&bytes[at + 1..end])
-        .trim()
-        .to_string();
-    Ok(((name, value), end + 2))
-}
-
-/// The body within `rest` (RFC 9112 §6.3): none for HEAD, 1xx, 204 and 304;
-/// else `Content-Length` bytes exactly; else everything up to the close.
-fn frame_body<'a>(response: &Response, rest: &'a [u8], head: bool) -> Result<&'a [u8], Broken> {
-    let bodiless = head || response.status / 100 == 1 || matches!(response.status, 204 | 304);
-    let length = match response.header("Content-Length") {
-        _ if bodiless => 0,
-        Some(value) => value.parse::<usize>().map_err(|_| Broken::BadByte {
-            at: 0,
-            why: "Content-Length is a decimal number (RFC 9110 §8.6)",
-        })?,
-        None => rest.len(),
-    };
-    match rest.len() {
-        n if n > length => Err(Broken::AfterBody(n - length)),
-        n if n < length => Err(Broken::ShortBody(length - n)),
-        _ => Ok(rest),
+        parse(&self.received, head)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::TcpListener;
 
-    #[test]
-    fn a_good_response_parses() {
-        let r = parse(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", false);
-        let r = r.map_err(|e| format!("{e:?}"));
-        assert_eq!(r.map(|r| (r.status, r.body)), Ok((200, b"hi".to_vec())));
+    /// A server that answers one request with `response` and then holds the
+    /// connection open until the test ends.
+    fn holding(response: &'static [u8]) -> (SocketAddr, std::sync::mpsc::Sender<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if let Ok((stream, _)) = listener.accept() {
+                let _ = (&stream).write_all(response);
+                let _ = wait.recv();
+            }
+        });
+        (addr, done)
     }
 
     #[test]
-    fn the_caret_goes_under_the_first_bad_byte() {
-        let broken = parse(b"HTTP/1.1 200 OK\r\nContent-Length 2\r\n\r\nhi", false);
-        assert!(matches!(broken, Err(Broken::BadByte { at: 31, .. })));
-        let broken = parse(b"HTTP/1.1 200 OK\nX: y\r\n\r\n", false);
-        assert!(matches!(broken, Err(Broken::BadByte { at: 15, .. })));
-    }
-
-    #[test]
-    fn a_lying_content_length_is_measured() {
-        let long = parse(b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nhi", false);
-        assert_eq!(long.err(), Some(Broken::AfterBody(1)));
-        let short = parse(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhi", false);
-        assert_eq!(short.err(), Some(Broken::ShortBody(3)));
-        let head = parse(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", true);
-        assert_eq!(head.map(|r| r.body.len()).ok(), Some(0));
+    fn a_framed_response_ends_the_exchange_on_an_open_connection() {
+        let (addr, done) = holding(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+        let mut wait = Wait::plain(Duration::from_secs(30));
+        wait.await_close = true;
+        let exchange = exchange(addr, b"GET / HTTP/1.1\r\n\r\n", &wait);
+        drop(done);
+        assert_eq!(exchange.end, End::KeptOpen);
+        assert!(exchange.elapsed < Duration::from_secs(30), "{exchange:?}");
+        assert_eq!(
+            exchange.response(false).map(|r| r.body).ok(),
+            Some(b"hi".to_vec())
+        );
     }
 }

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const CHECK_SERVER: &str = env!("CARGO_BIN_EXE_check-server");
@@ -26,18 +27,117 @@ fn fake(response: &'static [u8]) -> u16 {
     port
 }
 
+fn fixture_dir(port: u16) -> PathBuf {
+    std::env::temp_dir().join(format!("check-server-fake-{}-{port}", std::process::id()))
+}
+
 fn check(port: u16, only: &str) -> (Output, String) {
-    let fixture =
-        std::env::temp_dir().join(format!("check-server-fake-{}-{port}", std::process::id()));
+    check_with(port, &["--only", only])
+}
+
+fn check_with(port: u16, args: &[&str]) -> (Output, String) {
+    let fixture = fixture_dir(port);
     let out = Command::new(CHECK_SERVER)
         .args(["--url", &format!("http://127.0.0.1:{port}/"), "--fixture"])
         .arg(&fixture)
-        .args(["--only", only, "--seed", "1", "--big-mib", "1"])
+        .args(["--seed", "1", "--big-mib", "1"])
+        .args(args)
         .output()
         .unwrap();
     let _ = std::fs::remove_dir_all(&fixture);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     (out, text)
+}
+
+/// How a file-serving fake writes each response.
+#[derive(Clone, Copy)]
+enum Style {
+    /// `Content-Length` and `Connection: close`, and yet the connection stays
+    /// open for the next request.
+    KeepAlive,
+    /// `Transfer-Encoding: chunked`, in chunks of 5 bytes, then it closes.
+    Chunked,
+    /// An `HTTP/9.9` status line.
+    Version99,
+    /// The file's bytes after the head of a HEAD response too.
+    BodyAfterHead,
+}
+
+/// Serves the files of the fixture site (`--fixture DIR` puts it in
+/// `DIR/site`) in `style`; a missing file, or one outside the root, is a 404
+/// with an empty body.
+fn fake_site(style: Style) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let root = fixture_dir(port).join("site");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || while serve_one(&stream, &root, style) {});
+        }
+    });
+    port
+}
+
+/// Reads one request head and answers it; false when the connection is done.
+fn serve_one(stream: &TcpStream, root: &Path, style: Style) -> bool {
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return false;
+    }
+    let mut words = line.split_whitespace();
+    let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or("/"));
+    let head_only = method == "HEAD";
+    let mut field = String::new();
+    while reader.read_line(&mut field).is_ok_and(|n| n > 2) {
+        field.clear();
+    }
+    // Nothing outside the root: no `..`, no escapes, no links.
+    let path = root.join(target.trim_start_matches('/'));
+    let outside = target.contains("..") || target.contains(['%', '\\']) || path.is_symlink();
+    let file = if outside {
+        Err(std::io::ErrorKind::NotFound.into())
+    } else {
+        std::fs::read(path)
+    };
+    let (status, body) = match file {
+        Ok(body) => ("200 OK", body),
+        Err(_) => ("404 Not Found", Vec::new()),
+    };
+    let mut out = Vec::new();
+    match style {
+        Style::Chunked => {
+            write!(
+                out,
+                "HTTP/1.1 {status}\r\nTransfer-Encoding: chunked\r\n\r\n"
+            )
+            .unwrap();
+            for chunk in body.chunks(5) {
+                write!(out, "{:x}\r\n", chunk.len()).unwrap();
+                out.extend_from_slice(chunk);
+                out.extend_from_slice(b"\r\n");
+            }
+            out.extend_from_slice(b"0\r\n\r\n");
+        }
+        Style::KeepAlive | Style::Version99 | Style::BodyAfterHead => {
+            let version = if matches!(style, Style::Version99) {
+                "9.9"
+            } else {
+                "1.1"
+            };
+            let length = body.len();
+            write!(
+                out,
+                "HTTP/{version} {status}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            if !head_only || matches!(style, Style::BodyAfterHead) {
+                out.extend_from_slice(&body);
+            }
+        }
+    }
+    (&*stream).write_all(&out).is_ok() && matches!(style, Style::KeepAlive)
 }
 
 #[test]
@@ -164,4 +264,114 @@ fn json_carries_the_authority_and_the_failure() {
         "{text}"
     );
     assert!(text.contains("6 bytes after the body"), "{text}");
+}
+
+#[test]
+fn a_keep_alive_server_is_graded_response_by_response() {
+    let port = fake_site(Style::KeepAlive);
+    // Nine checks, more than 40 exchanges: read to the close, each would wait
+    // out its 5 s bound and the run would hit its 30 s deadline.
+    let (out, text) = check_with(port, &["--only", "traversal", "--deadline", "30"]);
+    assert!(text.ends_with("8 passed, 0 failed, 0 skipped\n"), "{text}");
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let (_, text) = check(port, "connection-close");
+    assert!(
+        text.contains("the response came, but the connection was never closed"),
+        "{text}"
+    );
+    assert!(!text.contains("no answer in time"), "{text}");
+}
+
+#[test]
+fn a_chunked_response_is_decoded() {
+    let port = fake_site(Style::Chunked);
+    let (_, text) = check(port, "get-page");
+    assert!(
+        text.starts_with("seed 1") && text.contains("PASS get-page"),
+        "{text}"
+    );
+    assert!(text.contains("200, the file's 22 bytes"), "{text}");
+}
+
+#[test]
+fn a_status_line_of_another_version_fails_with_a_caret() {
+    let port = fake_site(Style::Version99);
+    let (_, text) = check(port, "get-page");
+    assert!(text.contains("FAIL get-page"), "{text}");
+    assert!(text.contains("          HTTP/9.9 200 OK\\r\\n"), "{text}");
+    assert!(
+        text.contains("               ^ the answer to an HTTP/1.1 request is HTTP/1.1 or HTTP/1.0"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_body_after_head_is_named_as_such() {
+    let port = fake_site(Style::BodyAfterHead);
+    let (_, text) = check(port, "head");
+    assert!(text.contains("FAIL head"), "{text}");
+    assert!(
+        text.contains("22 bytes after the head: the response to HEAD"),
+        "{text}"
+    );
+    assert!(!text.contains("Content-Length is too small"), "{text}");
+}
+
+#[test]
+fn an_answer_left_in_a_buffer_is_told_from_no_answer() {
+    // Like the article's `makefile()` streams: the 404 of one connection
+    // leaves only when the next client connects.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut pending: Option<TcpStream> = None;
+        for stream in listener.incoming().flatten() {
+            if let Some(previous) = pending.take() {
+                let _ = (&previous).write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+            let mut reader = BufReader::new(&stream);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            pending = Some(stream);
+        }
+    });
+    let (_, text) = check(port, "not-found-404");
+    assert!(text.contains("FAIL not-found-404"), "{text}");
+    assert!(
+        text.contains("the response was sent only when another client connected (never flushed)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("bugs.md#8-error-responses-are-never-flushed"),
+        "{text}"
+    );
+    assert!(!text.contains("no answer in time"), "{text}");
+}
+
+#[test]
+fn a_slow_answer_is_not_called_unflushed() {
+    // Its own timer, not a second client, sends this 404 after 1.7 s.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1700));
+                let _ = (&stream).write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            });
+        }
+    });
+    let (_, text) = check(port, "not-found-404");
+    assert!(text.contains("PASS not-found-404"), "{text}");
 }
