@@ -5,8 +5,10 @@
 
 mod common;
 
-use std::net::TcpListener;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::Command;
+use std::time::Duration;
 
 use common::{BINARY, SECRET, Server, Site, big_file_contents};
 
@@ -468,6 +470,113 @@ fn http_0_9_is_answered_505() {
     let server = Server::start(&site.root(), &[]);
     let raw = "GET / HTTP/0.9\r\nHost: x\r\nConnection: close\r\n\r\n";
     assert_eq!(status_of(&server, raw), 505);
+}
+
+/// How long a connection tiny_http holds without a word must stay silent for
+/// the tests below to call it held: a bound, not a measurement (the issue
+/// that found it waited 80 s).
+const SILENCE: Duration = Duration::from_secs(1);
+
+/// Reads from `stream` for [`SILENCE`] and asserts that nothing came: no
+/// byte, and no close either.
+fn assert_held_in_silence(stream: &TcpStream, what: &str) {
+    stream.set_read_timeout(Some(SILENCE)).unwrap();
+    let mut byte = [0; 1];
+    match (&*stream).read(&mut byte) {
+        Ok(0) => panic!("{what}: closed without an answer"),
+        Ok(_) => panic!("{what}: answered, byte {:?}", char::from(byte[0])),
+        Err(error) => assert!(
+            matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+            "{what}: {error}"
+        ),
+    }
+}
+
+#[test]
+fn http_2_request_lines_are_505_in_step_4_and_held_in_silence_by_tiny_http() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let heads = [
+        "GET / HTTP/2.0\r\nHost: x\r\n\r\n",
+        // The HTTP/2 connection preface (RFC 9113 §3.4): the first bytes of
+        // `curl --http2-prior-knowledge`, shaped to fail on an HTTP/1 server.
+        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+    ];
+    // Both sent first, so that the two silences are waited out together.
+    let streams: Vec<TcpStream> = heads
+        .iter()
+        .map(|head| {
+            let mut stream = server.connect();
+            stream.write_all(head.as_bytes()).unwrap();
+            // Nothing more comes: step 4 need not wait for more before it closes.
+            stream.shutdown(Shutdown::Write).unwrap();
+            stream
+        })
+        .collect();
+    for (head, stream) in heads.iter().zip(&streams) {
+        if common::STAGE == 4 {
+            let (response, mut rest) = common::read_response(stream, false);
+            assert_eq!(response.status, 505, "{head:?}");
+            let mut after = Vec::new();
+            rest.read_to_end(&mut after).expect("step 4 closes after a 505");
+            assert!(after.is_empty(), "{head:?}");
+        } else {
+            // tiny_http parses the head, then deadlocks writing its own 505
+            // (docs/src/conformance.md): no answer, no close, no timeout.
+            assert_held_in_silence(stream, head);
+        }
+    }
+    // What holds such a connection is one thread, not the server.
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn a_raw_utf8_target_is_400_in_step_4_and_a_silent_close_in_tiny_http() {
+    let site = Site::new();
+    std::fs::write(site.root().join("é.html"), "<p>café</p>\n").unwrap();
+    let raw = "GET /é.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let server = Server::start(&site.root(), &[]);
+    let mut stream = server.connect();
+    stream.write_all(raw.as_bytes()).unwrap();
+    // tiny_http may have hung up already; step 4 need not wait for more.
+    let _ = stream.shutdown(Shutdown::Write);
+    let mut answer = Vec::new();
+    // tiny_http closes with the head unread: the kernel may send a reset.
+    if let Err(error) = stream.read_to_end(&mut answer) {
+        assert_eq!(error.kind(), ErrorKind::ConnectionReset, "{error}");
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    if common::STAGE == 4 {
+        // A target is URI syntax, ASCII only (RFC 3986). RFC 9112 §3: "Recipients
+        // of an invalid request-line SHOULD respond with either a 400 (Bad
+        // Request) error or a 301 (Moved Permanently) redirect".
+        assert!(answer.starts_with("HTTP/1.1 400 "), "{answer:?}");
+    } else {
+        // tiny_http reads each line as ASCII and hangs up on any other byte.
+        assert_eq!(answer, "", "tiny_http now answers a raw UTF-8 target");
+    }
+    // The same name percent-encoded, as browsers and curl send it, is served.
+    let response = server.get("/%C3%A9.html");
+    assert_eq!(response.status, 200);
+    assert_eq!(response.text(), "<p>café</p>\n");
+}
+
+#[test]
+fn http_1_2_is_served_as_1_1_in_step_4_and_400_in_tiny_http() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let raw = "GET /style.css HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let response = server.exchange(raw.as_bytes());
+    if common::STAGE == 4 {
+        // RFC 9110 §2.5: such a message "SHOULD" be processed "as if it were in
+        // the highest minor version within that major version to which the
+        // recipient is conformant".
+        assert_eq!(response.status, 200, "{}", response.status_line);
+        assert_eq!(response.body, site.file("style.css"));
+    } else {
+        // tiny_http knows HTTP/0.9, 1.0, 1.1, 2.0 and 3.0, and nothing else.
+        assert_eq!(response.status, 400, "{}", response.status_line);
+    }
 }
 
 #[test]

@@ -16,6 +16,10 @@ use std::time::Duration;
 /// The stage binary under test.
 pub const BINARY: &str = env!(concat!("CARGO_BIN_EXE_", env!("CARGO_PKG_NAME")));
 
+/// The stage under test (1, 3 or 4), from the package name `stepN-...`, for
+/// the few tests where tiny_http (steps 1 and 3) and step 4 answer differently.
+pub const STAGE: u8 = env!("CARGO_PKG_NAME").as_bytes()[4] - b'0';
+
 /// How long a test waits for any answer before it fails instead of hanging.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
