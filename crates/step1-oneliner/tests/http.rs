@@ -518,7 +518,8 @@ fn http_2_request_lines_are_505_in_step_4_and_held_in_silence_by_tiny_http() {
             let (response, mut rest) = common::read_response(stream, false);
             assert_eq!(response.status, 505, "{head:?}");
             let mut after = Vec::new();
-            rest.read_to_end(&mut after).expect("step 4 closes after a 505");
+            rest.read_to_end(&mut after)
+                .expect("step 4 closes after a 505");
             assert!(after.is_empty(), "{head:?}");
         } else {
             // tiny_http parses the head, then deadlocks writing its own 505

@@ -45,7 +45,9 @@ mod linux {
         // The same option bounds the wait in `accept`: with nobody
         // connecting, it fails once the timeout has passed.
         let asked = Instant::now();
-        let error = listener.accept().expect_err("accept waited past the timeout");
+        let error = listener
+            .accept()
+            .expect_err("accept waited past the timeout");
         assert_eq!(error.kind(), ErrorKind::WouldBlock);
         assert!(asked.elapsed() >= TIMEOUT);
     }
@@ -59,7 +61,9 @@ mod linux {
         let server = tiny_http::Server::from_listener(listener, None).unwrap();
         let silent = TcpStream::connect(address).unwrap();
         let mut http2 = TcpStream::connect(address).unwrap();
-        http2.write_all(b"GET / HTTP/2.0\r\nHost: x\r\n\r\n").unwrap();
+        http2
+            .write_all(b"GET / HTTP/2.0\r\nHost: x\r\n\r\n")
+            .unwrap();
 
         // The next `accept` times out, and tiny_http ends its accept loop at
         // its first error: `incoming_requests` would end, and step 3 with it.
