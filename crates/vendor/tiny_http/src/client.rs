@@ -227,7 +227,11 @@ impl Iterator for ClientConnection {
 
             // checking HTTP version
             if *rq.http_version() > (1, 1) {
-                let writer = self.sink.next().unwrap();
+                // pico-server patch 1: `rq` owns this connection's next writer, and a
+                //  second one from `self.sink` waits for it to be released: a deadlock.
+                //  Answer through the request's own writer, then close (the client
+                //  spoke a major version we cannot, so nothing after it is HTTP/1).
+                let writer = rq.into_writer();
                 let response = Response::from_string(
                     "This server only supports HTTP versions 1.0 and 1.1".to_owned(),
                 )
@@ -235,7 +239,7 @@ impl Iterator for ClientConnection {
                 response
                     .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                     .ok();
-                continue;
+                return None;
             }
 
             // updating the status of the connection
