@@ -220,6 +220,17 @@ impl Iterator for ClientConnection {
                     return None; // TODO: should be recoverable, but needs handling in case of body
                 }
 
+                // pico-server patch 2: a byte beyond ASCII in the head is a malformed
+                //  line like the ones above: 400 and close, not a close without a word.
+                Err(ReadError::ReadIoError(ref err)) if err.kind() == ErrorKind::InvalidInput => {
+                    let writer = self.sink.next().unwrap();
+                    let response = Response::new_empty(StatusCode(400));
+                    response
+                        .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
+                        .ok();
+                    return None;
+                }
+
                 Err(ReadError::ReadIoError(_)) => return None,
 
                 Ok(rq) => rq,
