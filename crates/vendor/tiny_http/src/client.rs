@@ -288,6 +288,9 @@ fn parse_http_version(version: &str) -> Result<HTTPVersion, ReadError> {
         "HTTP/1.1" => (1, 1),
         "HTTP/2.0" => (2, 0),
         "HTTP/3.0" => (3, 0),
+        // pico-server patch 4: a later HTTP/1 minor version is processed as 1.1
+        //  (RFC 9110 §2.5), not refused with a 400.
+        v if v.len() == 8 && v.starts_with("HTTP/1.") && v.as_bytes()[7].is_ascii_digit() => (1, 1),
         _ => return Err(ReadError::WrongRequestLine),
     };
 
