@@ -240,6 +240,7 @@ impl Iterator for ClientConnection {
                 Ok(rq) => rq,
             };
 
+            // ANCHOR: version_check
             // checking HTTP version
             if *rq.http_version() > (1, 1) {
                 // pico-server patch 1: `rq` owns this connection's next writer, and a
@@ -256,6 +257,7 @@ impl Iterator for ClientConnection {
                     .ok();
                 return None;
             }
+            // ANCHOR_END: version_check
 
             // updating the status of the connection
             let connection_header = rq
