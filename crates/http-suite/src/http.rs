@@ -2,8 +2,10 @@
 //! binary over a real socket. Each stage's `tests/http.rs` runs every test
 //! here through [`http_tests!`](crate::http_tests).
 
-use std::net::TcpListener;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::process::Command;
+use std::time::Duration;
 
 use crate::Stage;
 use crate::support::{self, SECRET, Server, Site, big_file_contents};
@@ -447,6 +449,234 @@ pub fn http_0_9_is_answered_505(stage: &Stage) {
     assert_eq!(status_of(&server, raw), 505);
 }
 
+/// How long the tests below give a server to answer, or to close, while
+/// the client stays connected: a bound, not a measurement. Step 4 runs them
+/// with `--timeout 1`, so that what it waits out ends well within it.
+const BOUND: Duration = Duration::from_secs(5);
+
+/// Step 4's `--timeout 1` (the other stages have no such option).
+fn quick_server(stage: &Stage, site: &Site) -> Server {
+    let step_4_timeout: &[&str] = if stage.number == 4 {
+        &["--timeout", "1"]
+    } else {
+        &[]
+    };
+    Server::start(stage, &site.root(), step_4_timeout)
+}
+
+/// The status code of the first response on `stream`, or `None` if the
+/// server closed it without one; fails if neither came within [`BOUND`].
+fn status_within_bound(stream: &TcpStream, what: &str) -> Option<u16> {
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    let mut line = Vec::new();
+    let mut byte = [0; 1];
+    while !line.ends_with(b"\r\n") {
+        match (&*stream).read(&mut byte) {
+            Ok(0) => break,
+            Ok(_) => line.push(byte[0]),
+            // A server that closes with bytes unread makes the kernel reset.
+            Err(error) if error.kind() == ErrorKind::ConnectionReset => break,
+            Err(error) => panic!("{what}: no answer and no close within {BOUND:?} ({error})"),
+        }
+    }
+    let line = String::from_utf8_lossy(&line);
+    line.split(' ').nth(1).and_then(|code| code.parse().ok())
+}
+
+/// Reads what is left on `stream` and asserts that the server closed it,
+/// having sent nothing more.
+fn assert_closed_after(reader: &mut impl Read, what: &str) {
+    let mut after = Vec::new();
+    match reader.read_to_end(&mut after) {
+        Ok(_) => {}
+        Err(error) if error.kind() == ErrorKind::ConnectionReset => {}
+        Err(error) => panic!("{what}: not closed within {BOUND:?} ({error})"),
+    }
+    assert!(
+        after.is_empty(),
+        "{what}: {:?}",
+        String::from_utf8_lossy(&after)
+    );
+}
+
+/// The HTTP/2 connection preface (RFC 9113 §3.4) and an empty SETTINGS frame:
+/// the first bytes of `curl --http2-prior-knowledge`, shaped to fail on an
+/// HTTP/1 server.
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\x04\0\0\0\0\0";
+
+pub fn http_2_and_3_are_505_and_the_connection_is_closed(stage: &Stage) {
+    let site = Site::new();
+    let server = quick_server(stage, &site);
+    let heads: [&[u8]; 3] = [
+        b"GET / HTTP/2.0\r\nHost: x\r\n\r\n",
+        b"GET / HTTP/3.0\r\nHost: x\r\n\r\n",
+        H2_PREFACE,
+    ];
+    // The client stays connected: the answer and the close are the server's.
+    for head in heads {
+        let what = String::from_utf8_lossy(head).into_owned();
+        let mut stream = server.connect();
+        stream.write_all(head).unwrap();
+        stream.set_read_timeout(Some(BOUND)).unwrap();
+        let (response, mut rest) = support::read_response(&stream, false);
+        // RFC 9110 §15.6.6: 505 "indicates that the server does not support,
+        // or refuses to support, the major version of HTTP that was used in
+        // the request message". What follows is no HTTP/1 request: closed.
+        assert_eq!(response.status, 505, "{what:?}");
+        assert!(response.status_line.starts_with("HTTP/1.1 "), "{what:?}");
+        assert_closed_after(&mut rest, &what);
+    }
+    assert_eq!(server.get("/").status, 200);
+}
+
+pub fn a_raw_utf8_target_is_400_and_its_percent_encoded_form_is_served(stage: &Stage) {
+    let site = Site::new();
+    std::fs::write(site.root().join("é.html"), "<p>café</p>\n").unwrap();
+    let server = Server::start(stage, &site.root(), &[]);
+    // A target is URI syntax, ASCII only (RFC 3986). RFC 9112 §3: "Recipients
+    // of an invalid request-line SHOULD respond with either a 400 (Bad
+    // Request) error or a 301 (Moved Permanently) redirect".
+    let response = server.exchange("GET /é.html HTTP/1.1\r\nHost: x\r\n\r\n".as_bytes());
+    assert_eq!(response.status_line, "HTTP/1.1 400 Bad Request");
+    // The same name percent-encoded, as browsers and curl send it, is served.
+    let response = server.get("/%C3%A9.html");
+    assert_eq!(response.status, 200);
+    assert_eq!(response.text(), "<p>café</p>\n");
+}
+
+pub fn http_1_2_is_served_as_http_1_1(stage: &Stage) {
+    let site = Site::new();
+    let server = Server::start(stage, &site.root(), &[]);
+    // RFC 9110 §2.5: such a message "SHOULD" be processed "as if it were in
+    // the highest minor version within that major version to which the
+    // recipient is conformant".
+    let response =
+        server.exchange(b"GET /style.css HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(response.status_line, "HTTP/1.1 200 OK");
+    assert_eq!(response.body, site.file("style.css"));
+    // As HTTP/1.1, it needs its Host.
+    assert_eq!(
+        status_of(&server, "GET / HTTP/1.2\r\nConnection: close\r\n\r\n"),
+        400
+    );
+}
+
+pub fn odd_requests_are_answered_while_the_client_waits(stage: &Stage) {
+    let site = Site::new();
+    let server = quick_server(stage, &site);
+    // What each stage answers: tiny_http's (steps 1 and 3), then step 4's,
+    // where they differ. None leaves the client waiting in silence.
+    let cases: [(&str, &[u8], u16, u16); 14] = [
+        ("HTTP/0.9, no version", b"GET /\r\n", 400, 400),
+        ("HTTP/3.0", b"GET / HTTP/3.0\r\nHost: x\r\n\r\n", 505, 505),
+        ("the h2 preface", H2_PREFACE, 505, 505),
+        // RFC 9112 §2.2: a recipient "MAY recognize a single LF as a line terminator".
+        (
+            "bare LF line ends",
+            b"GET / HTTP/1.1\nHost: x\n\n",
+            200,
+            200,
+        ),
+        (
+            "a header without a colon",
+            b"GET / HTTP/1.1\r\nHost x\r\n\r\n",
+            400,
+            400,
+        ),
+        (
+            "Expect: 100-continue on a GET",
+            b"GET / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n",
+            200,
+            200,
+        ),
+        (
+            "a chunked POST whose body never comes",
+            b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+            403,
+            403,
+        ),
+        (
+            "an absolute-form target",
+            b"GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n",
+            200,
+            200,
+        ),
+        (
+            "CONNECT",
+            b"CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n",
+            405,
+            405,
+        ),
+        (
+            "OPTIONS *",
+            b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
+            405,
+            405,
+        ),
+        (
+            "a NUL in the target",
+            b"GET /a\0b HTTP/1.1\r\nHost: x\r\n\r\n",
+            400,
+            400,
+        ),
+        // tiny_http keeps field values as ASCII strings: it refuses what
+        // step 4 keeps as opaque bytes (RFC 9110 §5.5, obs-text).
+        (
+            "a raw byte beyond ASCII in a header value",
+            b"GET / HTTP/1.1\r\nHost: x\r\nX-Name: caf\xc3\xa9\r\n\r\n",
+            400,
+            200,
+        ),
+        (
+            "two requests in one",
+            b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /",
+            200,
+            200,
+        ),
+        // Step 4 ignores one empty line before a request line (RFC 9112
+        // §2.2, SHOULD), then waits for it until its timeout: 408.
+        ("an empty line only", b"\r\n", 400, 408),
+    ];
+    // Every client connects and sends first, so that the waits overlap.
+    let streams: Vec<TcpStream> = cases
+        .iter()
+        .map(|(_, raw, ..)| {
+            let mut stream = server.connect();
+            stream.write_all(raw).unwrap();
+            stream
+        })
+        .collect();
+    for ((what, _, tiny_http, step_4), stream) in cases.iter().zip(&streams) {
+        let expected = if stage.number == 4 {
+            step_4
+        } else {
+            tiny_http
+        };
+        assert_eq!(status_within_bound(stream, what), Some(*expected), "{what}");
+    }
+    assert_eq!(server.get("/").status, 200);
+}
+
+pub fn a_burst_of_kept_alive_connections_is_answered_at_once(stage: &Stage) {
+    let site = Site::new();
+    let server = Server::start(stage, &site.root(), &[]);
+    // More connections than a browser opens to one server, each kept open
+    // after its answer, all opened before the first answer is read.
+    let streams: Vec<TcpStream> = (0..16)
+        .map(|_| {
+            let mut stream = server.connect();
+            stream
+                .write_all(b"GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n")
+                .unwrap();
+            stream
+        })
+        .collect();
+    for (number, stream) in streams.iter().enumerate() {
+        let what = format!("connection {number} of {}", streams.len());
+        assert_eq!(status_within_bound(stream, &what), Some(200), "{what}");
+    }
+}
+
 pub fn after_connection_close_no_further_request_is_answered(stage: &Stage) {
     let site = Site::new();
     let server = Server::start(stage, &site.root(), &[]);
@@ -641,6 +871,11 @@ macro_rules! http_tests {
                 cr_or_nul_inside_a_field_value_is_400,
                 an_absolute_form_target_is_served_unless_it_cannot_be,
                 http_0_9_is_answered_505,
+                http_2_and_3_are_505_and_the_connection_is_closed,
+                a_raw_utf8_target_is_400_and_its_percent_encoded_form_is_served,
+                http_1_2_is_served_as_http_1_1,
+                odd_requests_are_answered_while_the_client_waits,
+                a_burst_of_kept_alive_connections_is_answered_at_once,
                 after_connection_close_no_further_request_is_answered,
                 pipelined_requests_are_answered_in_order,
                 a_request_body_is_never_read_as_the_next_request,
