@@ -60,10 +60,11 @@ impl Connection {
     /// When a socket is closed with unread bytes in its receive buffer, the
     /// kernel answers with a reset (RST) instead of an orderly FIN, and a reset
     /// can destroy the response before the client has read it. RFC 9112 §9.6
-    /// says what to do: half-close (send FIN after the response), then read and
-    /// discard until the client closes too. We bound that by time and bytes, so
-    /// a client that never stops cannot keep the server busy: never longer than
-    /// the `timeout`, the most any one client may hold it.
+    /// describes what servers typically do: half-close (send FIN after the
+    /// response), then read and discard until the client closes too. We bound
+    /// that by time and bytes, so a client that never stops cannot keep the
+    /// server busy: never longer than the `timeout`, the most any one client
+    /// may hold it.
     pub fn close_gently(self) {
         let stream = self.reader.into_inner().stream;
         if stream.shutdown(Shutdown::Write).is_err() {
