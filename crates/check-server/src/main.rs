@@ -8,6 +8,7 @@ mod cli;
 mod diagnose;
 mod escape;
 mod fixture;
+mod framing;
 mod hostile;
 mod launch;
 mod load;
@@ -16,6 +17,8 @@ mod report;
 mod request;
 mod rubric;
 mod run;
+mod semantics;
+mod syntax;
 mod wire;
 
 use std::process::ExitCode;
@@ -28,8 +31,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if options.help {
+        println!("{}", cli::USAGE);
+        return ExitCode::SUCCESS;
+    }
     if options.list {
-        report::list(rubric::RUBRIC);
+        if options.markdown {
+            print!("{}", report::markdown(rubric::RUBRIC));
+        } else {
+            report::list(rubric::RUBRIC, options.verbose);
+        }
         return ExitCode::SUCCESS;
     }
     // Ctrl-C: the server runs in its own process group, which the terminal's
