@@ -19,7 +19,8 @@ options:
   --fixture DIR      write the fixture site into DIR (then serve DIR/site)
   --list             print the rubric with its authorities and book sections
                      (-v adds the RFC sentence each level stands on;
-                     --markdown prints the book's table, docs/src/rubric.md)
+                     --markdown prints the book's table, docs/src/rubric.md;
+                     --out FILE writes it there instead)
   --only PATTERN     run only the checks whose name contains PATTERN
   --profile P        course (default): every check; rfc: only the RFC's MUST
                      and SHOULD, for any HTTP/1.1 server, keep-alive allowed
@@ -40,6 +41,7 @@ pub(crate) struct Options {
     pub(crate) fixture: Option<String>,
     pub(crate) list: bool,
     pub(crate) markdown: bool,
+    pub(crate) out: Option<String>,
     pub(crate) help: bool,
     pub(crate) only: Option<String>,
     pub(crate) profile: Profile,
@@ -61,6 +63,7 @@ impl Default for Options {
             fixture: None,
             list: false,
             markdown: false,
+            out: None,
             help: false,
             only: None,
             profile: Profile::Course,
@@ -86,6 +89,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Resul
             Long("fixture") => o.fixture = Some(value(&mut parser, "--fixture")?),
             Long("list") => o.list = true,
             Long("markdown") => o.markdown = true,
+            Long("out") => o.out = Some(value(&mut parser, "--out")?),
             Short('h') | Long("help") => o.help = true,
             Long("only") => o.only = Some(value(&mut parser, "--only")?),
             Long("profile") => o.profile = profile(&value::<String>(&mut parser, "--profile")?)?,
@@ -134,6 +138,9 @@ fn validate(o: Options) -> Result<Options, String> {
     }
     if o.markdown && !o.list {
         return Err("--markdown goes with --list".into());
+    }
+    if o.out.is_some() && !o.markdown {
+        return Err("--out goes with --list --markdown".into());
     }
     if !o.list && o.command.is_none() == o.url.is_none() {
         return Err("give either a COMMAND or --url".into());

@@ -36,8 +36,14 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if options.list {
-        if options.markdown {
-            print!("{}", report::markdown(rubric::RUBRIC));
+        let page = report::markdown(rubric::RUBRIC);
+        if let Some(path) = &options.out {
+            if let Err(e) = std::fs::write(path, page) {
+                eprintln!("error: cannot write {path}: {e}");
+                return ExitCode::FAILURE;
+            }
+        } else if options.markdown {
+            print!("{page}");
         } else {
             report::list(rubric::RUBRIC, options.verbose);
         }

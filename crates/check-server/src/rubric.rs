@@ -174,6 +174,7 @@ pub(crate) const RUBRIC: &[Check] = &[
 #[cfg(test)]
 mod tests {
     use super::RUBRIC;
+    use crate::check::Level;
 
     /// mdBook's id for a heading: lowercase, letters, digits, `-` and `_`
     /// kept, spaces to `-`, everything else dropped.
@@ -205,8 +206,9 @@ mod tests {
         }
     }
 
-    /// Each check and the stage test (in step 4's `tests/http.rs` or
-    /// `tests/hostile.rs`) that pins the same rule over a socket.
+    /// Each check and the stage test (in step 4's `tests/http.rs`,
+    /// `hostile.rs`, `pico_http.rs` or `conformance.rs`) that pins the same
+    /// rule over a socket.
     const STAGE_TESTS: &[(&str, &str)] = &[
         (
             "get-page",
@@ -349,6 +351,121 @@ mod tests {
             "content-length-conflict",
             "a_content_length_that_is_not_one_number_is_400",
         ),
+        (
+            "query-on-file",
+            "serves_each_file_with_its_type_and_exact_length",
+        ),
+        (
+            "percent-invalid",
+            "malformed_heads_are_answered_400_with_a_page",
+        ),
+        (
+            "content-type-module",
+            "ignored_fields_leave_the_whole_file_and_modules_are_javascript",
+        ),
+        (
+            "head-same-headers",
+            "head_sends_the_headers_of_get_and_no_body",
+        ),
+        (
+            "method-lowercase",
+            "a_lowercase_method_is_just_another_method",
+        ),
+        (
+            "redirect-query",
+            "a_directory_without_its_slash_is_redirected_to_it",
+        ),
+        (
+            "redirect-one-slash",
+            "a_directory_without_its_slash_is_redirected_to_it",
+        ),
+        (
+            "connection-close-honoured",
+            "after_connection_close_no_further_request_is_answered",
+        ),
+        (
+            "crlf-before-request",
+            "an_empty_line_first_and_a_later_minor_version_are_served",
+        ),
+        ("lf-line-endings", "bare_lf_line_endings_are_accepted"),
+        (
+            "bare-cr",
+            "malformed_heads_get_their_4xx_and_the_server_carries_on",
+        ),
+        (
+            "target-with-space",
+            "a_target_or_a_field_name_outside_the_grammar_is_400",
+        ),
+        (
+            "target-control-char",
+            "a_target_or_a_field_name_outside_the_grammar_is_400",
+        ),
+        (
+            "absolute-form",
+            "an_absolute_form_target_is_served_unless_it_cannot_be",
+        ),
+        (
+            "version-minor-higher",
+            "an_empty_line_first_and_a_later_minor_version_are_served",
+        ),
+        (
+            "http2-preface",
+            "malformed_heads_get_their_4xx_and_the_server_carries_on",
+        ),
+        (
+            "field-name-not-token",
+            "a_target_or_a_field_name_outside_the_grammar_is_400",
+        ),
+        (
+            "space-before-first-field",
+            "whitespace_at_the_start_of_a_field_line_is_400",
+        ),
+        ("obs-fold", "malformed_heads_are_answered_400_with_a_page"),
+        ("field-value-nul", "cr_or_nul_inside_a_field_value_is_400"),
+        (
+            "content-length-sign",
+            "a_content_length_that_is_not_one_number_is_400",
+        ),
+        (
+            "te-and-content-length",
+            "a_refused_head_is_answered_then_the_connection_closed",
+        ),
+        (
+            "te-not-chunked",
+            "a_transfer_encoding_that_cannot_frame_the_body_is_refused",
+        ),
+        (
+            "te-in-http10",
+            "a_refused_head_is_answered_then_the_connection_closed",
+        ),
+        (
+            "body-not-a-request",
+            "a_request_body_is_never_read_as_the_next_request",
+        ),
+        (
+            "chunked-body",
+            "a_chunked_body_is_never_read_as_the_next_request",
+        ),
+        (
+            "large-body-answered",
+            "post_is_answered_at_once_whatever_its_body_says",
+        ),
+        (
+            "if-none-match-star",
+            "preconditions_are_decided_by_sending_no_validators",
+        ),
+        (
+            "if-match-unknown",
+            "preconditions_are_decided_by_sending_no_validators",
+        ),
+        (
+            "if-modified-since-invalid",
+            "ignored_fields_leave_the_whole_file_and_modules_are_javascript",
+        ),
+        (
+            "range-or-whole",
+            "ignored_fields_leave_the_whole_file_and_modules_are_javascript",
+        ),
     ];
 
     /// Rules only the checker tests today: no stage test sends an empty file
@@ -360,7 +477,9 @@ mod tests {
         let tests = concat!(env!("CARGO_MANIFEST_DIR"), "/../step4-pico-http/tests/");
         let read =
             |file: &str| std::fs::read_to_string(format!("{tests}{file}")).unwrap_or_default();
-        let sources = read("http.rs") + &read("hostile.rs");
+        let sources: String = ["http.rs", "hostile.rs", "pico_http.rs", "conformance.rs"]
+            .map(read)
+            .concat();
         for check in RUBRIC {
             let mapped = STAGE_TESTS.iter().find(|(name, _)| *name == check.name);
             match mapped {
@@ -375,6 +494,48 @@ mod tests {
                 ),
             }
         }
+    }
+
+    /// A level stands on the RFC's own word: every MUST row quotes a sentence
+    /// saying MUST, every SHOULD row one saying SHOULD, and cites an RFC; a
+    /// course rule says it is one.
+    #[test]
+    fn every_level_quotes_the_sentence_it_stands_on() {
+        for check in RUBRIC {
+            let (word, rfc) = match check.level {
+                Level::Must => ("MUST", true),
+                Level::Should => ("SHOULD", true),
+                Level::Course => ("", false),
+            };
+            assert!(
+                check.quote.contains(word),
+                "{}: {:?}",
+                check.name,
+                check.quote
+            );
+            if rfc {
+                assert!(check.authority.starts_with("RFC 911"), "{}", check.name);
+                assert!(
+                    !check.quote.is_empty(),
+                    "{}: no sentence quoted",
+                    check.name
+                );
+            } else {
+                assert!(check.authority.starts_with("course rule"), "{}", check.name);
+            }
+        }
+    }
+
+    /// `docs/src/rubric.md` is the table as `--list --markdown` prints it:
+    /// `just rubric-page` writes it again after a change to the table.
+    #[test]
+    fn the_book_page_of_the_rubric_is_fresh() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/src/rubric.md");
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == crate::report::markdown(RUBRIC),
+            "docs/src/rubric.md is stale: run `just rubric-page`"
+        );
     }
 
     #[test]
