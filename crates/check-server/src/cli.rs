@@ -160,3 +160,34 @@ fn validate(o: Options) -> Result<Options, String> {
     }
     Ok(o)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(args: &[&str]) -> Result<Options, String> {
+        parse(args.iter().map(std::ffi::OsString::from))
+    }
+
+    #[test]
+    fn help_needs_nothing_else() {
+        assert!(parsed(&["--help"]).is_ok_and(|o| o.help));
+        assert!(parsed(&["-h"]).is_ok_and(|o| o.help));
+    }
+
+    #[test]
+    fn the_rfc_profile_is_also_called_library() {
+        for name in ["rfc", "library"] {
+            let o = parsed(&["--profile", name, "server {port}"]);
+            assert!(o.is_ok_and(|o| o.profile == Profile::Rfc), "{name}");
+        }
+        assert!(parsed(&["--profile", "strict", "server {port}"]).is_err());
+    }
+
+    #[test]
+    fn the_markdown_page_comes_from_list() {
+        assert!(parsed(&["--list", "--markdown"]).is_ok_and(|o| o.markdown));
+        assert!(parsed(&["--markdown"]).is_err());
+        assert!(parsed(&["--list", "--out", "page.md"]).is_err());
+    }
+}

@@ -10,7 +10,7 @@
 //! minutes (like `just bench`).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
@@ -20,12 +20,17 @@ use crate::process::Process;
 use crate::stages::{self, Profile};
 
 const USAGE: &str = "\
-usage: cargo run -p xtask -- grade-peers [NAME ...] [--print]
+usage: cargo run -p xtask -- grade-peers [NAME ...] [--page] [--print]
 
 Grades python, nginx, lighttpd and busybox (those installed; NAME picks some)
-with check-server's course profile, and writes docs/src/real-servers.md
-(--print: only print the table). Each FAIL needs its one-line explanation in
+with check-server's course profile, keeps each result in target/grade-peers/,
+and writes docs/src/real-servers.md from every result kept there (--page: from
+the kept results only, grading nothing; --print: print the page instead).
+Each FAIL needs its one-line explanation in
 crates/xtask/src/course/peers/explanations.toml; those without are listed.";
+
+/// The servers, in the page's order.
+const NAMES: [&str; 4] = ["python", "nginx", "lighttpd", "busybox"];
 
 /// The explanations, keyed by server, then by check.
 const EXPLANATIONS: &str = include_str!("peers/explanations.toml");
@@ -60,6 +65,8 @@ pub(crate) struct Peer {
     pub version: String,
     /// The shell command check-server starts, with `{port}` and `{root}`.
     pub command: String,
+    /// Its configuration file, `@PORT@` and `@ROOT@` to fill in, if any.
+    pub config: Option<&'static str>,
 }
 
 /// One check's result on one server.
@@ -91,26 +98,13 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         .map(String::as_str)
         .collect();
     let explanations = explanations(EXPLANATIONS)?;
-    let configs = std::env::temp_dir().join(format!("grade-peers-{}", std::process::id()));
-    std::fs::create_dir_all(&configs)?;
-    let peers = installed(&configs)?;
-    let chosen: Vec<Peer> = peers
-        .into_iter()
-        .filter(|p| names.is_empty() || names.contains(&p.name))
-        .collect();
-    if chosen.is_empty() {
-        bail!("none of python3, nginx, lighttpd or busybox httpd is installed (or named)");
+    if !args.iter().any(|a| a == "--page") {
+        grade_installed(&names)?;
     }
-    stages::build(&["check-server"], Profile::Debug)?;
-    let checker = stages::binary("check-server", Profile::Debug);
-    let mut graded = Vec::new();
-    for peer in chosen {
-        eprintln!("grading {} ({}): {}", peer.name, peer.version, peer.command);
-        let one = grade(&checker, peer);
-        eprintln!("  {}", summary_line(&one));
-        graded.push(one);
+    let graded: Vec<Graded> = NAMES.into_iter().filter_map(load).collect();
+    if graded.is_empty() {
+        bail!("no result kept in {}: grade first", kept("").display());
     }
-    let _ = std::fs::remove_dir_all(&configs);
     let unexplained = unexplained(&graded, &explanations);
     let page = render(&graded, &explanations);
     if print_only {
@@ -127,6 +121,80 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode> {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    })
+}
+
+/// Grades the installed servers among `names` (all when empty), keeping
+/// each result in target/grade-peers/.
+fn grade_installed(names: &[&str]) -> Result<()> {
+    let configs = std::env::temp_dir().join(format!("grade-peers-{}", std::process::id()));
+    std::fs::create_dir_all(&configs)?;
+    let chosen: Vec<Peer> = installed(&configs)?
+        .into_iter()
+        .filter(|p| names.is_empty() || names.contains(&p.name))
+        .collect();
+    if chosen.is_empty() {
+        bail!("none of python3, nginx, lighttpd or busybox httpd is installed (or named)");
+    }
+    stages::build(&["check-server"], Profile::Debug)?;
+    let checker = stages::binary("check-server", Profile::Debug);
+    std::fs::create_dir_all(kept(""))?;
+    for peer in chosen {
+        eprintln!("grading {} ({}): {}", peer.name, peer.version, peer.command);
+        let one = grade(&checker, peer);
+        eprintln!("  {}", summary_line(&one));
+        std::fs::write(kept(one.peer.name), save(&one).to_string())?;
+    }
+    let _ = std::fs::remove_dir_all(&configs);
+    Ok(())
+}
+
+/// Where the result of `name` is kept (the directory, for "").
+fn kept(name: &str) -> PathBuf {
+    let dir = stages::target_dir().join("grade-peers");
+    if name.is_empty() {
+        dir
+    } else {
+        dir.join(format!("{name}.json"))
+    }
+}
+
+/// A result as kept on disk.
+pub(crate) fn save(graded: &Graded) -> serde_json::Value {
+    let checks: Vec<serde_json::Value> = graded
+        .outcomes
+        .iter()
+        .map(|o| serde_json::json!({"name": o.check, "level": o.level, "status": o.status}))
+        .collect();
+    serde_json::json!({
+        "version": graded.peer.version,
+        "command": graded.peer.command,
+        "seconds": graded.seconds,
+        "trouble": graded.trouble,
+        "checks": checks,
+    })
+}
+
+/// The kept result of `name`, if there is one.
+fn load(name: &'static str) -> Option<Graded> {
+    let text = std::fs::read_to_string(kept(name)).ok()?;
+    restore(name, &serde_json::from_str(&text).ok()?)
+}
+
+/// [`save`] undone.
+pub(crate) fn restore(name: &'static str, kept: &serde_json::Value) -> Option<Graded> {
+    let text = |key: &str| kept[key].as_str().map(str::to_string);
+    let config = match name {
+        "nginx" => Some(NGINX),
+        "lighttpd" => Some(LIGHTTPD),
+        _ => None,
+    };
+    let json = serde_json::json!({ "checks": kept["checks"] }).to_string();
+    Some(Graded {
+        peer: peer(name, text("version")?, text("command")?, config),
+        outcomes: outcomes(&json).ok()?,
+        seconds: kept["seconds"].as_f64()?,
+        trouble: text("trouble"),
     })
 }
 
@@ -149,19 +217,24 @@ fn installed(dir: &Path) -> Result<Vec<Peer>> {
     let mut peers = Vec::new();
     if let Some(version) = version_of("python3", &["--version"]) {
         let command = "python3 -m http.server {port} --bind 127.0.0.1 --directory {root}";
-        peers.push(peer("python", version, command.into()));
+        peers.push(peer("python", version, command.into(), None));
     }
     if let Some(version) = version_of("nginx", &["-v"]) {
         let template = dir.join("nginx.conf.in");
         std::fs::write(&template, NGINX)?;
-        peers.push(peer("nginx", version, nginx_command(&template, dir)));
+        peers.push(peer(
+            "nginx",
+            version,
+            nginx_command(&template, dir),
+            Some(NGINX),
+        ));
     }
     if let Some(version) = version_of("lighttpd", &["-v"]) {
         let template = dir.join("lighttpd.conf.in");
         std::fs::write(&template, LIGHTTPD)?;
         let conf = shell_path(&dir.join("lighttpd-{port}.conf"));
         let command = format!("{} && exec lighttpd -D -f {conf}", fill(&template, &conf));
-        peers.push(peer("lighttpd", version, command));
+        peers.push(peer("lighttpd", version, command, Some(LIGHTTPD)));
     }
     let busybox = version_of("busybox", &["httpd", "--help"]);
     if busybox.as_deref().is_some_and(|v| v.starts_with("BusyBox")) {
@@ -172,16 +245,22 @@ fn installed(dir: &Path) -> Result<Vec<Peer>> {
             .next()
             .unwrap_or("")
             .to_string();
-        peers.push(peer("busybox", version, command.into()));
+        peers.push(peer("busybox", version, command.into(), None));
     }
     Ok(peers)
 }
 
-fn peer(name: &'static str, version: String, command: String) -> Peer {
+fn peer(
+    name: &'static str,
+    version: String,
+    command: String,
+    config: Option<&'static str>,
+) -> Peer {
     Peer {
         name,
         version,
         command,
+        config,
     }
 }
 
@@ -340,6 +419,10 @@ pub(crate) fn unexplained(
     missing
 }
 
+/// The temporary directory of the configurations, in a command.
+static CONFIG_DIR: std::sync::LazyLock<regex_lite::Regex> =
+    std::sync::LazyLock::new(|| crate::pattern(r"/[^' ]*/grade-peers-[0-9]+"));
+
 const LEVELS: [(&str, &str); 3] = [
     ("MUST", "MUST"),
     ("SHOULD", "SHOULD"),
@@ -369,10 +452,17 @@ pub(crate) fn render(
         ));
     }
     for g in graded {
+        // The configuration's directory was a temporary one: DIR on the page.
+        let command = CONFIG_DIR.replace_all(&g.peer.command, "DIR");
+        let name = g.peer.name;
         page.push_str(&format!(
-            "\n## {}\n\n`just check-server '{}'`\n\n",
-            g.peer.name, g.peer.command
+            "\n## {name}\n\n`just check-server \"{command}\"`\n\n"
         ));
+        if let Some(config) = g.peer.config {
+            page.push_str(&format!(
+                "With `DIR/{name}.conf.in`:\n\n```text\n{config}```\n\n"
+            ));
+        }
         if let Some(trouble) = &g.trouble {
             page.push_str(&format!("No result: {trouble}\n"));
             continue;

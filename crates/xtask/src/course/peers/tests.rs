@@ -1,10 +1,17 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 
 use super::*;
 
 fn graded(name: &'static str, outcomes: &[(&str, &str, &str)]) -> Graded {
     Graded {
-        peer: peer(name, "1.0".into(), "serve {port} {root}".into()),
+        peer: peer(
+            name,
+            "1.0".into(),
+            "serve {port} '/tmp/grade-peers-77/x.conf'".into(),
+            Some("listen @PORT@;\n"),
+        ),
         outcomes: outcomes
             .iter()
             .map(|(check, level, status)| Outcome {
@@ -63,9 +70,10 @@ fn the_page_counts_by_level_and_marks_what_is_unexplained() {
         "{page}"
     );
     assert!(
-        page.contains("`just check-server 'serve {port} {root}'`"),
+        page.contains("`just check-server \"serve {port} 'DIR/x.conf'\"`"),
         "{page}"
     );
+    assert!(page.contains("```text\nlisten @PORT@;\n```"), "{page}");
     let missing = unexplained(&runs, &known);
     let names: Vec<&str> = missing.iter().map(|(_, c)| c.as_str()).collect();
     assert_eq!(names, ["malformed-header", "post-403"]);
@@ -84,4 +92,17 @@ fn a_json_document_gives_every_check_and_a_run_without_one_is_trouble() {
         }]
     );
     assert!(outcomes("error: the whole run took longer than 600 s").is_err());
+}
+
+#[test]
+fn a_kept_result_comes_back_as_it_was() {
+    let run = graded(
+        "nginx",
+        &[("head", "MUST", "PASS"), ("post-403", "COURSE", "FAIL")],
+    );
+    let back = restore("nginx", &save(&run)).unwrap();
+    assert_eq!(back.outcomes, run.outcomes);
+    assert_eq!(back.peer.command, run.peer.command);
+    assert_eq!(back.peer.config, Some(NGINX));
+    assert_eq!(back.seconds, run.seconds);
 }
