@@ -7,7 +7,7 @@ use std::io::{ErrorKind, Write};
 use std::net::TcpStream;
 use std::time::Instant;
 
-use crate::check::{Ctx, Request, Verdict, status_in};
+use crate::check::{Ctx, Request, Verdict};
 use crate::syntax::{closed_after, page_request, raw_status};
 use crate::wire::{self, End, Exchange};
 
@@ -59,16 +59,16 @@ pub(crate) fn close_honoured(ctx: &Ctx) -> Verdict {
 }
 
 pub(crate) fn content_length_sign(ctx: &Ctx) -> Verdict {
-    each_refused(ctx, &["Content-Length: +5", "Content-Length: -1"])
+    each_refused(ctx, &["Content-Length: +5", "Content-Length: -1"], &[400])
 }
 
-/// A GET for the page with each of `fields` in turn: each must get a 400;
-/// the first that does not fails the check.
-fn each_refused(ctx: &Ctx, fields: &[&str]) -> Verdict {
+/// A GET for the page with each of `fields` in turn: each must be refused
+/// with one of `wanted`; the first that is not fails the check.
+fn each_refused(ctx: &Ctx, fields: &[&str], wanted: &[u16]) -> Verdict {
     let mut verdict = Verdict::skip("", "no request");
     for field in fields {
         let bytes = page_request(ctx, "GET {target} HTTP/1.1", &format!("{field}\r\n"));
-        verdict = raw_status(ctx, &bytes, &[400]);
+        verdict = raw_status(ctx, &bytes, wanted);
         if verdict.failure.is_some() {
             break;
         }
@@ -85,12 +85,14 @@ pub(crate) fn te_and_length(ctx: &Ctx) -> Verdict {
     answered_then_closed(ctx, bytes.as_bytes())
 }
 
+/// 400 as RFC 9112 §6.3 says; 501 too, which §6.1 asks for a coding the
+/// server does not understand: either way the body is never guessed at.
 pub(crate) fn te_not_chunked(ctx: &Ctx) -> Verdict {
     let codings = [
         "Transfer-Encoding: gzip",
         "Transfer-Encoding: chunked, identity",
     ];
-    each_refused(ctx, &codings)
+    each_refused(ctx, &codings, &[400, 501])
 }
 
 pub(crate) fn te_in_http10(ctx: &Ctx) -> Verdict {
@@ -110,9 +112,13 @@ pub(crate) fn body_not_a_request(ctx: &Ctx) -> Verdict {
     let fields = format!("Content-Length: {}\r\n", hidden.len());
     let bytes = head(ctx, "HTTP/1.1", &fields) + &hidden;
     let request = Request::raw(bytes.as_bytes());
-    ctx.verdict(&request, send_to_close(ctx, bytes.as_bytes()), |_, r| {
-        status_in(r, &[200, 400, 411, 413])
-    })
+    ctx.verdict(&request, send_to_close(ctx, bytes.as_bytes()), one_response)
+}
+
+/// Any status will do (a server may refuse a GET with a body): only a second
+/// response fails, and the parser sees it as bytes after the first.
+fn one_response(_: &Exchange, response: &crate::wire::Response) -> Result<String, String> {
+    Ok(format!("{}, one response", response.status))
 }
 
 /// A chunked body whose chunk holds a request line: read as chunks, it is
@@ -122,9 +128,7 @@ pub(crate) fn chunked_body(ctx: &Ctx) -> Verdict {
     let body = format!("{:x}\r\n{chunk}\r\n{LAST_CHUNK}", chunk.len());
     let bytes = head(ctx, "HTTP/1.1", "Transfer-Encoding: chunked\r\n") + &body;
     let request = Request::raw(bytes.as_bytes());
-    ctx.verdict(&request, send_to_close(ctx, bytes.as_bytes()), |_, r| {
-        status_in(r, &[200, 400, 411, 413])
-    })
+    ctx.verdict(&request, send_to_close(ctx, bytes.as_bytes()), one_response)
 }
 
 /// A 1 MiB body the server need not read: its answer must survive the close.
