@@ -1,10 +1,10 @@
 //! The rubric: every check, in the order they run, in one table. This is the
-//! single source of truth: `--list`, `--only`, the report, `--json` and the
-//! tests all read it.
+//! single source of truth: `--list`, `--only`, the report, `--json`, the
+//! book's page `docs/src/rubric.md` and the tests all read it.
 //!
-//! How it stays in agreement with the stages' own socket tests
-//! (`crates/step*/tests/http.rs` and `hostile.rs`, the same files in every
-//! stage): both cite the same book sections; the test `STAGE_TESTS` below
+//! How it stays in agreement with the stages' own socket tests (step 4's
+//! `tests/http.rs`, `hostile.rs`, `pico_http.rs` and `conformance.rs`):
+//! both cite the same book sections; the test `STAGE_TESTS` below
 //! names, for each check, the stage test that pins the same rule, and fails
 //! when that test is renamed or removed; and `tests/grades.rs` runs this
 //! rubric against the real stage binaries, so a rule on which the two
