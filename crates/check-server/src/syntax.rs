@@ -84,6 +84,11 @@ pub(crate) fn http2_preface(ctx: &Ctx) -> Verdict {
     if exchange.received.is_empty() && matches!(exchange.end, End::Closed | End::Reset) {
         return Verdict::pass_with(&exchange, "closed without an answer");
     }
+    // A server that speaks HTTP/2 answers in it: its first frame is SETTINGS
+    // (type 4) on stream 0 (RFC 9113 §3.4).
+    if let [_, _, _, 4, _, 0, 0, 0, 0, ..] = exchange.received[..] {
+        return Verdict::pass_with(&exchange, "answered in HTTP/2 (a SETTINGS frame)");
+    }
     ctx.verdict(&request, exchange, |_, r| match r.status {
         400..=599 => Ok(r.summary(&[])),
         other => Err(format!("expected a 4xx or 5xx, or a close; got {other}")),
