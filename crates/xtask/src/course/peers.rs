@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -325,7 +325,8 @@ include_shell \"/usr/share/lighttpd/create-mime.conf.pl\"
 /// fatal: the page says so.
 fn grade(checker: &Path, peer: Peer) -> Graded {
     let start = Instant::now();
-    let result = run_checker(checker, &peer.command);
+    let log = kept("").join(format!("{}.log", peer.name));
+    let result = run_checker(checker, &peer.command, &log);
     let seconds = start.elapsed().as_secs_f64();
     match result.and_then(|json| outcomes(&json)) {
         Ok(outcomes) => Graded {
@@ -344,15 +345,24 @@ fn grade(checker: &Path, peer: Peer) -> Graded {
 }
 
 /// check-server's `--json` document for `command`. It runs in a process
-/// group of its own, stopped with everything in it if we stop first.
-fn run_checker(checker: &Path, command: &str) -> Result<String> {
+/// group of its own, stopped with everything in it if we stop first; what it
+/// says on stderr goes to `log`, whose last line explains a run that printed
+/// no document.
+fn run_checker(checker: &Path, command: &str, log: &Path) -> Result<String> {
     let mut run = Command::new(checker);
-    run.arg(command).args(CHECK_ARGS).stderr(Stdio::inherit());
+    run.arg(command).args(CHECK_ARGS);
+    run.stderr(std::fs::File::create(log)?);
     let mut process = Process::start_group("check-server", run)?;
     if process.wait_for_end(PATIENCE).is_none() {
         bail!("check-server did not finish in {} s", PATIENCE.as_secs());
     }
-    Ok(process.text())
+    let text = process.text();
+    if !text.contains('{') {
+        let said = std::fs::read_to_string(log).unwrap_or_default();
+        let last = said.lines().last().unwrap_or("no output").to_string();
+        bail!("check-server printed no result ({last})");
+    }
+    Ok(text)
 }
 
 /// The checks of a `--json` document.
