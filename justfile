@@ -173,6 +173,16 @@ bughunt variant *args:
 bughunt variant *args:
     cargo run -p bughunt -- {{variant}} {{args}}
 
+# Grade python http.server, nginx, lighttpd and busybox httpd (those installed) with check-server, into docs/src/real-servers.md (minutes; not in CI).
+[no-exit-message]
+grade-peers *args:
+    cargo run -q -p xtask -- grade-peers {{args}}
+
+# Write the book's rubric page, docs/src/rubric.md, from check-server's table (a test fails while it is stale).
+[no-exit-message]
+rubric-page:
+    cargo run -q -p check-server -- --list --markdown --out docs/src/rubric.md
+
 # Grade any HTTP server against the course's rules (e.g. `just check-server 'python3 main.py {port} --directory {root}'`).
 [unix]
 [positional-arguments]

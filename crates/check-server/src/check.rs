@@ -9,13 +9,14 @@ use crate::wire::{self, Broken, End, Exchange, Response};
 
 pub(crate) use crate::request::Request;
 
-/// Which rules apply. The course's servers answer once per connection and
-/// say `Connection: close`; a server built on a library (steps 1 and 3) may
-/// keep the connection open, so we ask it to close, and skip course rules.
+/// Which rules apply. `Rfc` grades only what RFC 9110 and 9112 ask (MUST
+/// and SHOULD): any HTTP/1.1 server may be held to it, keep-alive included,
+/// so requests ask the server to close. `Course` adds the course's own rules:
+/// one response per connection, our limits, our method policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Profile {
     Course,
-    Library,
+    Rfc,
 }
 
 /// How strongly a rule binds: the RFC's MUST and SHOULD (RFC 2119), or a
@@ -37,11 +38,19 @@ pub(crate) struct Check {
     /// `RFC 9110 §9.3.2`, or `course rule`.
     pub(crate) authority: &'static str,
     pub(crate) level: Level,
+    /// The RFC's own sentence that sets the level, word for word; for a
+    /// course rule, the sentence it builds on, or nothing.
+    pub(crate) quote: &'static str,
     /// The book page and heading that explain the rule: `bugs.md#...`.
     pub(crate) book: &'static str,
-    /// Only in the course profile (SKIP in the library one).
-    pub(crate) course_only: bool,
     pub(crate) run: fn(&Ctx) -> Verdict,
+}
+
+impl Check {
+    /// Whether `profile` grades this check: the RFC profile skips course rules.
+    pub(crate) fn applies(&self, profile: Profile) -> bool {
+        profile == Profile::Course || self.level != Level::Course
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +119,27 @@ impl Ctx<'_> {
         request: Request,
         judge: impl Fn(&Response) -> Result<String, String>,
     ) -> Verdict {
+        self.expect_exchange(request, |_, response| judge(response))
+    }
+
+    /// [`Ctx::expect`], for a judge that also looks at the transport: how the
+    /// connection ended, say.
+    pub(crate) fn expect_exchange(
+        &self,
+        request: Request,
+        judge: impl Fn(&Exchange, &Response) -> Result<String, String>,
+    ) -> Verdict {
         let exchange = self.send(&request);
+        self.verdict(&request, exchange, judge)
+    }
+
+    /// Judges an exchange already made for `request`.
+    pub(crate) fn verdict(
+        &self,
+        request: &Request,
+        exchange: Exchange,
+        judge: impl Fn(&Exchange, &Response) -> Result<String, String>,
+    ) -> Verdict {
         let head = request.method == "HEAD";
         let shown = shown_request(&exchange.sent);
         let failed = |problem: String, got: String, broken: Option<&Broken>| Verdict {
@@ -120,16 +149,22 @@ impl Ctx<'_> {
             exchanges: vec![exchange.clone()],
             failure: Some(Failure {
                 problem,
-                reproduce: self.reproduce(&request),
+                reproduce: self.reproduce(request),
                 diagnosis: crate::diagnose::describe(&exchange, broken),
             }),
         };
         match exchange.response(head) {
             Err(broken) => {
-                let problem = broken.problem(exchange.end);
+                let problem = match broken {
+                    Broken::AfterBody(n) if second_response(&exchange.received, n) => {
+                        "two responses: bytes of the request were read as a second request"
+                            .to_string()
+                    }
+                    _ => broken.problem(exchange.end),
+                };
                 failed(problem.clone(), problem, Some(&broken))
             }
-            Ok(response) => match judge(&response) {
+            Ok(response) => match judge(&exchange, &response) {
                 Ok(got) => Verdict {
                     status: Status::Pass,
                     request: shown.clone(),
@@ -145,6 +180,11 @@ impl Ctx<'_> {
             },
         }
     }
+}
+
+/// Whether the last `extra` bytes of `received` start another status line.
+fn second_response(received: &[u8], extra: usize) -> bool {
+    received[received.len().saturating_sub(extra)..].starts_with(b"HTTP/")
 }
 
 /// The request line, escaped, as the one-line report shows a request.
@@ -167,6 +207,17 @@ pub(crate) fn end_word(end: End) -> &'static str {
 }
 
 impl Verdict {
+    /// A PASS decided on the transport alone: `got` says what happened.
+    pub(crate) fn pass_with(exchange: &Exchange, got: &str) -> Verdict {
+        Verdict {
+            status: Status::Pass,
+            request: shown_request(&exchange.sent),
+            got: got.into(),
+            exchanges: vec![exchange.clone()],
+            failure: None,
+        }
+    }
+
     pub(crate) fn skip(request: &str, reason: &str) -> Verdict {
         Verdict {
             status: Status::Skip,

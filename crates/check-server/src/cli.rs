@@ -8,7 +8,8 @@ use crate::check::Profile;
 pub(crate) const USAGE: &str = "\
 usage: check-server 'COMMAND' [OPTIONS]     start COMMAND and grade it
        check-server --url http://127.0.0.1:PORT/ --fixture DIR [OPTIONS]
-       check-server --list
+       check-server --list [--verbose | --markdown]
+       check-server --help
 
 COMMAND is a shell command with {port} and {root} in it, for example
   'python3 main.py {port} --directory {root}'
@@ -17,8 +18,13 @@ options:
   --url URL          grade a server already running (serving --fixture DIR)
   --fixture DIR      write the fixture site into DIR (then serve DIR/site)
   --list             print the rubric with its authorities and book sections
+                     (-v adds the RFC sentence each level stands on;
+                     --markdown prints the book's table, docs/src/rubric.md;
+                     --out FILE writes it there instead)
   --only PATTERN     run only the checks whose name contains PATTERN
-  --profile P        course (default) or library (keep-alive allowed)
+  --profile P        course (default): every check; rfc: only the RFC's MUST
+                     and SHOULD, for any HTTP/1.1 server, keep-alive allowed
+                     (library is another name for rfc)
   --seed N           repeat the fixture site of an earlier run
   --port N           the port for COMMAND (default: a free one)
   --json             one JSON document instead of lines
@@ -34,6 +40,9 @@ pub(crate) struct Options {
     pub(crate) url: Option<String>,
     pub(crate) fixture: Option<String>,
     pub(crate) list: bool,
+    pub(crate) markdown: bool,
+    pub(crate) out: Option<String>,
+    pub(crate) help: bool,
     pub(crate) only: Option<String>,
     pub(crate) profile: Profile,
     pub(crate) seed: Option<u64>,
@@ -53,6 +62,9 @@ impl Default for Options {
             url: None,
             fixture: None,
             list: false,
+            markdown: false,
+            out: None,
+            help: false,
             only: None,
             profile: Profile::Course,
             seed: None,
@@ -76,6 +88,9 @@ pub(crate) fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Resul
             Long("url") => o.url = Some(value(&mut parser, "--url")?),
             Long("fixture") => o.fixture = Some(value(&mut parser, "--fixture")?),
             Long("list") => o.list = true,
+            Long("markdown") => o.markdown = true,
+            Long("out") => o.out = Some(value(&mut parser, "--out")?),
+            Short('h') | Long("help") => o.help = true,
             Long("only") => o.only = Some(value(&mut parser, "--only")?),
             Long("profile") => o.profile = profile(&value::<String>(&mut parser, "--profile")?)?,
             Long("seed") => o.seed = Some(value(&mut parser, "--seed")?),
@@ -107,8 +122,8 @@ fn value<T: std::str::FromStr>(parser: &mut lexopt::Parser, name: &str) -> Resul
 fn profile(name: &str) -> Result<Profile, String> {
     match name {
         "course" => Ok(Profile::Course),
-        "library" => Ok(Profile::Library),
-        other => Err(format!("--profile is course or library, not `{other}`")),
+        "rfc" | "library" => Ok(Profile::Rfc),
+        other => Err(format!("--profile is course or rfc, not `{other}`")),
     }
 }
 
@@ -118,6 +133,15 @@ fn seconds(value: f64) -> Result<Duration, String> {
 
 /// The combinations that make no sense.
 fn validate(o: Options) -> Result<Options, String> {
+    if o.help {
+        return Ok(o);
+    }
+    if o.markdown && !o.list {
+        return Err("--markdown goes with --list".into());
+    }
+    if o.out.is_some() && !o.markdown {
+        return Err("--out goes with --list --markdown".into());
+    }
     if !o.list && o.command.is_none() == o.url.is_none() {
         return Err("give either a COMMAND or --url".into());
     }
@@ -135,4 +159,35 @@ fn validate(o: Options) -> Result<Options, String> {
         }
     }
     Ok(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(args: &[&str]) -> Result<Options, String> {
+        parse(args.iter().map(std::ffi::OsString::from))
+    }
+
+    #[test]
+    fn help_needs_nothing_else() {
+        assert!(parsed(&["--help"]).is_ok_and(|o| o.help));
+        assert!(parsed(&["-h"]).is_ok_and(|o| o.help));
+    }
+
+    #[test]
+    fn the_rfc_profile_is_also_called_library() {
+        for name in ["rfc", "library"] {
+            let o = parsed(&["--profile", name, "server {port}"]);
+            assert!(o.is_ok_and(|o| o.profile == Profile::Rfc), "{name}");
+        }
+        assert!(parsed(&["--profile", "strict", "server {port}"]).is_err());
+    }
+
+    #[test]
+    fn the_markdown_page_comes_from_list() {
+        assert!(parsed(&["--list", "--markdown"]).is_ok_and(|o| o.markdown));
+        assert!(parsed(&["--markdown"]).is_err());
+        assert!(parsed(&["--list", "--out", "page.md"]).is_err());
+    }
 }

@@ -81,6 +81,8 @@ pub(crate) struct Fixture {
     pub(crate) sibling_dir: String,
     /// The symlink inside the root that points at the secret, as `/NAME`.
     pub(crate) symlink: Option<String>,
+    /// A module script (`.mjs`), whose type browsers check.
+    pub(crate) module: Entry,
 }
 
 /// Percent-encodes a file name for a request target (RFC 3986 §2.1):
@@ -163,6 +165,12 @@ impl Fixture {
         let (secret, secret_name, sibling_dir) = make_bait(base, &mut rng)?;
         let link = root.join(format!("{}.txt", rng.word(5)));
         let symlink = make_symlink(&base.join(&secret_name), &link);
+        let module_types = &["text/javascript", "application/javascript"][..];
+        let module = write(
+            &format!("{}.mjs", rng.word(6)),
+            b"export {};\n",
+            module_types,
+        )?;
         Ok(Fixture {
             seed,
             root,
@@ -180,6 +188,7 @@ impl Fixture {
             secret_name,
             sibling_dir,
             symlink,
+            module,
         })
     }
 }

@@ -8,6 +8,7 @@ mod cli;
 mod diagnose;
 mod escape;
 mod fixture;
+mod framing;
 mod hostile;
 mod launch;
 mod load;
@@ -17,6 +18,8 @@ mod request;
 mod response;
 mod rubric;
 mod run;
+mod semantics;
+mod syntax;
 mod wire;
 
 use std::process::ExitCode;
@@ -29,8 +32,22 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if options.help {
+        println!("{}", cli::USAGE);
+        return ExitCode::SUCCESS;
+    }
     if options.list {
-        report::list(rubric::RUBRIC);
+        let page = report::markdown(rubric::RUBRIC);
+        if let Some(path) = &options.out {
+            if let Err(e) = std::fs::write(path, page) {
+                eprintln!("error: cannot write {path}: {e}");
+                return ExitCode::FAILURE;
+            }
+        } else if options.markdown {
+            print!("{page}");
+        } else {
+            report::list(rubric::RUBRIC, options.verbose);
+        }
         return ExitCode::SUCCESS;
     }
     // Ctrl-C, SIGTERM, SIGHUP: the server runs in its own process group,

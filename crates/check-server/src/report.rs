@@ -30,17 +30,68 @@ fn authority(check: &Check) -> String {
     }
 }
 
-/// `--list`: the rubric as a table.
-pub(crate) fn list(rubric: &[Check]) {
-    println!("{:<28} {:<26} {:<55} BOOK", "CHECK", "AUTHORITY", "RULE");
-    for c in rubric {
-        let authority = authority(c);
+/// `--list`: the rubric as a table, each column as wide as its longest
+/// entry; `verbose` adds, under each row, the sentence its level stands on.
+pub(crate) fn list(rubric: &[Check], verbose: bool) {
+    let authorities: Vec<String> = rubric.iter().map(authority).collect();
+    let width = |texts: &mut dyn Iterator<Item = usize>| texts.max().unwrap_or(0);
+    let name = width(&mut rubric.iter().map(|c| c.name.len()));
+    let by = width(&mut authorities.iter().map(|a| a.chars().count()));
+    let rule = width(&mut rubric.iter().map(|c| c.rule.chars().count()));
+    println!(
+        "{:<name$}  {:<by$}  {:<rule$}  BOOK",
+        "CHECK", "AUTHORITY", "RULE"
+    );
+    for (c, authority) in rubric.iter().zip(&authorities) {
         println!(
-            "{:<28} {:<26} {:<55} {BOOK}{}",
-            c.name, authority, c.rule, c.book
+            "{:<name$}  {authority:<by$}  {:<rule$}  {BOOK}{}",
+            c.name, c.rule, c.book
         );
+        if verbose && !c.quote.is_empty() {
+            println!("{:name$}  \"{}\"", "", c.quote);
+        }
     }
 }
+
+/// `--list --markdown`: the book's page of the rubric, `docs/src/rubric.md`.
+pub(crate) fn markdown(rubric: &[Check]) -> String {
+    let cell = |text: &str| text.replace('|', "\\|");
+    let mut page = String::from(MARKDOWN_INTRO);
+    page.push_str("| Check | Rule | Level | The sentence it stands on | Book |\n");
+    page.push_str("| --- | --- | --- | --- | --- |\n");
+    for c in rubric {
+        let quote = if c.quote.is_empty() {
+            String::new()
+        } else {
+            format!("\"{}\"", cell(c.quote))
+        };
+        page.push_str(&format!(
+            "| `{}` | {} | {} | {quote} | [{}]({}) |\n",
+            c.name,
+            cell(c.rule),
+            authority(c),
+            c.book.split('#').next().unwrap_or(c.book),
+            c.book
+        ));
+    }
+    page
+}
+
+const MARKDOWN_INTRO: &str = "\
+# The rubric, check by check
+
+<!-- Written by `just rubric-page` from crates/check-server/src/rubric.rs;
+     a test of check-server fails when this page and the table disagree. -->
+
+Every check `just check-server` runs, in the order it runs them. The level is
+the RFC's own word: a check is MUST or SHOULD only when a sentence of RFC 9110
+or RFC 9112 says so, and that sentence is quoted. Anything stricter, the
+course's own policy or what browsers need, is a **course rule**: graded in the
+`course` profile (the default), skipped in the `rfc` profile, which any HTTP/1.1
+server can be held to. Where a course rule builds on a sentence of the RFC
+(a MAY, or a \"needs to\"), that sentence is quoted too.
+
+";
 
 /// The line of one check, and for a FAIL (or with `-v`) what lies beneath.
 pub(crate) fn line(check: &Check, verdict: &Verdict, verbose: bool) {
@@ -71,11 +122,27 @@ pub(crate) fn line(check: &Check, verdict: &Verdict, verbose: bool) {
     }
 }
 
-/// The closing line, exactly `N passed, M failed, K skipped`.
+/// How many checks failed at each level: MUST, SHOULD, course rules.
+fn failed_by_level(results: &[(&Check, Verdict)]) -> [usize; 3] {
+    let failed = |level| {
+        let at = results.iter().filter(|(c, _)| c.level == level);
+        at.filter(|(_, v)| v.status == Status::Fail).count()
+    };
+    [
+        failed(Level::Must),
+        failed(Level::Should),
+        failed(Level::Course),
+    ]
+}
+
+/// The closing lines: the failures by level, then exactly
+/// `N passed, M failed, K skipped`, the line scripts read.
 pub(crate) fn totals(results: &[(&Check, Verdict)]) -> String {
+    let [must, should, course] = failed_by_level(results);
     let count = |s| results.iter().filter(|(_, v)| v.status == s).count();
     format!(
-        "{} passed, {} failed, {} skipped",
+        "MUST {must} failed, SHOULD {should} failed, course rules {course} failed\n\
+         {} passed, {} failed, {} skipped",
         count(Status::Pass),
         count(Status::Fail),
         count(Status::Skip)
@@ -110,15 +177,16 @@ pub(crate) fn json_document(seed: u64, results: &[(&Check, Verdict)]) -> String 
                 )
             });
             format!(
-                "    {{\"name\": {}, \"status\": {}, \"rule\": {}, \"authority\": {}, \"level\": {}, \"book\": {}, \"request\": {}, \"got\": {}, \"failure\": {failure}}}",
+                "    {{\"name\": {}, \"status\": {}, \"rule\": {}, \"authority\": {}, \"level\": {}, \"quote\": {}, \"book\": {}, \"request\": {}, \"got\": {}, \"failure\": {failure}}}",
                 json(c.name), json(status_word(v.status)), json(c.rule), json(c.authority),
-                json(level_word(c.level)), json(&format!("{BOOK}{}", c.book)), json(&v.request), json(&v.got)
+                json(level_word(c.level)), json(c.quote), json(&format!("{BOOK}{}", c.book)), json(&v.request), json(&v.got)
             )
         })
         .collect();
     let count = |s| results.iter().filter(|(_, v)| v.status == s).count();
+    let [must, should, course] = failed_by_level(results);
     format!(
-        "{{\n  \"seed\": {seed},\n  \"passed\": {}, \"failed\": {}, \"skipped\": {},\n  \"checks\": [\n{}\n  ]\n}}",
+        "{{\n  \"seed\": {seed},\n  \"passed\": {}, \"failed\": {}, \"skipped\": {},\n  \"failed_by_level\": {{\"MUST\": {must}, \"SHOULD\": {should}, \"COURSE\": {course}}},\n  \"checks\": [\n{}\n  ]\n}}",
         count(Status::Pass),
         count(Status::Fail),
         count(Status::Skip),

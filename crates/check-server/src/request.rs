@@ -82,8 +82,8 @@ impl Ctx<'_> {
     }
 
     /// The bytes of `request`: the request line, `Host`, the extra headers,
-    /// and, in the library profile, `Connection: close`, so that a server
-    /// that keeps connections open closes this one after its response.
+    /// and, in the rfc profile, `Connection: close` so that the server
+    /// ends the exchange and we need not guess when a response is complete.
     pub(crate) fn bytes(&self, request: &Request) -> Vec<u8> {
         if let Some(raw) = &request.raw {
             return raw.clone();
@@ -95,7 +95,7 @@ impl Ctx<'_> {
         for (name, value) in &request.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
-        if self.profile == Profile::Library {
+        if self.profile == Profile::Rfc {
             head.push_str("Connection: close\r\n");
         }
         head.push_str("\r\n");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::check::{Check, Ctx, Failure, Limits, Profile, Request, Status, Verdict};
+use crate::check::{Check, Ctx, Failure, Limits, Request, Status, Verdict};
 use crate::cli::Options;
 use crate::fixture::Fixture;
 use crate::launch::{self, Server};
@@ -162,8 +162,8 @@ fn run_rubric<'r>(
 /// One check, then a look at the server: dead or deaf, the check fails and the
 /// server starts again, so the other checks still mean something.
 fn run_one(check: &Check, ctx: &mut Ctx, server: Option<&mut Server>) -> Verdict {
-    if check.course_only && ctx.profile == Profile::Library {
-        return Verdict::skip("", "a course rule: not graded in the library profile");
+    if !check.applies(ctx.profile) {
+        return Verdict::skip("", "a course rule: not graded in the rfc profile");
     }
     let mark = server.as_ref().map_or(0, |s| s.output_mark());
     let mut verdict = (check.run)(ctx);

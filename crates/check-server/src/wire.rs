@@ -107,7 +107,9 @@ pub(crate) fn exchange(addr: SocketAddr, request: &[u8], wait: &Wait) -> Exchang
     match TcpStream::connect_timeout(&addr, wait.limit) {
         Ok(stream) => {
             // A write error is not the end: the server may have answered (a
-            // 414, say) and closed before reading all we sent.
+            // 414, say) and closed before reading all we sent. A server that
+            // reads nothing of a large body blocks the write: bound it too.
+            let _ = stream.set_write_timeout(Some(wait.limit));
             let _ = (&stream).write_all(request);
             let mut reader = Reader::new(&stream, start + wait.limit, wait.head);
             let nudge = wait.nudge.as_deref().map(|bytes| (addr, bytes));

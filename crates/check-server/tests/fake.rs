@@ -260,7 +260,7 @@ fn json_carries_the_authority_and_the_failure() {
         "{text}"
     );
     assert!(
-        text.contains("\"authority\": \"RFC 9110 §9.3.1\", \"level\": \"MUST\""),
+        text.contains("\"authority\": \"RFC 9110 §9.1\", \"level\": \"MUST\""),
         "{text}"
     );
     assert!(text.contains("6 bytes after the body"), "{text}");

@@ -111,8 +111,14 @@ fn step4_passes_the_course_profile() {
     }
 }
 
+/// In the rfc profile steps 1 and 3 fail only the rules tiny_http keeps out
+/// of reach of their code (docs/src/conformance.md, "What steps 1 and 3
+/// cannot meet"): it answers an empty line before the request line and
+/// HTTP/1.2 with 400, takes `Content-Length: +5` for 5 and waits for the body,
+/// and keeps the connection open after a framing error, so the body is read
+/// as a second request.
 #[test]
-fn steps_1_and_3_pass_the_library_profile() {
+fn steps_1_and_3_fail_only_what_tiny_http_cannot_meet() {
     for stage in ["step1-oneliner", "step3-pico-tcp"] {
         let command = format!(
             "{} {{port}} --directory {{root}}",
@@ -120,7 +126,7 @@ fn steps_1_and_3_pass_the_library_profile() {
         );
         let args = [
             "--profile",
-            "library",
+            "rfc",
             "--idle-bound",
             "3",
             "--big-mib",
@@ -129,14 +135,37 @@ fn steps_1_and_3_pass_the_library_profile() {
             "200",
         ];
         let graded = grade(&command, &args);
-        assert_eq!(
-            graded.failed.clone(),
-            BTreeSet::new(),
+        let out_of_reach = set(&[
+            "crlf-before-request",
+            "content-length-sign",
+            "te-and-content-length",
+            "te-in-http10",
+            "chunked-body",
+        ]);
+        assert_eq!(graded.failed, out_of_reach, "{stage}: {}", graded.output);
+        // Every course rule is skipped, and only they are.
+        assert!(
+            graded.skipped.contains("connection-close"),
             "{stage}: {}",
             graded.output
         );
-        let course_only = set(&["connection-close", "limit-414", "limit-431"]);
-        assert_eq!(graded.skipped, course_only, "{stage}: {}", graded.output);
+        assert!(
+            graded.skipped.contains("post-403"),
+            "{stage}: {}",
+            graded.output
+        );
+        assert!(
+            !graded.skipped.contains("host-twice"),
+            "{stage}: {}",
+            graded.output
+        );
+        assert!(
+            graded
+                .output
+                .contains("MUST 4 failed, SHOULD 1 failed, course rules 0 failed"),
+            "{stage}: {}",
+            graded.output
+        );
     }
 }
 
@@ -181,8 +210,17 @@ fn each_bughunt_variant_fails_exactly_the_checks_of_its_bug() {
         set(&["malformed-garbage", "malformed-no-target"]),
         set(&["idle-client"]),
     ];
+    // The variants close without reading what the client sent: whether the
+    // kernel's reset then destroys their answer to an unread 1 MiB body is a
+    // race, so `large-body-answered` may fail in one variant and not another.
+    let racy = set(&["large-body-answered"]);
     for (graded, bug) in graded.iter().zip(&bugs) {
-        let own: BTreeSet<String> = graded.failed.difference(&common).cloned().collect();
+        let own: BTreeSet<String> = graded
+            .failed
+            .difference(&common)
+            .filter(|name| !racy.contains(*name))
+            .cloned()
+            .collect();
         assert_eq!(&own, bug, "{}", graded.output);
     }
     // The crash variant dies on its bug: the report says so, and the server
@@ -226,18 +264,22 @@ fn python_http_server_fails_where_it_breaks_the_rules() {
             "6",
         ],
     );
-    // 501 for POST and DELETE, HTTP/1.0 without `Connection: close`, and it
-    // follows a symlink out of the root.
+    // 501 for POST, HTTP/1.0 without `Connection: close`, a symlink out of
+    // the root followed; and at the RFC's own level, no Host rule and no
+    // Content-Length rule kept.
     for name in [
         "post-403",
-        "method-405",
         "connection-close",
         "traversal-symlink",
+        "host-twice",
+        "content-length-invalid",
     ] {
         assert!(graded.failed.contains(name), "{name}: {}", graded.output);
     }
-    // Threads, a real path check, streaming: these it gets right.
+    // Threads, a real path check, streaming, 501 for a method it does not
+    // implement (RFC 9110 §9.1): these it gets right.
     for name in [
+        "method-405",
         "get-page",
         "head",
         "not-found-404",
@@ -248,7 +290,9 @@ fn python_http_server_fails_where_it_breaks_the_rules() {
         assert!(graded.passed.contains(name), "{name}: {}", graded.output);
     }
     assert!(
-        graded.output.contains("reproduce: curl -si -X DELETE"),
+        graded
+            .output
+            .contains("reproduce: curl -si -H 'Content-Length: abc'"),
         "{}",
         graded.output
     );

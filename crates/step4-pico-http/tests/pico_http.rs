@@ -99,6 +99,71 @@ fn an_unsupported_version_is_505() {
     );
 }
 
+/// What a lenient client sends, served as RFC 9112 §2.2 and RFC 9110 §6.2
+/// ask: one empty line before the request line is skipped, and a later minor
+/// version is served as HTTP/1.1.
+#[test]
+fn an_empty_line_first_and_a_later_minor_version_are_served() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let css = site.file("style.css");
+    let cases: [&[u8]; 2] = [
+        b"\r\nGET /style.css HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /style.css HTTP/1.2\r\nHost: x\r\n\r\n",
+    ];
+    for raw in cases {
+        let response = server.exchange_and_close(raw);
+        let shown = String::from_utf8_lossy(raw);
+        assert_eq!(response.status_line, "HTTP/1.1 200 OK", "{shown}");
+        assert_eq!(response.body, css, "{shown}");
+    }
+}
+
+/// A target or a field name the grammar does not allow is refused (RFC 9112
+/// §3.2 and §2.2: 400), never guessed at.
+#[test]
+fn a_target_or_a_field_name_outside_the_grammar_is_400() {
+    let site = Site::new();
+    let server = Server::start(&site.root(), &[]);
+    let cases: [(&str, &[u8]); 3] = [
+        ("a raw space", b"GET /a b.txt HTTP/1.1\r\nHost: x\r\n\r\n"),
+        (
+            "a control byte",
+            b"GET /a\x01b.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+        ),
+        (
+            "a name that is no token",
+            b"GET / HTTP/1.1\r\nHost: x\r\nX(bad): 1\r\n\r\n",
+        ),
+    ];
+    for (what, raw) in cases {
+        assert_eq!(server.exchange_and_close(raw).status, 400, "{what}");
+    }
+}
+
+/// Fields a static server may ignore are ignored, and the whole file is
+/// served: `If-Modified-Since` that is no date (RFC 9110 §13.1.3 MUST), and
+/// `Range` (a server MAY ignore it, §14.2). A module script is JavaScript,
+/// or browsers refuse to run it.
+#[test]
+fn ignored_fields_leave_the_whole_file_and_modules_are_javascript() {
+    let site = Site::new();
+    std::fs::write(site.root().join("app.mjs"), b"export {};\n").unwrap();
+    let server = Server::start(&site.root(), &[]);
+    for field in ["If-Modified-Since: yesterday", "Range: bytes=0-3"] {
+        let raw = format!("GET /style.css HTTP/1.1\r\nHost: x\r\n{field}\r\n\r\n");
+        let response = server.exchange_and_close(raw.as_bytes());
+        assert_eq!(response.status, 200, "{field}");
+        assert_eq!(response.body, site.file("style.css"), "{field}");
+    }
+    let module = server.get("/app.mjs");
+    assert_eq!(
+        module.header("Content-Type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert_eq!(module.body, b"export {};\n");
+}
+
 #[test]
 fn bare_lf_line_endings_are_accepted() {
     let site = Site::new();

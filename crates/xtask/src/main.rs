@@ -27,7 +27,8 @@ commands:
   soak                100,000 mixed requests against step 4
   exercise(s) ...     classroom exercises: list, check, hint
   book ...            book checks, transcripts and the dedent preprocessor
-  copies --check      the files stages share on purpose are byte-identical";
+  copies --check      the files stages share on purpose are byte-identical
+  grade-peers         check-server against python, nginx, lighttpd, busybox httpd";
 
 /// A regular expression written in this crate's source: a bad one is a bug
 /// that the first test to use it finds, not something a user can cause.
@@ -66,6 +67,7 @@ fn main() -> ExitCode {
         "exercise" | "exercises" => course::exercises::run(command, rest),
         "book" => book::run(rest),
         "copies" => copies::run(rest),
+        "grade-peers" => course::peers::run(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
