@@ -461,6 +461,16 @@ pub(crate) fn render(
             g.peer.name, g.peer.version, cells[0], cells[1], cells[2], g.seconds
         ));
     }
+    let missing: Vec<&str> = NAMES
+        .into_iter()
+        .filter(|name| graded.iter().all(|g| g.peer.name != *name))
+        .collect();
+    if !missing.is_empty() {
+        let names = missing.join(", ");
+        page.push_str(&format!(
+            "\nNo result kept for: {names} (not installed, or not graded yet).\n"
+        ));
+    }
     for g in graded {
         // The configuration's directory was a temporary one: DIR on the page.
         let command = CONFIG_DIR.replace_all(&g.peer.command, "DIR");
@@ -507,7 +517,8 @@ rules), seed 20, `--big-mib 16 --requests 500 --idle-bound 3`. Each failure
 below is explained in one line, as a true deviation at its level: a MUST or
 SHOULD the server does not meet as the RFC words it (the sentence is on
 [the rubric page](rubric.md)), or a course rule it does not share. None is a
-mistake of the checker.
+mistake of the checker; a FAIL without its line is marked, and a run that did
+not finish says so instead of a count.
 
 ";
 

@@ -74,6 +74,10 @@ fn the_page_counts_by_level_and_marks_what_is_unexplained() {
         "{page}"
     );
     assert!(page.contains("```text\nlisten @PORT@;\n```"), "{page}");
+    assert!(
+        page.contains("No result kept for: python, lighttpd, busybox"),
+        "{page}"
+    );
     let missing = unexplained(&runs, &known);
     let names: Vec<&str> = missing.iter().map(|(_, c)| c.as_str()).collect();
     assert_eq!(names, ["malformed-header", "post-403"]);
