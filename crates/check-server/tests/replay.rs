@@ -27,9 +27,9 @@ fn the_replay_line_brings_back_the_same_site_and_port() {
         eprintln!("skipped: python3 is not installed");
         return;
     }
-    // http.server answers DELETE with 501: method-405 fails.
+    // http.server answers POST with 501: post-403, a course rule, fails.
     let command = "python3 -m http.server {port} --bind 127.0.0.1 --directory {root}";
-    let first = run(&[command, "--only", "method-405", "--big-mib", "1"]);
+    let first = run(&[command, "--only", "post-403", "--big-mib", "1"]);
     let replay = first
         .lines()
         .find_map(|l| l.strip_prefix("replay one failure: just check-server "))

@@ -105,7 +105,7 @@ fn an_unsupported_version_is_505() {
 #[test]
 fn an_empty_line_first_and_a_later_minor_version_are_served() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     let css = site.file("style.css");
     let cases: [&[u8]; 2] = [
         b"\r\nGET /style.css HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -124,7 +124,7 @@ fn an_empty_line_first_and_a_later_minor_version_are_served() {
 #[test]
 fn a_target_or_a_field_name_outside_the_grammar_is_400() {
     let site = Site::new();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     let cases: [(&str, &[u8]); 3] = [
         ("a raw space", b"GET /a b.txt HTTP/1.1\r\nHost: x\r\n\r\n"),
         (
@@ -149,7 +149,7 @@ fn a_target_or_a_field_name_outside_the_grammar_is_400() {
 fn ignored_fields_leave_the_whole_file_and_modules_are_javascript() {
     let site = Site::new();
     std::fs::write(site.root().join("app.mjs"), b"export {};\n").unwrap();
-    let server = Server::start(&site.root(), &[]);
+    let server = Server::start(&STAGE, &site.root(), &[]);
     for field in ["If-Modified-Since: yesterday", "Range: bytes=0-3"] {
         let raw = format!("GET /style.css HTTP/1.1\r\nHost: x\r\n{field}\r\n\r\n");
         let response = server.exchange_and_close(raw.as_bytes());
