@@ -140,7 +140,7 @@ pub(crate) const RUBRIC: &[Check] = &[
     check("target-control-char", "a control byte inside the target: 400 (or 301)", "RFC 9112 §3.2", Should, INVALID_LINE, WIRE, syntax::target_control),
     check("absolute-form", "GET http://host/page: the page", "RFC 9112 §3.2.2", Must, ABSOLUTE, WIRE, syntax::absolute_form),
     check("malformed-version", "HTTP/9.9: 505 or 400", RULE, Course, NONE, PARSING, hostile::bad_version),
-    check("version-minor-higher", "HTTP/1.2 is served as HTTP/1.1", "RFC 9110 §6.2", Should, MINOR, WIRE, syntax::higher_minor),
+    check("version-minor-higher", "HTTP/1.2 is served as HTTP/1.1", "RFC 9110 §2.5", Should, MINOR, WIRE, syntax::higher_minor),
     check("http2-preface", "the HTTP/2 preface: a 4xx or 5xx, or the connection closed", RULE, Course, NONE, WIRE, syntax::http2_preface),
     check("malformed-header", "a header line without a colon: 400", "RFC 9112 §2.2", Should, GRAMMAR, PARSING, hostile::header_no_colon),
     check("field-name-not-token", "a field name with `(`: 400", "RFC 9112 §2.2", Should, GRAMMAR, WIRE, syntax::name_not_token),

@@ -71,7 +71,7 @@ impl Request {
     }
 
     /// The minor version: the parser lets only HTTP/1.x through, and a later
-    /// minor version is served as 1.1 (RFC 9110 §6.2).
+    /// minor version is served as 1.1 (RFC 9110 §2.5).
     pub fn minor(&self) -> u8 {
         u8::from(self.version != "HTTP/1.0")
     }
@@ -187,7 +187,7 @@ fn parse_request_line(line: &[u8]) -> Result<Request, ParseError> {
 }
 
 /// `HTTP/1.0` and `HTTP/1.1` are served (and `HTTP/1.x` as 1.1, RFC 9110
-/// §6.2); another major version is 505; anything else is not a version at all.
+/// §2.5); another major version is 505; anything else is not a version at all.
 fn check_version(version: &str) -> Result<(), ParseError> {
     match version.strip_prefix("HTTP/").map(str::as_bytes) {
         Some([b'1', b'.', minor]) if minor.is_ascii_digit() => Ok(()),
