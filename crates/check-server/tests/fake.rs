@@ -375,3 +375,21 @@ fn a_slow_answer_is_not_called_unflushed() {
     let (_, text) = check(port, "not-found-404");
     assert!(text.contains("PASS not-found-404"), "{text}");
 }
+
+#[test]
+fn an_unimplemented_method_may_be_501_but_a_405_must_say_allow() {
+    // RFC 9110 §9.1: a method the server does not implement SHOULD get 501.
+    let port =
+        fake(b"HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let (out, text) = check(port, "method-405");
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("PASS method-405"), "{text}");
+    // RFC 9110 §15.5.6: a 405 MUST carry Allow.
+    let port =
+        fake(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let (out, text) = check(port, "method-405");
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("FAIL method-405"), "{text}");
+    assert!(text.contains("Allow"), "{text}");
+    assert!(text.contains("MUST 1 failed"), "{text}");
+}

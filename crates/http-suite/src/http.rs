@@ -647,11 +647,7 @@ pub fn odd_requests_are_answered_while_the_client_waits(stage: &Stage) {
         })
         .collect();
     for ((what, _, tiny_http, step_4), stream) in cases.iter().zip(&streams) {
-        let expected = if stage.number == 4 {
-            step_4
-        } else {
-            tiny_http
-        };
+        let expected = if stage.number == 4 { step_4 } else { tiny_http };
         assert_eq!(status_within_bound(stream, what), Some(*expected), "{what}");
     }
     assert_eq!(server.get("/").status, 200);
