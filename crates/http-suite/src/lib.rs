@@ -28,10 +28,13 @@
 //!
 //! `docroot.rs` (the path policy) and `conformance.rs` (the checks of a head)
 //! are one file copied into each stage, byte for byte (`xtask copies
-//! --check`). Their unit tests test private steps, so they must compile inside
-//! a stage's module: they are written once here, in `policy/docroot.rs` and
-//! `policy/conformance.rs`, and each stage's `src/docroot/tests.rs` and
-//! `src/conformance/tests.rs` is an `include!` of them. A rule is stated, and
+//! --check`), and `cli.rs` is one file in steps 1 and 3 that step 4 extends
+//! with `--timeout`. Their unit tests test private steps, so they must compile
+//! inside a stage's module: they are written once here, in
+//! `policy/docroot.rs`, `policy/conformance.rs` and `policy/cli.rs`, and each
+//! stage's `src/docroot/tests.rs`, `src/conformance/tests.rs` and
+//! `src/cli/tests.rs` is an `include!` of them (step 4's adds its tests of
+//! `--timeout` after it). A rule is stated, and
 //! changed, in one place. Each stage still runs them against the copy it
 //! compiles, as before, rather than step 4 alone: that keeps every stage's
 //! list of tests what it was (steps 1 and 3 would lose 19), a learner who runs
