@@ -138,19 +138,41 @@ pub(crate) fn post_forbidden(ctx: &Ctx) -> Verdict {
 
 /// 405 with `Allow`, or 501: RFC 9110 §9.1 says an origin server that does
 /// not implement a method SHOULD answer 501, and only a 405 must carry Allow.
+/// The course's policy: every method but GET, HEAD and POST is 405, and the
+/// 405 says what is allowed.
 pub(crate) fn method_not_allowed(ctx: &Ctx) -> Verdict {
-    ctx.expect(Request::new("DELETE", &ctx.fixture.page.target), |r| {
-        if r.status == 501 {
-            return Ok("501, DELETE not implemented".into());
-        }
-        status_in(r, &[405, 501])?;
-        let allow = r.header("Allow").ok_or("405 needs an Allow header")?;
-        let has = |m: &str| allow.split(',').any(|a| a.trim() == m);
-        if !(has("GET") && has("HEAD")) {
-            return Err(format!("Allow: {allow}, expected GET and HEAD"));
-        }
-        Ok(format!("405, Allow: {allow}"))
+    ctx.expect(delete(ctx), |r| {
+        status_in(r, &[405])?;
+        allows_get_and_head(r)
     })
+}
+
+/// RFC 9110 §15.5.6: a 405 MUST carry `Allow`. Any other answer is not
+/// graded here (`method-501` and `method-405` grade the status).
+pub(crate) fn method_allow(ctx: &Ctx) -> Verdict {
+    ctx.expect(delete(ctx), |r| match r.status {
+        405 => allows_get_and_head(r),
+        other => Ok(format!("{other}, not a 405: no Allow needed")),
+    })
+}
+
+/// RFC 9110 §9.1: a method the server does not implement SHOULD get 501; a
+/// 405 says the resource does not allow it. Either is right.
+pub(crate) fn method_not_implemented(ctx: &Ctx) -> Verdict {
+    ctx.expect(delete(ctx), |r| status_in(r, &[405, 501]))
+}
+
+fn delete(ctx: &Ctx) -> Request {
+    Request::new("DELETE", &ctx.fixture.page.target)
+}
+
+fn allows_get_and_head(r: &Response) -> Result<String, String> {
+    let allow = r.header("Allow").ok_or("405 needs an Allow header")?;
+    let has = |m: &str| allow.split(',').any(|a| a.trim() == m);
+    if !(has("GET") && has("HEAD")) {
+        return Err(format!("Allow: {allow}, expected GET and HEAD"));
+    }
+    Ok(format!("405, Allow: {allow}"))
 }
 
 pub(crate) fn not_found(ctx: &Ctx) -> Verdict {

@@ -40,6 +40,7 @@ const DATE: &str = "An origin server with a clock (as defined in Section 5.6.7) 
 const HEAD_NO_CONTENT: &str = "The HEAD method is identical to GET except that the server MUST NOT send content in the response.";
 const HEAD_FIELDS: &str = "The server SHOULD send the same header fields in response to a HEAD request as it would have sent if the request method had been GET.";
 const ALLOW: &str = "The origin server MUST generate an Allow header field in a 405 response containing a list of the target resource's currently supported methods.";
+const NOT_IMPLEMENTED: &str = "An origin server that receives a request method that is unrecognized or not implemented SHOULD respond with the 501 (Not Implemented) status code.";
 const CASE_SENSITIVE: &str = "The method token is case-sensitive because it might be used as a gateway to object-based systems with case-sensitive method names.";
 const LOCATION: &str = "The server SHOULD generate a Location header field in the response containing a preferred URI reference for the new permanent URI.";
 const FILE_NAMES: &str = "Therefore, an origin server needs to avoid accessing names that have a special significance to the system when mapping the target resource to files, folders, or directories.";
@@ -113,7 +114,9 @@ pub(crate) const RUBRIC: &[Check] = &[
     check("head", "HEAD: 200 and no body", "RFC 9110 §9.3.2", Must, HEAD_NO_CONTENT, POLICY, basics::head),
     check("head-same-headers", "HEAD: the Content-Type and Content-Length of GET", "RFC 9110 §9.3.2", Should, HEAD_FIELDS, POLICY, basics::head_same_headers),
     check("post-403", "POST: 403 at once, without waiting for the body", RULE, Course, NONE, POLICY, basics::post_forbidden),
-    check("method-405", "DELETE: 405 with Allow: GET, HEAD (or 501)", "RFC 9110 §15.5.6", Must, ALLOW, POLICY, basics::method_not_allowed),
+    check("method-405", "DELETE: 405 with Allow: GET, HEAD", RULE, Course, NONE, POLICY, basics::method_not_allowed),
+    check("method-allow", "a 405 carries Allow with GET and HEAD", "RFC 9110 §15.5.6", Must, ALLOW, POLICY, basics::method_allow),
+    check("method-501", "DELETE: 405 (not allowed here) or 501 (not implemented)", "RFC 9110 §9.1", Should, NOT_IMPLEMENTED, POLICY, basics::method_not_implemented),
     check("method-lowercase", "`get` is not GET: 400, 405 or 501", RULE, Course, CASE_SENSITIVE, POLICY, syntax::lowercase_method),
     check("not-found-404", "a missing file: 404", RULE, Course, NONE, POLICY, basics::not_found),
     check("index-file", "a directory with index.html serves it", RULE, Course, NONE, VALIDATE, basics::index_file),
@@ -238,6 +241,14 @@ mod tests {
         ("post-403", "post_is_403_at_once_whatever_its_body_does"),
         (
             "method-405",
+            "other_methods_are_405_with_allow_whatever_the_path",
+        ),
+        (
+            "method-allow",
+            "other_methods_are_405_with_allow_whatever_the_path",
+        ),
+        (
+            "method-501",
             "other_methods_are_405_with_allow_whatever_the_path",
         ),
         (

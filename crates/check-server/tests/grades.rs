@@ -264,11 +264,12 @@ fn python_http_server_fails_where_it_breaks_the_rules() {
             "6",
         ],
     );
-    // 501 for POST, HTTP/1.0 without `Connection: close`, a symlink out of
-    // the root followed; and at the RFC's own level, no Host rule and no
-    // Content-Length rule kept.
+    // 501 for POST and DELETE where the course wants 403 and 405, HTTP/1.0
+    // without `Connection: close`, a symlink out of the root followed; and at
+    // the RFC's own level, no Host rule and no Content-Length rule kept.
     for name in [
         "post-403",
+        "method-405",
         "connection-close",
         "traversal-symlink",
         "host-twice",
@@ -279,7 +280,8 @@ fn python_http_server_fails_where_it_breaks_the_rules() {
     // Threads, a real path check, streaming, 501 for a method it does not
     // implement (RFC 9110 §9.1): these it gets right.
     for name in [
-        "method-405",
+        "method-501",
+        "method-allow",
         "get-page",
         "head",
         "not-found-404",
