@@ -119,7 +119,7 @@ pub fn a_real_browser_sees_every_self_test_pass(stage: &Stage) {
 }
 
 /// The browser test as a `#[test]` of the stage test crate it expands in:
-/// `browser_tests!(http_suite::stage!(3))` is step 3's `tests/browser.rs`.
+/// `browser_tests!(http_suite::stage!())` is each stage's `tests/browser.rs`.
 #[macro_export]
 macro_rules! browser_tests {
     ($stage:expr) => {

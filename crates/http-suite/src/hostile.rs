@@ -538,8 +538,8 @@ pub fn post_is_403_at_once_whatever_its_body_does(stage: &Stage) {
 }
 
 /// Every test above, as `#[test]` functions of the stage test crate it expands
-/// in: `hostile_tests!(http_suite::stage!(3))` is step 3's `tests/hostile.rs`.
-/// For steps 1 and 3 only: step 4 has its own.
+/// in: `hostile_tests!(http_suite::stage!())` is the whole of the
+/// `tests/hostile.rs` of steps 1 and 3 (step 4 has its own).
 #[macro_export]
 macro_rules! hostile_tests {
     ($stage:expr) => {

@@ -833,8 +833,8 @@ pub fn the_access_log_counts_the_body_bytes_really_sent(stage: &Stage) {
 }
 
 /// Every test above, as `#[test]` functions of the stage test crate it expands
-/// in: `http_tests!(http_suite::stage!(3))` is the whole of step 3's
-/// `tests/http.rs`. The suite's own test checks that no test is left out.
+/// in: `http_tests!(http_suite::stage!())` is the whole of each
+/// stage's `tests/http.rs`. The suite's own test checks that no test is left out.
 #[macro_export]
 macro_rules! http_tests {
     ($stage:expr) => {

@@ -1,4 +1,4 @@
 //! The hostile-input suite as a stage where tiny_http speaks HTTP answers it.
 //! The tests are written once, in `crates/http-suite/src/hostile.rs`.
 
-http_suite::hostile_tests!(http_suite::stage!(3));
+http_suite::hostile_tests!(http_suite::stage!());

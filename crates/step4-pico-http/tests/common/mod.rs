@@ -6,4 +6,4 @@
 
 pub use http_suite::support::*;
 
-pub const STAGE: http_suite::Stage = http_suite::stage!(4);
+pub const STAGE: http_suite::Stage = http_suite::stage!();
