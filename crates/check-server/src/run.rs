@@ -20,6 +20,10 @@ const STARTUP: Duration = Duration::from_secs(120);
 /// watchdog): a 64 MiB file is not something to leave behind.
 static TEMPORARY: Mutex<Option<PathBuf>> = Mutex::new(None);
 
+/// The checks graded so far, for the watchdog: a run stopped by its deadline
+/// still reports what it finished, totals or `--json` document.
+static GRADED: Mutex<Vec<(&'static Check, Verdict)>> = Mutex::new(Vec::new());
+
 /// Removes the temporary site, if there is one.
 pub(crate) fn remove_temporary() {
     let taken = TEMPORARY.lock().ok().and_then(|mut t| t.take());
@@ -47,7 +51,7 @@ pub(crate) fn run(options: &Options) -> Result<bool, String> {
         let root = fixture.root.display();
         println!("seed {seed} (repeat with --seed {seed}); site in {root}");
     }
-    spawn_watchdog(options.deadline);
+    spawn_watchdog(options.deadline, seed, options.json);
     let started = start_server(options, &fixture, &base);
     let results = started.map(|(server, addr)| (run_rubric(options, &fixture, server, addr), addr));
     remove_temporary();
@@ -88,15 +92,22 @@ fn replay_line(
 
 /// The bound of the whole run: past it, stop the server and give up, so a
 /// grading script never hangs on one learner's server.
-fn spawn_watchdog(deadline: Duration) {
+fn spawn_watchdog(deadline: Duration, seed: u64, json: bool) {
     std::thread::spawn(move || {
         std::thread::sleep(deadline);
-        eprintln!(
-            "error: the whole run took longer than {} s",
-            deadline.as_secs()
-        );
         launch::stop_for_good();
         remove_temporary();
+        let graded = GRADED.lock().map(|g| g.clone()).unwrap_or_default();
+        eprintln!(
+            "error: the whole run took longer than {} s: stopped after {} checks, the others were not run",
+            deadline.as_secs(),
+            graded.len()
+        );
+        if json {
+            println!("{}", report::json_document(seed, &graded));
+        } else {
+            println!("{}", report::totals(&graded));
+        }
         std::process::exit(1);
     });
 }
@@ -150,6 +161,9 @@ fn run_rubric<'r>(
         let verdict = run_one(check, &mut ctx, server.as_mut());
         if !options.json {
             report::line(check, &verdict, options.verbose);
+        }
+        if let Ok(mut graded) = GRADED.lock() {
+            graded.push((check, verdict.clone()));
         }
         results.push((check, verdict));
     }

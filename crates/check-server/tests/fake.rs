@@ -408,3 +408,29 @@ fn an_unimplemented_method_may_be_501_but_a_405_must_say_allow() {
         "{text}"
     );
 }
+
+#[test]
+fn a_run_stopped_by_its_deadline_still_reports_what_it_graded() {
+    // Answers the first connection, then accepts no other: the second check
+    // waits, and the deadline ends the run.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        if let Some(Ok(stream)) = listener.incoming().next() {
+            let _ = (&stream)
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+        }
+        std::thread::park();
+    });
+    let (out, text) = check_with(port, &["--only", "get-", "--deadline", "3"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}{stderr}");
+    assert!(stderr.contains("stopped after 1 checks"), "{stderr}");
+    assert!(text.contains("FAIL get-page"), "{text}");
+    assert!(
+        text.ends_with(
+            "MUST 1 failed, SHOULD 0 failed, course rules 0 failed\n0 passed, 1 failed, 0 skipped\n"
+        ),
+        "{text}"
+    );
+}

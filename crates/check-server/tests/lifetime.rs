@@ -138,6 +138,14 @@ fn a_deadline_during_a_restart_leaves_nothing() {
         stderr.contains("the whole run took longer than 4 s"),
         "{stderr}"
     );
+    // The run still ends with its totals: here of no check, since the
+    // deadline came while get-page's server was being started again.
+    assert!(stderr.contains("stopped after 0 checks"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.trim_end().ends_with("0 passed, 0 failed, 0 skipped"),
+        "{stdout}"
+    );
     assert_nothing_left(&out, &pids, 4);
 }
 
