@@ -155,13 +155,7 @@ impl Ctx<'_> {
         };
         match exchange.response(head) {
             Err(broken) => {
-                let problem = match broken {
-                    Broken::AfterBody(n) if second_response(&exchange.received, n) => {
-                        "two responses: bytes of the request were read as a second request"
-                            .to_string()
-                    }
-                    _ => broken.problem(exchange.end),
-                };
+                let problem = broken.problem(&exchange);
                 failed(problem.clone(), problem, Some(&broken))
             }
             Ok(response) => match judge(&exchange, &response) {
@@ -180,11 +174,6 @@ impl Ctx<'_> {
             },
         }
     }
-}
-
-/// Whether the last `extra` bytes of `received` start another status line.
-fn second_response(received: &[u8], extra: usize) -> bool {
-    received[received.len().saturating_sub(extra)..].starts_with(b"HTTP/")
 }
 
 /// The request line, escaped, as the one-line report shows a request.

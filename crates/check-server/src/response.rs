@@ -3,7 +3,7 @@
 //! fit, so that the report can put a caret under it; and where a response
 //! ends by its framing, for the reader to stop there.
 
-use crate::wire::End;
+use crate::wire::Exchange;
 
 /// Where a complete response ends by its framing (RFC 9112 §6.3), given the
 /// first bytes kept and the `total` read; `None` while more is to come or
@@ -79,15 +79,25 @@ pub(crate) enum Broken {
 
 impl Broken {
     /// The problem in one line, as a FAIL states it.
-    pub(crate) fn problem(&self, end: End) -> String {
+    pub(crate) fn problem(&self, exchange: &Exchange) -> String {
         match self {
-            Broken::Nothing => format!("no response ({})", crate::check::end_word(end)),
+            Broken::Nothing => format!("no response ({})", crate::check::end_word(exchange.end)),
             Broken::Unflushed => {
                 "the response was sent only when another client connected (never flushed)".into()
+            }
+            // Bytes after the body that start a status line: the server took
+            // part of what we sent (a body, say) for a request of its own.
+            Broken::AfterBody(extra) if second_response(&exchange.received, *extra) => {
+                "two responses: bytes of the request were read as a second request".into()
             }
             _ => "the response is not valid HTTP/1.1".into(),
         }
     }
+}
+
+/// Whether the last `extra` bytes of `received` start another status line.
+fn second_response(received: &[u8], extra: usize) -> bool {
+    received[received.len().saturating_sub(extra)..].starts_with(b"HTTP/")
 }
 
 /// `tchar` of RFC 9110 §5.6.2: the bytes a field name may hold.

@@ -11,47 +11,23 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Instant;
 
-use common::{PATIENCE, STAGE};
+use common::{PATIENCE, STAGE, Server};
 
 /// The stage with its log (stderr, `info`) arriving line by line on `log`.
 struct Logged {
-    child: Child,
-    address: SocketAddr,
+    server: Server,
     log: Receiver<String>,
 }
 
 impl Logged {
     fn start(directory: &Path) -> Logged {
-        let mut child = Command::new(STAGE.binary)
-            .args(["0", "--bind", "127.0.0.1", "--directory"])
-            .arg(directory)
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut banner = String::new();
-        stdout.read_line(&mut banner).unwrap();
-        let port: u16 = banner
-            .split_whitespace()
-            .skip_while(|word| *word != "port")
-            .nth(1)
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no port in the banner {banner:?}"));
-        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        Logged {
-            log: forward_lines(child.stderr.take().unwrap()),
-            child,
-            address: SocketAddr::from(([127, 0, 0, 1], port)),
-        }
+        let (server, log) = Server::start_logged(&STAGE, directory);
+        Logged { server, log }
     }
 
     /// Waits for a log line that contains every one of `words`.
@@ -69,27 +45,6 @@ impl Logged {
             }
         }
     }
-}
-
-impl Drop for Logged {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Sends each line of `stderr` to the returned channel, as it comes.
-fn forward_lines(stderr: ChildStderr) -> Receiver<String> {
-    let (sender, receiver) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    receiver
 }
 
 /// Exercise: end the access log line with the time the request took.
@@ -115,7 +70,7 @@ mod ch3_request_time {
     /// Sends a GET for `path` and returns the access log line naming this
     /// client's own address, after reading the response (slowly if asked).
     fn logged_get(server: &Logged, path: &str, pause_before_reading: Duration) -> String {
-        let mut stream = TcpStream::connect(server.address).unwrap();
+        let mut stream = TcpStream::connect(server.server.address).unwrap();
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
         let peer = stream.local_addr().unwrap().to_string();
         stream
